@@ -1,0 +1,1 @@
+"""alphalang: compile WorldQuant-style alpha formulas into fast (time x assets) signals."""

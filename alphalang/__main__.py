@@ -1,0 +1,5 @@
+import sys
+
+from alphalang.cli import main
+
+sys.exit(main())

@@ -1,0 +1,72 @@
+"""The ``alphalang`` command line. Each subcommand lives in its own module exposing
+``register(subparsers)``, which adds an argparse parser and sets ``func=run`` where
+``run(args) -> int`` returns the exit code.
+
+Exit codes: 0 ok, 1 user error (an ``AlphaError``, printed with its caret), 2 internal error.
+
+Example:
+    $ alphalang check stdlib/wq101.alpha
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from alphalang.errors import AlphaError
+
+# Subcommand modules, in the order `--help` lists them. A missing optional module is skipped.
+COMMAND_MODULES = (
+    "alphalang.cli.check",
+    "alphalang.cli.run",
+    "alphalang.cli.eval",
+    "alphalang.cli.explain",
+    "alphalang.cli.docs",
+    "alphalang.cli.train",
+    "alphalang.cli.repl",
+    "alphalang.cli.report",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="alphalang",
+        description="Compile and evaluate WorldQuant-style alpha formulas.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  alphalang check stdlib/wq101.alpha\n  alphalang run stdlib/wq101.alpha --demo\n"
+        '  alphalang eval "rank(delta(close, 5))" --demo',
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 1
+    try:
+        return int(args.func(args) or 0)
+    except AlphaError as err:
+        print(err.render(), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for the user
+        print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("  this is a bug in alphalang; please report it with the command you ran.", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""The project's exception types, each rendered with file:line:col, the source line and a caret.
+
+Example:
+    >>> from alphalang.source import Span
+    >>> err = AlphaNameError("unknown field 'clsoe'", Span("a.alpha", "x = clsoe", 1, 5, 4, 9))
+    >>> print(err)
+    a.alpha:1:5: error: unknown field 'clsoe'
+      x = clsoe
+          ^^^^^
+"""
+
+from __future__ import annotations
+
+from alphalang.source import Span
+
+
+class AlphaError(Exception):
+    """Base of every error a user can cause. Carries an optional source span and a hint."""
+
+    kind = "error"
+
+    def __init__(self, message: str, span: Span | None = None, hint: str | None = None) -> None:
+        self.message = message
+        self.span = span
+        self.hint = hint
+        super().__init__(self.render())
+
+    @property
+    def filename(self) -> str | None:
+        return self.span.filename if self.span else None
+
+    @property
+    def line(self) -> int | None:
+        return self.span.line if self.span else None
+
+    @property
+    def column(self) -> int | None:
+        return self.span.column if self.span else None
+
+    def render(self) -> str:
+        """The full message: location, text, the offending source line with a caret, and a hint."""
+        head = f"{self.kind}: {self.message}"
+        if self.span is None:
+            out = head
+        else:
+            out = f"{self.span.location()}: {head}"
+            excerpt = self.span.excerpt()
+            if excerpt:
+                out += "\n" + excerpt
+        if self.hint:
+            out += f"\n  hint: {self.hint}"
+        return out
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+class AlphaSyntaxError(AlphaError):
+    """The text does not parse (unbalanced parentheses, stray characters, ...)."""
+
+
+class AlphaNameError(AlphaError):
+    """A name does not resolve: unknown field, function, group level, import, or a cycle."""
+
+
+class AlphaTypeError(AlphaError):
+    """Wrong arity, wrong argument kind, non-constant or out-of-range window."""
+
+
+class AlphaDataError(AlphaError):
+    """The data does not fit the program: missing field or group, bad shapes, misaligned dates/assets."""
