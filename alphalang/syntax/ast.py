@@ -1,0 +1,137 @@
+"""The surface AST: frozen dataclasses, each carrying the source span it came from.
+
+Spans never take part in equality, so ``parse(print(ast)) == ast`` compares structure only.
+Names are stored lower-cased (the language is case-insensitive).
+
+Example:
+    >>> Binary("+", Name("close"), Number(1.0)) == Binary("+", Name("close"), Number(1.0))
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from alphalang.source import Span
+
+_NO_SPAN = Span("<generated>", "", 1, 1, 0, 0)
+
+
+@dataclass(frozen=True)
+class Expr:
+    """Base class of expression nodes."""
+
+
+@dataclass(frozen=True)
+class Number(Expr):
+    value: float
+    span: Span = field(default=_NO_SPAN, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Name(Expr):
+    """A field, a named definition, or a user-function parameter."""
+
+    name: str
+    span: Span = field(default=_NO_SPAN, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class GroupName(Expr):
+    """``IndClass.<level>``: the group labels of one classification level."""
+
+    level: str
+    span: Span = field(default=_NO_SPAN, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Unary(Expr):
+    op: str  # "-", "!"
+    operand: Expr
+    span: Span = field(default=_NO_SPAN, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Binary(Expr):
+    op: str  # "+", "-", "*", "/", "^", "<", "<=", ">", ">=", "==", "!=", "||", "&&"
+    left: Expr
+    right: Expr
+    span: Span = field(default=_NO_SPAN, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Conditional(Expr):
+    """``cond ? then : other``."""
+
+    cond: Expr
+    then: Expr
+    other: Expr
+    span: Span = field(default=_NO_SPAN, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Keyword:
+    name: str
+    value: Expr
+    span: Span = field(default=_NO_SPAN, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Call(Expr):
+    func: str
+    args: tuple[Expr, ...]
+    kwargs: tuple[Keyword, ...] = ()
+    span: Span = field(default=_NO_SPAN, repr=False, compare=False)
+    name_span: Span = field(default=_NO_SPAN, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """Base class of statements."""
+
+
+@dataclass(frozen=True)
+class Assign(Statement):
+    """``name = expr``; names starting with ``_`` are private helpers, not outputs."""
+
+    name: str
+    value: Expr
+    span: Span = field(default=_NO_SPAN, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class FuncDef(Statement):
+    """``def name(a, b) = expr``: a user function, inlined at each call."""
+
+    name: str
+    params: tuple[str, ...]
+    body: Expr
+    span: Span = field(default=_NO_SPAN, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Import(Statement):
+    """``import name``: a stdlib module or a ``.alpha`` file next to the importing one."""
+
+    module: str
+    span: Span = field(default=_NO_SPAN, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Module:
+    statements: tuple[Statement, ...]
+    filename: str = field(default="<string>", compare=False)
+    text: str = field(default="", repr=False, compare=False)
+
+
+def children(node: Expr) -> tuple[Expr, ...]:
+    """The direct sub-expressions of an expression node, in source order."""
+    if isinstance(node, Unary):
+        return (node.operand,)
+    if isinstance(node, Binary):
+        return (node.left, node.right)
+    if isinstance(node, Conditional):
+        return (node.cond, node.then, node.other)
+    if isinstance(node, Call):
+        return node.args + tuple(k.value for k in node.kwargs)
+    return ()

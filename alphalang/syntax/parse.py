@@ -1,0 +1,225 @@
+"""Parse ``.alpha`` text into the AST (lark, LALR, positions propagated).
+
+Example:
+    >>> parse_expr("rank(Close) - 0.5")
+    Binary(op='-', left=Call(func='rank', args=(Name(name='close'),), kwargs=()), right=Number(value=0.5))
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from alphalang.errors import AlphaError, AlphaSyntaxError
+from alphalang.resources import data_path
+from alphalang.source import Span, span_at
+from alphalang.syntax import ast
+
+_BINARY = {
+    "add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "^",
+    "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!=",
+    "or_": "||", "and_": "&&",
+}
+_TOKEN_TEXT = {
+    "LPAR": "'('", "RPAR": "')'", "COMMA": "','", "EQUAL": "'='", "$END": "end of input",
+    "NAME": "a name", "NUMBER": "a number", "GROUP_NAME": "IndClass.<level>",
+}
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    grammar = data_path("grammar", "alpha.lark").read_text()
+    return Lark(
+        grammar,
+        parser="lalr",
+        start=["module", "expr", "repl_input"],
+        propagate_positions=True,
+        maybe_placeholders=True,
+    )
+
+
+class _ToAst(Transformer):
+    """Turns lark's parse tree into frozen AST nodes with spans."""
+
+    def __init__(self, filename: str, text: str) -> None:
+        super().__init__()
+        self.filename = filename
+        self.text = text
+
+    def _span(self, meta) -> Span:
+        if getattr(meta, "empty", True):
+            return span_at(self.filename, self.text, 0, 0)
+        return span_at(self.filename, self.text, meta.start_pos, meta.end_pos)
+
+    def _tok_span(self, tok: Token) -> Span:
+        return span_at(self.filename, self.text, tok.start_pos, tok.end_pos)
+
+    @v_args(meta=True)
+    def number(self, meta, children):
+        return ast.Number(float(children[0]), self._span(meta))
+
+    @v_args(meta=True)
+    def name(self, meta, children):
+        return ast.Name(str(children[0]).lower(), self._span(meta))
+
+    @v_args(meta=True)
+    def group(self, meta, children):
+        return ast.GroupName(str(children[0]).split(".", 1)[1].lower(), self._span(meta))
+
+    @v_args(meta=True)
+    def call(self, meta, children):
+        func, arglist = children
+        items = arglist or []
+        args = tuple(a for a in items if isinstance(a, ast.Expr))
+        kwargs = tuple(a for a in items if isinstance(a, ast.Keyword))
+        first_kw = next((i for i, a in enumerate(items) if isinstance(a, ast.Keyword)), len(items))
+        if any(isinstance(a, ast.Expr) for a in items[first_kw:]):
+            bad = next(a for a in items[first_kw:] if isinstance(a, ast.Expr))
+            raise AlphaSyntaxError("positional argument after a keyword argument", bad.span)
+        return ast.Call(str(func).lower(), args, kwargs, self._span(meta), self._tok_span(func))
+
+    def args(self, children):
+        return list(children)
+
+    @v_args(meta=True)
+    def kwarg(self, meta, children):
+        return ast.Keyword(str(children[0]).lower(), children[1], self._span(meta))
+
+    @v_args(meta=True)
+    def neg(self, meta, children):
+        return ast.Unary("-", children[0], self._span(meta))
+
+    def pos(self, children):
+        return children[0]
+
+    @v_args(meta=True)
+    def not_(self, meta, children):
+        return ast.Unary("!", children[0], self._span(meta))
+
+    @v_args(meta=True)
+    def cond(self, meta, children):
+        return ast.Conditional(*children, span=self._span(meta))
+
+    @v_args(meta=True)
+    def assign(self, meta, children):
+        return ast.Assign(str(children[0]).lower(), children[1], self._span(meta))
+
+    @v_args(meta=True)
+    def funcdef(self, meta, children):
+        _, name, params, body = children
+        return ast.FuncDef(str(name).lower(), tuple(params or ()), body, self._span(meta))
+
+    def params(self, children):
+        return [str(c).lower() for c in children]
+
+    @v_args(meta=True)
+    def import_(self, meta, children):
+        return ast.Import(children[1], self._span(meta))
+
+    def module_name(self, children):
+        return ".".join(str(c).lower() for c in children)
+
+    def repl_input(self, children):
+        return children[0]
+
+
+def _binary_method(op: str):
+    @v_args(meta=True)
+    def method(self, meta, children):
+        return ast.Binary(op, children[0], children[1], self._span(meta))
+
+    return method
+
+
+for _rule, _op in _BINARY.items():
+    setattr(_ToAst, _rule, _binary_method(_op))
+
+
+def _describe_terminal(name: str) -> str:
+    """A readable description of a lark terminal: its literal text, or a name for a pattern."""
+    if name in _TOKEN_TEXT:
+        return _TOKEN_TEXT[name]
+    for term in _parser().terminals:
+        if term.name == name and term.pattern.type == "str":
+            return repr(term.pattern.value)
+    return name.lower()
+
+
+def _unclosed_paren(text: str, upto: int) -> int | None:
+    """Offset of the innermost '(' still open at ``upto`` (comments skipped), or None."""
+    stack: list[int] = []
+    i = 0
+    while i < upto:
+        ch = text[i]
+        if ch == "#":
+            nl = text.find("\n", i)
+            i = len(text) if nl < 0 else nl
+            continue
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            stack.pop()
+        i += 1
+    return stack[-1] if stack else None
+
+
+def _syntax_error(exc: UnexpectedInput, filename: str, text: str) -> AlphaSyntaxError:
+    pos = getattr(exc, "pos_in_stream", None)
+    if isinstance(exc, UnexpectedToken) and exc.token.type == "$END" or isinstance(exc, UnexpectedEOF):
+        open_at = _unclosed_paren(text, len(text))
+        if open_at is not None:
+            return AlphaSyntaxError("unclosed '('", span_at(filename, text, open_at, open_at + 1),
+                                    hint="add the matching ')'")
+        end = len(text.rstrip())
+        return AlphaSyntaxError("unexpected end of input", span_at(filename, text, end, end + 1),
+                                hint="the formula looks incomplete")
+    if isinstance(exc, UnexpectedCharacters):
+        span = span_at(filename, text, exc.pos_in_stream, exc.pos_in_stream + 1)
+        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else "?"
+        return AlphaSyntaxError(f"unexpected character {char!r}", span)
+    if isinstance(exc, UnexpectedToken):
+        tok = exc.token
+        start = tok.start_pos if tok.start_pos is not None else (pos or 0)
+        end = tok.end_pos if tok.end_pos is not None else start + 1
+        span = span_at(filename, text, start, end)
+        if tok.type == "RPAR" and _unclosed_paren(text, start) is None:
+            return AlphaSyntaxError("unmatched ')'", span, hint="remove it or add the matching '('")
+        expected = sorted({_describe_terminal(e) for e in exc.expected if not e.startswith("__")})
+        hint = f"expected {', '.join(expected[:6])}" if expected else None
+        return AlphaSyntaxError(f"unexpected {str(tok)!r}", span, hint=hint)
+    return AlphaSyntaxError(str(exc).splitlines()[0], None)
+
+
+def _parse(text: str, start: str, filename: str):
+    if not isinstance(text, str):
+        raise AlphaSyntaxError(f"expected formula text, got {type(text).__name__}")
+    if "\x00" in text:
+        at = text.index("\x00")
+        raise AlphaSyntaxError("unexpected NUL character", span_at(filename, text, at, at + 1))
+    try:
+        tree = _parser().parse(text, start=start)
+        return _ToAst(filename, text).transform(tree)
+    except UnexpectedInput as exc:
+        raise _syntax_error(exc, filename, text) from None
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, AlphaError):
+            raise exc.orig_exc from None
+        raise
+
+
+def parse_module(text: str, filename: str = "<string>") -> ast.Module:
+    """Parse a whole ``.alpha`` file: a sequence of statements."""
+    node = _parse(text, "module", filename)
+    return ast.Module(tuple(node.children), filename, text)
+
+
+def parse_expr(text: str, filename: str = "<expr>") -> ast.Expr:
+    """Parse a single expression."""
+    return _parse(text, "expr", filename)
+
+
+def parse_repl(text: str, filename: str = "<repl>") -> ast.Statement | ast.Expr:
+    """Parse one REPL input: a statement or a bare expression."""
+    return _parse(text, "repl_input", filename)

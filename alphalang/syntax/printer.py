@@ -1,0 +1,87 @@
+"""Print an AST back as canonical text, with only the parentheses precedence requires.
+
+``parse(print(ast)) == ast`` for every AST (property-tested).
+
+Example:
+    >>> from alphalang.syntax.parse import parse_expr
+    >>> to_text(parse_expr("-1*(Close-open)^2 + Rank( x , a = 2.)"))
+    '-1 * (close - open) ^ 2 + rank(x, a=2)'
+"""
+
+from __future__ import annotations
+
+import math
+
+from alphalang.syntax import ast
+
+# Binding strength; higher binds tighter.
+_COND, _OR, _AND, _EQ, _CMP, _ADD, _MUL, _UNARY, _POW, _ATOM = range(1, 11)
+BINARY_PRECEDENCE = {
+    "||": _OR, "&&": _AND, "==": _EQ, "!=": _EQ,
+    "<": _CMP, "<=": _CMP, ">": _CMP, ">=": _CMP,
+    "+": _ADD, "-": _ADD, "*": _MUL, "/": _MUL, "^": _POW,
+}
+
+
+def _precedence(node: ast.Expr) -> int:
+    if isinstance(node, ast.Conditional):
+        return _COND
+    if isinstance(node, ast.Binary):
+        return BINARY_PRECEDENCE[node.op]
+    if isinstance(node, ast.Unary):
+        return _UNARY
+    return _ATOM
+
+
+def _number(value: float) -> str:
+    if math.isinf(value):
+        return "1e999"
+    if value == int(value) and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value)
+
+
+def _wrap(node: ast.Expr, parenthesise: bool) -> str:
+    text = to_text(node)
+    return f"({text})" if parenthesise else text
+
+
+def _exponent_text(node: ast.Expr) -> str:
+    """The right operand of ``^``: a power, or a unary minus of one, needs no parentheses."""
+    if isinstance(node, ast.Unary) and node.op == "-":
+        return "-" + _exponent_text(node.operand)
+    return _wrap(node, _precedence(node) < _POW)
+
+
+def to_text(node: ast.Expr | ast.Statement | ast.Module) -> str:
+    """Canonical source text of an expression, statement or module."""
+    if isinstance(node, ast.Module):
+        return "".join(to_text(s) + "\n" for s in node.statements)
+    if isinstance(node, ast.Assign):
+        return f"{node.name} = {to_text(node.value)}"
+    if isinstance(node, ast.FuncDef):
+        return f"def {node.name}({', '.join(node.params)}) = {to_text(node.body)}"
+    if isinstance(node, ast.Import):
+        return f"import {node.module}"
+    if isinstance(node, ast.Number):
+        return _number(node.value)
+    if isinstance(node, ast.Name):
+        return node.name
+    if isinstance(node, ast.GroupName):
+        return f"IndClass.{node.level}"
+    if isinstance(node, ast.Call):
+        parts = [to_text(a) for a in node.args] + [f"{k.name}={to_text(k.value)}" for k in node.kwargs]
+        return f"{node.func}({', '.join(parts)})"
+    if isinstance(node, ast.Unary):
+        return node.op + _wrap(node.operand, _precedence(node.operand) < _UNARY)
+    if isinstance(node, ast.Conditional):
+        cond = _wrap(node.cond, _precedence(node.cond) <= _COND)
+        return f"{cond} ? {to_text(node.then)} : {to_text(node.other)}"
+    if isinstance(node, ast.Binary):
+        prec = BINARY_PRECEDENCE[node.op]
+        if node.op == "^":
+            return f"{_wrap(node.left, _precedence(node.left) < _ATOM)} ^ {_exponent_text(node.right)}"
+        left = _wrap(node.left, _precedence(node.left) < prec)
+        right = _wrap(node.right, _precedence(node.right) <= prec)
+        return f"{left} {node.op} {right}"
+    raise TypeError(f"cannot print {type(node).__name__}")
