@@ -1,0 +1,250 @@
+"""Reference (numpy) implementations of the time-series operators.
+
+Each windowed operator looks at rows t-d+1 .. t (today included) and is NaN during warm-up (t < d-1) and
+whenever any value in the window is missing (NaN or ±inf). The computation is deliberately direct: a
+sliding-window view and a whole-window formula (two-pass moments, exact constant checks), processed in
+row chunks so that memory stays bounded. Slow is fine; obviously correct is the point.
+
+Example:
+    >>> import numpy as np
+    >>> ts_mean(np.arange(5.0).reshape(5, 1), 3)[:, 0]
+    array([nan, nan,  1.,  2.,  3.])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+_CHUNK_CELLS = 4_000_000  # window cells materialised at once (rows x assets x d)
+
+
+def _rolling(fn, arrays, d: int) -> np.ndarray:
+    """Apply ``fn(*windows) -> (rows, N)`` over all full windows; mask windows with a missing value."""
+    arrays = [np.asarray(a, dtype=np.float64) for a in arrays]
+    n_rows, n_assets = arrays[0].shape
+    out = np.full((n_rows, n_assets), np.nan)
+    if d > n_rows:
+        return out
+    views = [sliding_window_view(a, d, axis=0) for a in arrays]  # (T-d+1, N, d), oldest first
+    step = max(1, _CHUNK_CELLS // max(1, n_assets * d))
+    with np.errstate(all="ignore"):
+        for s in range(0, n_rows - d + 1, step):
+            wins = [v[s : s + step] for v in views]
+            values = np.asarray(fn(*wins), dtype=np.float64)
+            ok = np.ones(values.shape, dtype=bool)
+            for w in wins:
+                ok &= np.isfinite(w).all(axis=-1)
+            out[s + d - 1 : s + d - 1 + len(values)] = np.where(ok, values, np.nan)
+    return out
+
+
+def _constant(w: np.ndarray) -> np.ndarray:
+    """Exactly-constant windows (all values equal), without any float threshold."""
+    return w.max(axis=-1) == w.min(axis=-1)
+
+
+def _central(w: np.ndarray) -> np.ndarray:
+    return w - w.mean(axis=-1, keepdims=True)
+
+
+def delay(x, d: int):
+    """x[t - d]; values pass through unchanged (±inf included)."""
+    x = np.asarray(x, dtype=np.float64)
+    out = np.full(x.shape, np.nan)
+    if d == 0:
+        return x.copy()
+    if d < len(x):
+        out[d:] = x[:-d]
+    return out
+
+
+def delta(x, d: int):
+    """x - delay(x, d), IEEE subtraction."""
+    with np.errstate(all="ignore"):
+        return np.asarray(x, dtype=np.float64) - delay(x, d)
+
+
+def ts_sum(x, d: int):
+    return _rolling(lambda w: w.sum(axis=-1), [x], d)
+
+
+def ts_mean(x, d: int):
+    return _rolling(lambda w: w.mean(axis=-1), [x], d)
+
+
+def ts_var(x, d: int):
+    """Sample variance (ddof 1), two-pass; d = 1 gives NaN."""
+    if d < 2:
+        return _rolling(lambda w: np.full(w.shape[:-1], np.nan), [x], d)
+    return _rolling(lambda w: (_central(w) ** 2).sum(axis=-1) / (d - 1), [x], d)
+
+
+def ts_std(x, d: int):
+    return np.sqrt(ts_var(x, d))
+
+
+def ts_min(x, d: int):
+    return _rolling(lambda w: w.min(axis=-1), [x], d)
+
+
+def ts_max(x, d: int):
+    return _rolling(lambda w: w.max(axis=-1), [x], d)
+
+
+def ts_argmax(x, d: int):
+    """1-based position of the max counted from the oldest row (d = today); ties go to the oldest."""
+    return _rolling(lambda w: np.argmax(w, axis=-1) + 1.0, [x], d)
+
+
+def ts_argmin(x, d: int):
+    return _rolling(lambda w: np.argmin(w, axis=-1) + 1.0, [x], d)
+
+
+def ts_arg_max_days(x, d: int):
+    """Days since the window max (0 = today); ties go to the oldest occurrence."""
+    return _rolling(lambda w: (d - 1.0) - np.argmax(w, axis=-1), [x], d)
+
+
+def ts_arg_min_days(x, d: int):
+    return _rolling(lambda w: (d - 1.0) - np.argmin(w, axis=-1), [x], d)
+
+
+def ts_rank(x, d: int):
+    """(count of window values < today + (count equal to today, itself included, + 1) / 2) / d."""
+
+    def rank(w):
+        today = w[..., -1:]
+        less = (w < today).sum(axis=-1)
+        equal = (w == today).sum(axis=-1)
+        return (less + (equal + 1) / 2.0) / d
+
+    return _rolling(rank, [x], d)
+
+
+def ts_product(x, d: int):
+    return _rolling(lambda w: w.prod(axis=-1), [x], d)
+
+
+def ts_cov(x, y, d: int):
+    """Sample covariance (ddof 1); d = 1 gives NaN."""
+    if d < 2:
+        return _rolling(lambda a, b: np.full(a.shape[:-1], np.nan), [x, y], d)
+    return _rolling(lambda a, b: (_central(a) * _central(b)).sum(axis=-1) / (d - 1), [x, y], d)
+
+
+def ts_corr(x, y, d: int):
+    """Pearson correlation; NaN if either window is exactly constant; clipped to [-1, 1]."""
+
+    def corr(a, b):
+        ca, cb = _central(a), _central(b)
+        r = (ca * cb).sum(axis=-1) / np.sqrt((ca**2).sum(axis=-1) * (cb**2).sum(axis=-1))
+        r = np.clip(r, -1.0, 1.0)
+        return np.where(_constant(a) | _constant(b), np.nan, r)
+
+    return _rolling(corr, [x, y], d)
+
+
+def decay_linear(x, d: int):
+    """Weighted mean with weight d on today down to 1 on the oldest row, normalised by d(d+1)/2."""
+    weights = np.arange(1, d + 1, dtype=np.float64)
+    return _rolling(lambda w: (w * weights).sum(axis=-1) / weights.sum(), [x], d)
+
+
+def ts_zscore(x, d: int):
+    """(today - window mean) / window std (ddof 1); NaN for an exactly constant window."""
+
+    def zscore(w):
+        c = _central(w)
+        std = np.sqrt((c**2).sum(axis=-1) / (d - 1)) if d > 1 else np.full(w.shape[:-1], np.nan)
+        return np.where(_constant(w), np.nan, c[..., -1] / std)
+
+    return _rolling(zscore, [x], d)
+
+
+def ts_skew(x, d: int):
+    """Bias-corrected sample skewness (pandas' rolling skew); NaN for d < 3 or a constant window."""
+
+    def skew(w):
+        c = _central(w)
+        m2 = (c**2).mean(axis=-1)
+        m3 = (c**3).mean(axis=-1)
+        g1 = m3 / m2**1.5 * np.sqrt(d * (d - 1.0)) / (d - 2.0)
+        return np.where(_constant(w), np.nan, g1)
+
+    if d < 3:
+        return _rolling(lambda w: np.full(w.shape[:-1], np.nan), [x], d)
+    return _rolling(skew, [x], d)
+
+
+def ts_kurt(x, d: int):
+    """Bias-corrected excess kurtosis (pandas' rolling kurt); NaN for d < 4 or a constant window."""
+
+    def kurt(w):
+        c = _central(w)
+        s2 = (c**2).sum(axis=-1)
+        s4 = (c**4).sum(axis=-1)
+        n = float(d)
+        k = (n + 1) * n * (n - 1) / ((n - 2) * (n - 3)) * s4 / s2**2 - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3))
+        return np.where(_constant(w), np.nan, k)
+
+    if d < 4:
+        return _rolling(lambda w: np.full(w.shape[:-1], np.nan), [x], d)
+    return _rolling(kurt, [x], d)
+
+
+def _time_regression(w: np.ndarray, d: int):
+    """Least squares of the window on the time index 0..d-1: (slope, centred x, centred time)."""
+    u = np.arange(d, dtype=np.float64) - (d - 1) / 2.0
+    c = _central(w)
+    slope = (c * u).sum(axis=-1) / (u**2).sum()
+    return slope, c, u
+
+
+def ts_slope(x, d: int):
+    """Slope of x against the time index over the window (per row); d = 1 gives NaN."""
+    if d < 2:
+        return _rolling(lambda w: np.full(w.shape[:-1], np.nan), [x], d)
+    return _rolling(lambda w: _time_regression(w, d)[0], [x], d)
+
+
+def ts_rsquare(x, d: int):
+    """R^2 of x regressed on the time index; NaN for d = 1 or an exactly constant window."""
+
+    def rsq(w):
+        slope, c, u = _time_regression(w, d)
+        r2 = slope**2 * (u**2).sum() / (c**2).sum(axis=-1)
+        return np.where(_constant(w), np.nan, np.clip(r2, 0.0, 1.0))
+
+    if d < 2:
+        return _rolling(lambda w: np.full(w.shape[:-1], np.nan), [x], d)
+    return _rolling(rsq, [x], d)
+
+
+def ts_resid(x, d: int):
+    """Today's residual from the time-index regression over the window; d = 1 gives NaN."""
+
+    def resid(w):
+        slope, c, u = _time_regression(w, d)
+        return c[..., -1] - slope * u[-1]
+
+    if d < 2:
+        return _rolling(lambda w: np.full(w.shape[:-1], np.nan), [x], d)
+    return _rolling(resid, [x], d)
+
+
+def ts_ema(x, halflife: float):
+    """Exponentially weighted mean, weight 0.5^(j/halflife) on the value j rows ago, over the rows since
+    the last missing value (pandas ``ewm(halflife=h, adjust=True).mean()`` on each run of valid values);
+    NaN where x is missing."""
+    x = np.asarray(x, dtype=np.float64)
+    decay = 0.5 ** (1.0 / halflife)
+    out = np.full(x.shape, np.nan)
+    num = np.zeros(x.shape[1])
+    den = np.zeros(x.shape[1])
+    for t in range(len(x)):
+        ok = np.isfinite(x[t])
+        num = np.where(ok, decay * num + np.where(ok, x[t], 0.0), 0.0)
+        den = np.where(ok, decay * den + 1.0, 0.0)
+        out[t] = np.where(ok, num / np.where(ok, den, 1.0), np.nan)
+    return out

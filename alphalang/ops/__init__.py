@@ -1,0 +1,17 @@
+"""The operator registry: every operator is one ``OpSpec`` entry, registered by the modules imported here.
+
+Example:
+    >>> from alphalang.ops import lookup
+    >>> lookup("IndNeutralize").signature()
+    'indneutralize(x, g)'
+"""
+
+from alphalang.ops import crosssection, elementwise, internal, timeseries  # noqa: F401  (registration)
+from alphalang.ops.registry import REGISTRY, all_names, callable_ops, iter_ops, lookup
+from alphalang.ops.spec import ArgKind, OpSpec, Param, ResultKind
+
+INFIX = {spec.symbol: spec.name for spec in REGISTRY.values() if spec.symbol and len(spec.params) == 2}
+PREFIX = {"-": "neg", "!": "not"}
+
+__all__ = ["REGISTRY", "INFIX", "PREFIX", "ArgKind", "OpSpec", "Param", "ResultKind", "all_names",
+           "callable_ops", "iter_ops", "lookup"]

@@ -1,0 +1,94 @@
+"""The shape of one operator registry entry (``OpSpec``) and the rules it is built from.
+
+Example:
+    >>> Param("d", ArgKind.WINDOW).is_static
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class ArgKind(Enum):
+    """What an argument position accepts."""
+
+    SERIES = "series"  # any numeric expression (panel or constant)
+    WINDOW = "window"  # a constant window length, floored (paper) or rounded (pandas-ref); must be >= 1
+    LAG = "lag"  # a constant lag, like WINDOW but 0 is allowed
+    CONST = "const"  # a constant number (not a panel), e.g. scale's `a`
+    GROUP = "group"  # group labels: IndClass.<level>
+
+    @property
+    def is_static(self) -> bool:
+        return self in (ArgKind.WINDOW, ArgKind.LAG, ArgKind.CONST)
+
+
+class ResultKind(Enum):
+    """How an operator moves through the panel; decides fusion and broadcasting."""
+
+    ELEMENTWISE = "elementwise"
+    TIME_SERIES = "time-series"
+    CROSS_SECTIONAL = "cross-sectional"
+    GROUP = "group"
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: ArgKind
+    default: float | None = None
+    positive: bool = False  # CONST only: must be > 0
+
+
+LookbackRule = Callable[[tuple[int, ...], tuple[float, ...]], int]
+
+
+def same_as_inputs(arg_lookbacks: tuple[int, ...], statics: tuple[float, ...]) -> int:
+    """Warm-up of an elementwise / per-row operator: the longest of its inputs."""
+    return max(arg_lookbacks, default=0)
+
+
+def window_rows(arg_lookbacks: tuple[int, ...], statics: tuple[float, ...]) -> int:
+    """A window of d rows needs d - 1 earlier rows on top of its inputs' warm-up."""
+    return max(arg_lookbacks, default=0) + int(statics[0]) - 1
+
+
+def lag_rows(arg_lookbacks: tuple[int, ...], statics: tuple[float, ...]) -> int:
+    """A lag of d rows needs d earlier rows."""
+    return max(arg_lookbacks, default=0) + int(statics[0])
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    """One operator: everything the grammar, checker, backends, docs, REPL and tests need to know."""
+
+    name: str
+    params: tuple[Param, ...]
+    result: ResultKind
+    reference: Callable  # numpy implementation: (*series/group arrays, *static values) -> ndarray
+    doc: str
+    example: str
+    nan_rule: str
+    lowering: str  # numba: an expression template over {0}, {1}.. (elementwise) or a kernel family name
+    aliases: tuple[str, ...] = ()
+    lookback: LookbackRule = same_as_inputs
+    symbol: str | None = None  # infix/prefix spelling, e.g. "+" or "!"
+    category: str = ""
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def series_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if not p.kind.is_static)
+
+    @property
+    def static_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.kind.is_static)
+
+    def signature(self) -> str:
+        parts = []
+        for p in self.params:
+            parts.append(f"{p.name}={p.default:g}" if p.default is not None else p.name)
+        return f"{self.name}({', '.join(parts)})"
