@@ -68,7 +68,7 @@ def _to_float_array(name: str, values: Any) -> np.ndarray:
     """Coerce one field to a C-contiguous float64 ndarray (any ndim; the caller checks the shape)."""
     if isinstance(values, (pd.DataFrame, pd.Series)):
         try:
-            return np.ascontiguousarray(values.to_numpy(dtype=np.float64, na_value=np.nan))
+            return np.asarray(values.to_numpy(dtype=np.float64, na_value=np.nan), order="C")
         except (TypeError, ValueError) as exc:
             raise AlphaDataError(
                 f"field '{name}' is not numeric: {exc}",
@@ -77,10 +77,10 @@ def _to_float_array(name: str, values: Any) -> np.ndarray:
     arr = np.asarray(values)
     kind = arr.dtype.kind
     if kind in "biuf":
-        return np.ascontiguousarray(arr, dtype=np.float64)
+        return np.asarray(arr, dtype=np.float64, order="C")
     if kind == "O":
         try:
-            return np.ascontiguousarray(arr.astype(np.float64))
+            return np.asarray(arr.astype(np.float64), order="C")
         except (TypeError, ValueError) as exc:
             raise AlphaDataError(
                 f"field '{name}' holds values that are not numbers ({exc})",
@@ -100,7 +100,7 @@ def _to_group_array(level: str, values: Any) -> np.ndarray:
     arr = np.asarray(values)
     kind = arr.dtype.kind
     if kind in "iub":
-        return np.ascontiguousarray(arr, dtype=np.int64)
+        return np.asarray(arr, dtype=np.int64, order="C")
     if kind == "O":
         try:
             arr = arr.astype(np.float64)
@@ -122,7 +122,7 @@ def _to_group_array(level: str, values: Any) -> np.ndarray:
         raise AlphaDataError(f"group level '{level}' contains infinite labels", hint="use -1 for 'no group'")
     frac = finite & (arr != np.round(np.where(finite, arr, 0.0)))
     if frac.any():
-        example = arr[frac].flat[0]
+        example = float(arr[frac].flat[0])
         raise AlphaDataError(
             f"group level '{level}' has non-integer label {example!r}",
             hint="group labels must be whole numbers (negative or NaN = no group)",
@@ -130,7 +130,7 @@ def _to_group_array(level: str, values: Any) -> np.ndarray:
     out = np.where(finite, arr, -1.0)
     if out.size and np.abs(out).max() > 2**62:
         raise AlphaDataError(f"group level '{level}' has labels too large for int64")
-    return np.ascontiguousarray(out.astype(np.int64))
+    return np.asarray(out.astype(np.int64), order="C")
 
 
 def _check_index(idx: pd.Index, what: str, expected_len: int, axis: str) -> None:
