@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 
-_quiet = np.errstate(all="ignore")
-
 
 def _nan_where(result, *operands):
     result = np.asarray(result, dtype=np.float64)
@@ -32,17 +30,17 @@ def sub(x, y):
 
 
 def mul(x, y):
-    with _quiet:
+    with np.errstate(all="ignore"):
         return np.multiply(x, y, dtype=np.float64)
 
 
 def div(x, y):
-    with _quiet:
+    with np.errstate(all="ignore"):
         return np.divide(x, y, dtype=np.float64)
 
 
 def power(x, y):
-    with _quiet:
+    with np.errstate(all="ignore"):
         return np.power(np.asarray(x, dtype=np.float64), y)
 
 
@@ -52,7 +50,7 @@ def neg(x):
 
 def _compare(fn):
     def compare(x, y):
-        with _quiet:
+        with np.errstate(all="ignore"):
             return _nan_where(fn(x, y), x, y)
 
     compare.__name__ = fn.__name__
@@ -86,17 +84,17 @@ def absolute(x):
 
 
 def log(x):
-    with _quiet:
+    with np.errstate(all="ignore"):
         return np.log(x, dtype=np.float64)
 
 
 def sqrt(x):
-    with _quiet:
+    with np.errstate(all="ignore"):
         return np.sqrt(x, dtype=np.float64)
 
 
 def exp(x):
-    with _quiet:
+    with np.errstate(all="ignore"):
         return np.exp(x, dtype=np.float64)
 
 
@@ -106,7 +104,7 @@ def sign(x):
 
 def signedpower(x, a):
     """sign(x) * |x| ^ a."""
-    with _quiet:
+    with np.errstate(all="ignore"):
         return np.sign(x) * np.power(np.abs(np.asarray(x, dtype=np.float64)), a)
 
 

@@ -1,0 +1,81 @@
+"""Argument checking for operator calls: arity, keyword names, argument kinds, and static windows.
+
+Windows and lags must be constants after folding; they are floored (``paper``) or rounded (``pandas-ref``).
+A floored window below 1, or a lag below 0 (look-ahead), is an error.
+
+Example:
+    >>> from alphalang.ops import lookup
+    >>> static_value(lookup("ts_mean").params[1], 6.9, PROFILES["paper"], None)
+    6
+"""
+
+from __future__ import annotations
+
+import math
+
+from alphalang.errors import AlphaTypeError
+from alphalang.ops.spec import ArgKind, OpSpec, Param
+from alphalang.passes.profile import PROFILES, Profile
+from alphalang.source import Span
+
+__all__ = ["PROFILES", "match_arguments", "static_value"]
+
+MAX_WINDOW = 1_000_000
+
+
+def match_arguments(spec: OpSpec, positional: list, keywords: dict[str, tuple], call_span: Span) -> list:
+    """Order the given arguments by the spec's parameters, filling defaults.
+
+    ``positional`` items and ``keywords`` values are whatever the caller resolved (they are passed
+    through); a missing parameter with no default, an extra argument or an unknown keyword raise.
+    """
+    params = spec.params
+    if len(positional) > len(params):
+        raise AlphaTypeError(
+            f"{spec.name}() takes {_count(params)}, got {len(positional) + len(keywords)}",
+            call_span, hint=f"signature: {spec.signature()}")
+    slots: list = list(positional) + [None] * (len(params) - len(positional))
+    names = [p.name for p in params]
+    for key, (value, span) in keywords.items():
+        if key not in names:
+            raise AlphaTypeError(f"{spec.name}() has no parameter {key!r}", span,
+                                 hint=f"signature: {spec.signature()}")
+        index = names.index(key)
+        if slots[index] is not None:
+            raise AlphaTypeError(f"{spec.name}() got {key!r} twice", span)
+        slots[index] = value
+    for index, param in enumerate(params):
+        if slots[index] is None:
+            if param.default is None:
+                raise AlphaTypeError(
+                    f"{spec.name}() takes {_count(params)}, got {len(positional) + len(keywords)}",
+                    call_span, hint=f"signature: {spec.signature()}")
+            slots[index] = param.default
+    return slots
+
+
+def _count(params: tuple[Param, ...]) -> str:
+    required = sum(p.default is None for p in params)
+    total = len(params)
+    noun = "argument" if total == 1 else "arguments"
+    return f"{required} {noun}" if required == total else f"{required} to {total} {noun}"
+
+
+def static_value(param: Param, value: float, profile: Profile, span: Span | None) -> float | int:
+    """Check and convert a constant given for a static parameter (window, lag or constant)."""
+    if not math.isfinite(value):
+        raise AlphaTypeError(f"{param.name} must be a finite number, got {value}", span)
+    if param.kind is ArgKind.CONST:
+        if param.positive and value <= 0:
+            raise AlphaTypeError(f"{param.name} must be positive, got {value:g}", span)
+        return float(value)
+    window = profile.window(value)
+    if param.kind is ArgKind.LAG and window < 0:
+        raise AlphaTypeError(f"negative lag {value:g}: a formula may not look into the future", span,
+                             hint="delay/delta take a lag >= 0")
+    if param.kind is ArgKind.WINDOW and window < 1:
+        raise AlphaTypeError(f"window {value:g} is below 1 after {'rounding' if profile.round_windows else 'flooring'}",
+                             span, hint="a window counts rows and must be at least 1")
+    if window > MAX_WINDOW:
+        raise AlphaTypeError(f"window {value:g} is larger than {MAX_WINDOW:,} rows", span)
+    return window

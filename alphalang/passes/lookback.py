@@ -1,0 +1,28 @@
+"""Lookback: the number of leading rows (warm-up) each node needs before it can be non-NaN by policy.
+
+A window of d adds d - 1 rows, a lag of d adds d rows, elementwise and per-row operators add none.
+
+Example:
+    >>> from alphalang.ir import Graph
+    >>> g = Graph(); c = g.add("field", (), ("close",), "panel")
+    >>> m = g.add("ts_mean", (g.add("delay", (c,), (1,), "panel"),), (20,), "panel")
+    >>> node_lookbacks(g)[m]
+    20
+"""
+
+from __future__ import annotations
+
+from alphalang.ir import Graph
+from alphalang.ops import lookup
+
+
+def node_lookbacks(graph: Graph) -> list[int]:
+    """Lookback of every node, in node order (arguments precede their users)."""
+    out: list[int] = []
+    for node in graph.nodes:
+        if node.op in ("field", "group", "const"):
+            out.append(0)
+            continue
+        spec = lookup(node.op)
+        out.append(spec.lookback(tuple(out[a] for a in node.args), node.params))
+    return out

@@ -1,0 +1,320 @@
+"""Name resolution and lowering of the AST into the checked, hash-consed IR graph.
+
+Resolves fields, definitions, user functions (inlined), stdlib/relative imports, operator names and
+aliases (case-insensitive), the min/max overload, and derived fields (``returns``, ``adv{d}``) the data does
+not supply. Argument checks come from ``kinds``, constant folding from ``fold``. A name may only use names
+defined before it, so cycles are reported as uses before definition.
+
+Example:
+    >>> from alphalang.syntax import parse_module
+    >>> r = Resolver()
+    >>> outs = r.resolve_module(parse_module("a = rank(close)\\nb = -1 * rank(Close)"))
+    >>> r.graph.describe(outs["b"][0])
+    '(-1 * rank(close))'
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from alphalang import ir
+from alphalang.errors import AlphaNameError, AlphaTypeError
+from alphalang.ops import INFIX, PREFIX, lookup
+from alphalang.ops.registry import all_names
+from alphalang.ops.spec import ArgKind, OpSpec, ResultKind
+from alphalang.passes.fields import STANDARD_FIELDS, derivation, is_derivable
+from alphalang.passes.fold import can_fold, fold
+from alphalang.passes.kinds import match_arguments, static_value
+from alphalang.passes.profile import PROFILES, Profile
+from alphalang.resources import stdlib_dir
+from alphalang.source import Span
+from alphalang.syntax import ast
+from alphalang.syntax.parse import parse_expr, parse_module
+
+
+@dataclass
+class _Value:
+    """A named definition, resolved on first use."""
+
+    expr: ast.Expr
+    scope: Scope
+    span: Span
+    node: int | None = None
+    resolving: bool = False
+
+
+@dataclass
+class _Func:
+    definition: ast.FuncDef
+    scope: Scope
+
+
+@dataclass
+class Scope:
+    values: dict[str, _Value] = field(default_factory=dict)
+    funcs: dict[str, _Func] = field(default_factory=dict)
+    later: dict[str, int] = field(default_factory=dict)  # names defined further down the module -> line
+
+    def snapshot(self) -> Scope:
+        return Scope(dict(self.values), dict(self.funcs), self.later)
+
+
+class Resolver:
+    """Builds one graph for a module (and everything it imports)."""
+
+    def __init__(self, profile: Profile = PROFILES["paper"], extra_fields: frozenset[str] = frozenset(),
+                 supplied: frozenset[str] = frozenset(), allow_redefinition: bool = False) -> None:
+        self.graph = ir.Graph()
+        self.profile = profile
+        self.known_fields = frozenset(STANDARD_FIELDS) | extra_fields
+        self.supplied = supplied  # derivable fields the data supplies (used as fields, not derived)
+        self.allow_redefinition = allow_redefinition
+        self.derived_used: set[str] = set()
+        self._derived: dict[str, int] = {}
+        self._imports: dict[Path, Scope] = {}
+        self._import_stack: list[Path] = []
+
+    # ---- modules -------------------------------------------------------------------------------------
+    def resolve_module(self, module: ast.Module, base_dir: Path | None = None,
+                       scope: Scope | None = None) -> dict[str, tuple[int, Span]]:
+        """Resolve every statement; return the module's outputs (public assignments) in order."""
+        scope = scope if scope is not None else Scope()
+        self._bind_statements(module, scope, base_dir)
+        names = dict.fromkeys(s.name for s in module.statements
+                              if isinstance(s, ast.Assign) and not s.name.startswith("_"))
+        return {name: (self.value_node(scope.values[name]), scope.values[name].span) for name in names}
+
+    def _bind_statements(self, module: ast.Module, scope: Scope, base_dir: Path | None) -> None:
+        defined_at = {}
+        for stmt in module.statements:
+            if isinstance(stmt, (ast.Assign, ast.FuncDef)):
+                defined_at.setdefault(stmt.name, stmt.span.line)
+        scope.later = defined_at
+        for stmt in module.statements:
+            if isinstance(stmt, ast.Import):
+                self._import(stmt, scope, base_dir)
+                continue
+            self._check_new_name(stmt.name, scope, stmt.span)
+            if isinstance(stmt, ast.Assign):
+                scope.values[stmt.name] = _Value(stmt.value, scope.snapshot(), stmt.span)
+            else:
+                if len(set(stmt.params)) != len(stmt.params):
+                    raise AlphaNameError(f"repeated parameter name in def {stmt.name}", stmt.span)
+                scope.funcs[stmt.name] = _Func(stmt, scope.snapshot())
+
+    def _check_new_name(self, name: str, scope: Scope, span: Span) -> None:
+        if self.allow_redefinition:
+            scope.values.pop(name, None)
+            scope.funcs.pop(name, None)
+            return
+        if name in scope.values or name in scope.funcs:
+            earlier = scope.values.get(name) or scope.funcs[name].definition
+            raise AlphaNameError(f"{name!r} is already defined at {earlier.span.location()}", span,
+                                 hint="choose another name")
+
+    def value_node(self, value: _Value) -> int:
+        if value.node is None:
+            if value.resolving:  # unreachable through the grammar's ordering, kept as a guard
+                raise AlphaNameError("definition refers to itself (cycle)", value.span)
+            value.resolving = True
+            value.node = self.as_output(self.expr(value.expr, value.scope, {}), value.expr.span)
+            value.resolving = False
+        return value.node
+
+    def as_output(self, node_id: int, span: Span) -> int:
+        node = self.graph[node_id]
+        if node.kind == ir.GROUP:
+            raise AlphaTypeError("group labels are not a series; use them inside a group operator", span,
+                                 hint="e.g. indneutralize(x, IndClass.sector)")
+        return node_id
+
+    # ---- imports -------------------------------------------------------------------------------------
+    def _import(self, stmt: ast.Import, scope: Scope, base_dir: Path | None) -> None:
+        path = self._find_module(stmt, base_dir)
+        if path in self._import_stack:
+            chain = " -> ".join(p.stem for p in [*self._import_stack, path])
+            raise AlphaNameError(f"import cycle: {chain}", stmt.span)
+        if path not in self._imports:
+            self._import_stack.append(path)
+            try:
+                module = parse_module(path.read_text(), str(path))
+                imported = Scope()
+                self._bind_statements(module, imported, path.parent)
+            finally:
+                self._import_stack.pop()
+            self._imports[path] = imported
+        exported = self._imports[path]
+        for name, value in exported.values.items():
+            if not name.startswith("_"):
+                self._check_new_name(name, scope, stmt.span)
+                scope.values[name] = value
+        for name, func in exported.funcs.items():
+            if not name.startswith("_"):
+                self._check_new_name(name, scope, stmt.span)
+                scope.funcs[name] = func
+
+    def _find_module(self, stmt: ast.Import, base_dir: Path | None) -> Path:
+        relative = Path(*stmt.module.split(".")).with_suffix(".alpha")
+        roots = ([base_dir] if base_dir else []) + [Path.cwd(), stdlib_dir()]
+        for root in roots:
+            candidate = (root / relative).resolve()
+            if candidate.is_file():
+                return candidate
+        available = sorted(p.stem for p in stdlib_dir().glob("*.alpha"))
+        raise AlphaNameError(f"cannot find module {stmt.module!r}", stmt.span,
+                             hint=f"stdlib modules: {', '.join(available) or 'none'}; or a .alpha file next to "
+                             "this one")
+
+    # ---- expressions ---------------------------------------------------------------------------------
+    def expr(self, e: ast.Expr, scope: Scope, env: dict[str, int]) -> int:
+        if isinstance(e, ast.Number):
+            return self.graph.add("const", (), (float(e.value),), ir.SCALAR, e.span)
+        if isinstance(e, ast.Name):
+            return self._name(e, scope, env)
+        if isinstance(e, ast.GroupName):
+            return self.graph.add("group", (), (e.level,), ir.GROUP, e.span)
+        if isinstance(e, ast.Unary):
+            return self.apply(lookup(PREFIX[e.op]), [self.expr(e.operand, scope, env)], (), e.span)
+        if isinstance(e, ast.Binary):
+            args = [self.expr(e.left, scope, env), self.expr(e.right, scope, env)]
+            return self.apply(lookup(INFIX[e.op]), args, (), e.span)
+        if isinstance(e, ast.Conditional):
+            args = [self.expr(x, scope, env) for x in (e.cond, e.then, e.other)]
+            return self.apply(lookup("cond"), args, (), e.span)
+        if isinstance(e, ast.Call):
+            return self._call(e, scope, env)
+        raise TypeError(f"unexpected AST node {type(e).__name__}")
+
+    def _name(self, e: ast.Name, scope: Scope, env: dict[str, int]) -> int:
+        name = e.name
+        if name in env:
+            return env[name]
+        if name in scope.values:
+            return self.value_node(scope.values[name])
+        if is_derivable(name) and name not in self.supplied and derivation(name, self.profile):
+            return self._derive(name, e.span)
+        if name in self.known_fields or is_derivable(name):
+            return self.graph.add("field", (), (name,), ir.PANEL, e.span)
+        if name in scope.later:
+            raise AlphaNameError(f"{name!r} is used before its definition at line {scope.later[name]}", e.span,
+                                 hint="a name may only use names defined above it (this also rules out cycles)")
+        if lookup(name) or name in scope.funcs:
+            raise AlphaNameError(f"{name!r} is a function, not a value", e.span, hint=f"call it: {name}(...)")
+        candidates = [*env, *scope.values, *self.known_fields]
+        raise AlphaNameError(f"unknown name {name!r}", e.span, hint=_suggest(name, candidates,
+                             "if it is a field of your data, pass it with fields=[...] or run with that data"))
+
+    def _derive(self, name: str, span: Span) -> int:
+        if name not in self._derived:
+            self.derived_used.add(name)
+            expr = _respan(parse_expr(derivation(name, self.profile), f"<derived {name}>"), span)
+            self._derived[name] = self.expr(expr, Scope(), {})
+        return self._derived[name]
+
+    def _call(self, e: ast.Call, scope: Scope, env: dict[str, int]) -> int:
+        name = e.func
+        if name in scope.funcs:
+            return self._inline(scope.funcs[name], e, scope, env)
+        spec = lookup(name)
+        if spec is None or spec.extra.get("internal"):
+            hint = _suggest(name, [*all_names(), *scope.funcs], None)
+            if name in scope.values or name in self.known_fields:
+                hint = f"{name!r} is a value, not a function"
+            raise AlphaNameError(f"unknown function {name!r}", e.name_span, hint=hint)
+        if spec.name in ("min", "max") and len(e.args) == 2 and not e.kwargs and isinstance(e.args[1], ast.Number):
+            spec = lookup("ts_" + spec.name)  # the paper's min(x, d) = ts_min(x, d)
+        keywords = {k.name: (k.value, k.span) for k in e.kwargs}
+        if len(keywords) != len(e.kwargs):
+            raise AlphaTypeError(f"{spec.name}() got a keyword argument twice", e.span)
+        slots = match_arguments(spec, list(e.args), keywords, e.span)
+        args: list[int] = []
+        statics: list[float | int] = []
+        for param, given in zip(spec.params, slots, strict=True):
+            span = given.span if isinstance(given, ast.Expr) else e.span
+            if param.kind.is_static:
+                value = given if isinstance(given, float) else self._constant(given, scope, env, param.name,
+                                                                              spec.name)
+                statics.append(static_value(param, value, self.profile, span))
+                continue
+            node_id = self.expr(given, scope, env)
+            kind = self.graph[node_id].kind
+            if param.kind is ArgKind.GROUP and kind != ir.GROUP:
+                raise AlphaTypeError(f"{spec.name}() needs group labels for {param.name!r}", span,
+                                     hint="write IndClass.<level>, e.g. IndClass.sector")
+            if param.kind is not ArgKind.GROUP and kind == ir.GROUP:
+                raise AlphaTypeError(f"group labels cannot be used as {spec.name}()'s {param.name!r}", span)
+            args.append(node_id)
+        node_id = self.apply(spec, args, tuple(statics), e.span)
+        if spec.name == "ts_rank" and self.profile.ts_rank_in_days:
+            days = self.graph.add("const", (), (float(statics[0]),), ir.SCALAR, e.span)
+            node_id = self.apply(lookup("mul"), [node_id, days], (), e.span)
+        return node_id
+
+    def _constant(self, given: ast.Expr, scope: Scope, env: dict[str, int], param: str, func: str) -> float:
+        node = self.graph[self.expr(given, scope, env)]
+        if node.op != "const":
+            raise AlphaTypeError(f"{func}() needs a constant for {param!r}, not a series", given.span,
+                                 hint="windows and lags are fixed numbers of rows")
+        return node.params[0]
+
+    def _inline(self, func: _Func, e: ast.Call, scope: Scope, env: dict[str, int]) -> int:
+        fdef = func.definition
+        params = fdef.params
+        if len(e.args) > len(params):
+            raise AlphaTypeError(f"{fdef.name}() takes {len(params)} arguments, got {len(e.args)}", e.span,
+                                 hint=f"defined at {fdef.span.location()}")
+        bound = dict(zip(params, e.args, strict=False))
+        for kw in e.kwargs:
+            if kw.name not in params:
+                raise AlphaTypeError(f"{fdef.name}() has no parameter {kw.name!r}", kw.span)
+            if kw.name in bound:
+                raise AlphaTypeError(f"{fdef.name}() got {kw.name!r} twice", kw.span)
+            bound[kw.name] = kw.value
+        missing = [p for p in params if p not in bound]
+        if missing:
+            raise AlphaTypeError(f"{fdef.name}() is missing {', '.join(map(repr, missing))}", e.span,
+                                 hint=f"defined at {fdef.span.location()} as def {fdef.name}({', '.join(params)})")
+        inner_env = {p: self.expr(bound[p], scope, env) for p in params}
+        return self.expr(fdef.body, func.scope, inner_env)
+
+    # ---- building nodes ------------------------------------------------------------------------------
+    def apply(self, spec: OpSpec, args: list[int], statics: tuple, span: Span) -> int:
+        """Add an operator node: fold constants, broadcast constants into panel operators."""
+        graph = self.graph
+        kinds = [graph[a].kind for a in args]
+        if spec.result is ResultKind.ELEMENTWISE:
+            if all(k == ir.SCALAR for k in kinds) and can_fold(spec):
+                value = fold(spec, tuple(graph[a].params[0] for a in args))
+                return graph.add("const", (), (value,), ir.SCALAR, span)
+            return graph.add(spec.name, tuple(args), statics, ir.PANEL, span)
+        args = [self.broadcast(a, span) if k == ir.SCALAR else a for a, k in zip(args, kinds, strict=True)]
+        return graph.add(spec.name, tuple(args), statics, ir.PANEL, span)
+
+    def broadcast(self, node_id: int, span: Span) -> int:
+        if self.graph[node_id].kind != ir.SCALAR:
+            return node_id
+        return self.graph.add("broadcast", (node_id,), (), ir.PANEL, span)
+
+
+def _suggest(name: str, candidates, fallback: str | None) -> str | None:
+    close = difflib.get_close_matches(name, sorted(set(candidates)), n=3, cutoff=0.6)
+    if close:
+        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+    return fallback
+
+
+def _respan(e: ast.Expr, span: Span) -> ast.Expr:
+    """A copy of a derived-field expression whose nodes all point at the user's use of the field."""
+    if isinstance(e, ast.Call):
+        return ast.Call(e.func, tuple(_respan(a, span) for a in e.args), e.kwargs, span, span)
+    if isinstance(e, ast.Binary):
+        return ast.Binary(e.op, _respan(e.left, span), _respan(e.right, span), span)
+    if isinstance(e, ast.Unary):
+        return ast.Unary(e.op, _respan(e.operand, span), span)
+    if isinstance(e, ast.Name):
+        return ast.Name(e.name, span)
+    if isinstance(e, ast.Number):
+        return ast.Number(e.value, span)
+    return e

@@ -1,0 +1,195 @@
+"""The public compile/evaluate API: ``compile(source) -> Program``; ``Program.run(panel) -> {name: (T, N)}``.
+
+Example:
+    >>> import alphalang
+    >>> panel = alphalang.demo_panel(60, 8, seed=1)
+    >>> program = alphalang.compile("mom = rank(delta(close, 5))\\nvol = ts_std(returns, 20)")
+    >>> program.outputs, program.lookback
+    (('mom', 'vol'), {'mom': 5, 'vol': 20})
+    >>> program.run(panel)["mom"].shape
+    (60, 8)
+"""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import numpy as np
+
+from alphalang.errors import AlphaDataError, AlphaSyntaxError, AlphaTypeError
+from alphalang.passes.profile import get_profile
+from alphalang.plan import Plan, build_plan
+from alphalang.syntax import ast
+from alphalang.syntax.parse import parse_expr, parse_module
+
+BACKENDS = {"reference": "alphalang.backend.reference.evaluate", "numba": "alphalang.backend.numba"}
+DEFAULT_OUTPUT = "alpha"
+
+
+class Program:
+    """A checked module: its outputs, their lookbacks, and ``run`` on a panel."""
+
+    def __init__(self, module: ast.Module, *, backend: str = "reference", profile: str = "paper",
+                 fields: Iterable[str] = (), base_dir: Path | None = None, **backend_options) -> None:
+        self.module = module
+        self.profile = get_profile(profile)
+        self.backend = _check_backend(backend)
+        self.backend_options = backend_options
+        self.base_dir = base_dir
+        self.extra_fields = frozenset(f.lower() for f in fields)
+        self.plan = self._plan(frozenset())
+        self._executors: dict[frozenset[str], object] = {}
+
+    def _plan(self, supplied: frozenset[str]) -> Plan:
+        return build_plan(self.module, self.profile, self.extra_fields, supplied, self.base_dir)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return tuple(self.plan.outputs)
+
+    @property
+    def lookback(self) -> dict[str, int]:
+        """Warm-up rows per output (with derived fields such as ``returns`` computed from ``close``)."""
+        return self.plan.output_lookback
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The data fields the program reads (derived fields expanded)."""
+        return self.plan.fields
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        return self.plan.groups
+
+    def plan_for(self, available: Iterable[str]) -> Plan:
+        """The plan for data holding ``available`` fields: derivable fields it supplies are read, not derived."""
+        supplied = frozenset(f.lower() for f in available) & self.plan.derived
+        return self.plan if not supplied else self._plan(supplied)
+
+    def run(self, panel, **options) -> dict[str, np.ndarray]:
+        """Evaluate every output on a ``Panel`` (or a mapping of field name -> (T, N) array)."""
+        panel = _as_panel(panel)
+        plan = self.plan_for(panel.fields)
+        fields, groups = _bind(plan, panel)
+        key = frozenset(plan.derived)
+        if key not in self._executors or options:
+            executor = _backend_module(self.backend).prepare(plan, **{**self.backend_options, **options})
+            if options:
+                return executor(fields, groups, panel.shape)
+            self._executors[key] = executor
+        return self._executors[key](fields, groups, panel.shape)
+
+    def explain(self) -> str:
+        """The checked graph: one line per node with its lookback, outputs marked."""
+        graph = self.plan.graph
+        names = {node_id: name for name, node_id in self.plan.outputs.items()}
+        lines = []
+        for node_id, node in enumerate(graph.nodes):
+            if node.op == "const":
+                continue
+            mark = f"  -> {names[node_id]}" if node_id in names else ""
+            lines.append(f"%{node_id:<4} lookback {self.plan.lookbacks[node_id]:<4} {graph.describe(node_id, 100)}"
+                         f"{mark}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"Program(outputs={len(self.outputs)}, backend={self.backend!r}, profile={self.profile.name!r})"
+
+
+def _check_backend(name: str) -> str:
+    if name not in BACKENDS:
+        raise AlphaTypeError(f"unknown backend {name!r}", hint=f"choose one of {', '.join(BACKENDS)}")
+    if name == "numba" and _backend_module("numba") is None:
+        warnings.warn("the numba backend is not available yet; using the reference backend", stacklevel=3)
+        return "reference"
+    return name
+
+
+def _backend_module(name: str):
+    try:
+        return importlib.import_module(BACKENDS[name])
+    except ModuleNotFoundError as exc:
+        if name == "reference" or exc.name not in (BACKENDS[name], "alphalang.backend.numba"):
+            raise
+        return None
+
+
+def _as_panel(panel):
+    from alphalang.data import Panel
+
+    if isinstance(panel, Panel):
+        return panel
+    if isinstance(panel, Mapping):
+        return Panel(fields=panel)
+    raise AlphaDataError(f"expected a Panel or a mapping of field arrays, got {type(panel).__name__}",
+                         hint="build one with alphalang.Panel(fields={...}) or alphalang.demo_panel()")
+
+
+def _bind(plan: Plan, panel) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    fields = {}
+    for name in plan.fields:
+        if not panel.has_field(name):
+            span = plan.first_use("field", name)
+            have = ", ".join(sorted(panel.fields)) or "none"
+            raise AlphaDataError(f"the data has no field {name!r}", span, hint=f"fields in the data: {have}")
+        fields[name] = panel.field(name)
+    groups = {}
+    for level in plan.groups:
+        if not panel.has_group(level):
+            span = plan.first_use("group", level)
+            have = ", ".join(sorted(panel.groups)) or "none"
+            raise AlphaDataError(f"the data has no group level {level!r}", span,
+                                 hint=f"group levels in the data: {have}")
+        groups[level] = panel.group(level)
+    return fields, groups
+
+
+def _read_source(source: str | Path) -> tuple[str, str, Path | None]:
+    """(text, filename, directory) for a path or a formula text."""
+    if isinstance(source, Path) or (isinstance(source, str) and source.endswith(".alpha") and "\n" not in source):
+        path = Path(source)
+        if not path.is_file():
+            raise AlphaSyntaxError(f"no such file: {path}")
+        return path.read_text(), str(path), path.resolve().parent
+    if not isinstance(source, str):
+        raise AlphaSyntaxError(f"expected formula text or a path, got {type(source).__name__}")
+    return source, "<string>", None
+
+
+def load_module(source: str | Path) -> tuple[ast.Module, Path | None]:
+    """Parse a path or text. Text that is one bare expression becomes a module with one output, ``alpha``."""
+    text, filename, base_dir = _read_source(source)
+    try:
+        return parse_module(text, filename), base_dir
+    except AlphaSyntaxError as module_error:
+        try:
+            expr = parse_expr(text, filename)
+        except AlphaSyntaxError:
+            raise module_error from None
+        return ast.Module((ast.Assign(DEFAULT_OUTPUT, expr, expr.span),), filename, text), base_dir
+
+
+def compile(source: str | Path, backend: str = "reference", profile: str = "paper",  # noqa: A001
+            fields: Iterable[str] = (), **backend_options) -> Program:
+    """Parse and check a ``.alpha`` file or formula text.
+
+    ``fields`` names extra data fields the formulas may use beyond the standard ones
+    (open high low close volume vwap cap returns adv{d}).
+    """
+    module, base_dir = load_module(source)
+    return Program(module, backend=backend, profile=profile, fields=fields, base_dir=base_dir, **backend_options)
+
+
+def evaluate(expr: str, panel, backend: str = "reference", profile: str = "paper", **options) -> np.ndarray:
+    """Evaluate one expression on a panel; any field of the panel may be used.
+
+    Example: ``evaluate("rank(delta(close, 5))", alphalang.demo_panel())``
+    """
+    panel = _as_panel(panel)
+    node = parse_expr(expr)
+    module = ast.Module((ast.Assign(DEFAULT_OUTPUT, node, node.span),), "<expr>", expr)
+    program = Program(module, backend=backend, profile=profile, fields=panel.fields)
+    return program.run(panel, **options)[DEFAULT_OUTPUT]
