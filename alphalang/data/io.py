@@ -128,6 +128,22 @@ def _bound_scalar(value: Any, typ: pa.DataType, what: str) -> pa.Scalar:
         ) from None
 
 
+def _hive_keys(root: Path, files: Sequence[str]) -> list[str]:
+    """Names of hive partition keys (``key=value`` directories) under ``root``."""
+    if not root.is_dir():
+        return []
+    keys: dict[str, None] = {}
+    for f in files:
+        try:
+            parts = Path(f).relative_to(root).parts[:-1]
+        except ValueError:
+            parts = Path(f).parts[:-1]
+        for part in parts:
+            if "=" in part:
+                keys.setdefault(part.split("=", 1)[0], None)
+    return list(keys)
+
+
 def _scan(dataset: ds.Dataset, columns: list[str], filter: ds.Expression | None) -> pa.Table:
     """Read the projected, filtered table (a separate function so tests can observe the projection)."""
     return dataset.to_table(columns=columns, filter=filter)
@@ -169,10 +185,7 @@ def read_parquet(
             default_groups = [str(g).lower() for g in json.loads(meta[GROUPS_METADATA_KEY])]
         except ValueError:
             pass
-    partition_keys: list[str] = []
-    part = getattr(dataset, "partitioning", None)
-    if part is not None and getattr(part, "schema", None) is not None:
-        partition_keys = list(part.schema.names)
+    partition_keys = _hive_keys(p, getattr(dataset, "files", []))
     field_cols, group_cols, columns = _select_columns(
         schema.names, date, asset, fields, groups, default_groups, skip=partition_keys, source=f"'{path}'"
     )
