@@ -133,6 +133,17 @@ def _to_group_array(level: str, values: Any) -> np.ndarray:
     return np.asarray(out.astype(np.int64), order="C")
 
 
+def _as_date_index(dates: Any) -> pd.Index:
+    """A pandas Index of the dates; datetime and ``datetime.date`` values become a DatetimeIndex."""
+    idx = pd.Index(dates)
+    if idx.dtype == object and len(idx) and idx.inferred_type in ("date", "datetime", "datetime64"):
+        try:
+            return pd.DatetimeIndex(idx)
+        except (TypeError, ValueError):
+            return idx
+    return idx
+
+
 def _check_index(idx: pd.Index, what: str, expected_len: int, axis: str) -> None:
     if len(idx) != expected_len:
         raise AlphaDataError(
@@ -244,7 +255,7 @@ class Panel:
             shape = (len(pd.Index(dates)), len(pd.Index(assets)))
         t, n = shape
 
-        date_index = pd.Index(np.arange(t)) if dates is None else pd.Index(dates)
+        date_index = pd.Index(np.arange(t)) if dates is None else _as_date_index(dates)
         _check_index(date_index, "dates", t, "rows")
         _validate_dates(date_index)
         asset_index = pd.Index(np.arange(n)) if assets is None else pd.Index(assets)
@@ -492,10 +503,10 @@ class Panel:
             ai, assets = pd.factorize(asset_vals, sort=False)
         t, n = len(dates), len(assets)
         flat = di.astype(np.int64) * n + ai
-        if len(flat) and np.unique(flat).size != len(flat):
-            dup = pd.Series(flat).duplicated(keep=False).to_numpy()
-            first = int(np.flatnonzero(dup)[0])
-            count = int(pd.Series(flat).duplicated().sum())
+        counts = np.bincount(flat, minlength=t * n) if len(flat) else np.zeros(0, dtype=np.int64)
+        if len(flat) and counts.max() > 1:
+            first = int(np.flatnonzero(counts[flat] > 1)[0])
+            count = int((counts[counts > 1] - 1).sum())
             raise AlphaDataError(
                 f"duplicate rows for date {_fmt(date_vals.iloc[first])}, "
                 f"asset {_fmt(asset_vals.iloc[first])} "

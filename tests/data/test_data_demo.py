@@ -27,7 +27,7 @@ def test_default_shape_and_labels():
     assert set(p.fields) == {"open", "high", "low", "close", "volume", "vwap", "cap", "returns"}
     assert set(p.groups) == {"sector", "industry", "subindustry"}
     assert isinstance(p.dates, pd.DatetimeIndex) and p.dates[0] == pd.Timestamp("2015-01-02")
-    assert (p.dates.dayofweek < 5).all() and p.dates.is_monotonic_increasing
+    assert (p.dates.day_of_week < 5).all() and p.dates.is_monotonic_increasing
     assert p.assets[0] == "A0000" and p.assets[-1] == "A0099"
     assert all(g.shape == (100,) and g.dtype == np.int64 for g in p.groups.values())
     assert demo_panel(3, 10001).assets[-1] == "A10000"

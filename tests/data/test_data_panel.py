@@ -113,6 +113,9 @@ def test_datetime_dates_stay_datetimeindex():
     assert isinstance(p2.dates, pd.DatetimeIndex)
     p3 = _p(dates=np.array(dates, dtype="datetime64[D]"))
     assert isinstance(p3.dates, pd.DatetimeIndex)
+    p4 = _p(dates=[d.date() for d in dates])
+    assert isinstance(p4.dates, pd.DatetimeIndex) and p4.dates.equals(dates)
+    assert _p(dates=["b", "c", "d", "e"]).dates.tolist() == ["b", "c", "d", "e"]  # text stays text
 
 
 def test_non_monotonic_dates_name_first_offender():
