@@ -255,7 +255,7 @@ def read_csv(
         list(header.columns), date, asset, fields, groups, DEFAULT_GROUP_LEVELS, source=f"'{path}'"
     )
     try:
-        df = pd.read_csv(p, usecols=columns, float_precision="round_trip")
+        df = pd.read_csv(p, usecols=columns)
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise AlphaDataError(f"cannot read '{path}' as CSV: {exc}") from None
     if start is not None or end is not None:
