@@ -47,17 +47,17 @@ LookbackRule = Callable[[tuple[int, ...], tuple[float, ...]], int]
 
 
 def same_as_inputs(arg_lookbacks: tuple[int, ...], statics: tuple[float, ...]) -> int:
-    """Warm-up of an elementwise / per-row operator: the longest of its inputs."""
+    """inputs' lookback (no extra rows)"""
     return max(arg_lookbacks, default=0)
 
 
 def window_rows(arg_lookbacks: tuple[int, ...], statics: tuple[float, ...]) -> int:
-    """A window of d rows needs d - 1 earlier rows on top of its inputs' warm-up."""
+    """inputs + d - 1"""
     return max(arg_lookbacks, default=0) + int(statics[0]) - 1
 
 
 def lag_rows(arg_lookbacks: tuple[int, ...], statics: tuple[float, ...]) -> int:
-    """A lag of d rows needs d earlier rows."""
+    """inputs + d"""
     return max(arg_lookbacks, default=0) + int(statics[0])
 
 

@@ -1,0 +1,45 @@
+"""Options shared by several subcommands: data source, backend and profile.
+
+Example:
+    $ alphalang run stdlib/wq101.alpha --demo --days 500 --assets 100
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from alphalang.errors import AlphaDataError
+
+
+def add_data_options(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--data", metavar="PATH", help="parquet file/directory or CSV in long (date, asset) form")
+    source.add_argument("--demo", action="store_true", help="use the built-in synthetic market (default)")
+    parser.add_argument("--days", type=int, default=500, help="demo data: number of dates (default 500)")
+    parser.add_argument("--assets", type=int, default=100, help="demo data: number of assets (default 100)")
+    parser.add_argument("--seed", type=int, default=0, help="demo data: random seed (default 0)")
+
+
+def add_compile_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--backend", choices=("reference", "numba"), default=None,
+                        help="evaluation backend (default: the library default)")
+    parser.add_argument("--profile", choices=("paper", "pandas-ref"), default="paper",
+                        help="semantics profile (default: paper)")
+
+
+def load_data(args: argparse.Namespace):
+    """The panel the options ask for: a file, or the demo market."""
+    from alphalang.data import demo_panel, load_panel
+
+    if args.data:
+        return load_panel(args.data)
+    if args.days < 1 or args.assets < 1:
+        raise AlphaDataError("--days and --assets must be at least 1")
+    return demo_panel(args.days, args.assets, args.seed)
+
+
+def compile_options(args: argparse.Namespace) -> dict:
+    options = {"profile": args.profile}
+    if args.backend:
+        options["backend"] = args.backend
+    return options
