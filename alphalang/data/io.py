@@ -241,7 +241,8 @@ def read_csv(
 ) -> Panel:
     """Read a long CSV file (columns date, asset, fields...) into a Panel; same options as read_parquet.
 
-    Text dates are parsed to datetimes when they all parse. Only the needed columns are parsed.
+    Text dates are parsed to datetimes when they all parse. Only the needed columns are parsed. CSV keeps no
+    metadata, so group levels other than sector/industry/subindustry must be named in ``groups``.
 
     Example:
         >>> # panel = read_csv("prices.csv", fields=["close"], start="2020-01-01", end="2020-12-31")

@@ -649,11 +649,7 @@ class Panel:
             >>> Panel({"x": np.zeros((2, 3))}).to_wide("x").shape
             (2, 3)
         """
-        if isinstance(values, str):
-            arr, name = self.field(values), values
-        else:
-            arr, name = self._check_result("array", values), "array"
-        del name
+        arr = self.field(values) if isinstance(values, str) else self._check_result("array", values)
         return pd.DataFrame(arr, index=self._dates.copy(), columns=self._assets.copy())
 
 
