@@ -152,3 +152,21 @@ def test_io_errors(demo, tmp_path):
         read_parquet(tmp_path / "dup.parquet")
     with pytest.raises(AlphaDataError, match="Panel or a DataFrame"):
         write_parquet([1, 2], tmp_path / "z.parquet")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "dates, start, end, expected",
+    [
+        (pd.to_datetime(["2020-01-02", "2020-01-03", "2020-01-06"]).date, "2020-01-03", None, 2),  # date32
+        (pd.date_range("2020-01-02", periods=3, tz="US/Eastern"), "2020-01-03", "2020-01-03", 1),  # tz-aware
+        ([20200102, 20200103, 20200106], 20200103, None, 2),  # yyyymmdd integers
+        ([20200102, 20200103, 20200106], None, "20200103", 2),
+    ],
+)
+def test_parquet_date_filter_types(tmp_path, dates, start, end, expected):
+    df = pd.DataFrame({"date": dates, "asset": "A", "x": [1.0, 2.0, 3.0]})
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), path)
+    p = read_parquet(path, start=start, end=end)
+    assert p.n_dates == expected
+    assert p.field("x")[:, 0].tolist() == ([2.0, 3.0] if start is not None else [1.0, 2.0])[:expected]
