@@ -1,0 +1,249 @@
+"""TOML training configs: which alphas, which rule per alpha, the meta node, data, periods and optimiser.
+
+Layout (every table but ``[data]`` and one node is optional)::
+
+    [data]
+    alphas = "my.alpha"            # .alpha file, relative to the config (or `formulas = "a = rank(close)"`)
+    demo = { days = 500, assets = 20, seed = 0 }    # or: path = "prices.parquet" / prices = "p.npy"
+    price_field = "close"
+
+    [strategy]                      # StrategyConfig fields: simulation, cost, fees, chunk_period, ...
+    simulation = "portfolio"
+    maximum_change = 0.02
+
+    [meta]                          # used when there is more than one [[node]]
+    mode = "weights"                # or "outputs"
+
+    [[node]]                        # rule, signal, transform, memory_days, k_per_day, use_alt_lamb,
+    rule = "signal_gradient"        # initial = {...}; rule = "meta" takes mode and children = [...]
+    signal = "a"
+
+    [training]                      # keyword arguments of alphalang.strategy.train
+    periods = 4
+    epochs = 50
+
+    [walk_forward]                  # optional: train_length, test_length, step
+    train_length = 250
+    test_length = 60
+
+Mistakes raise :class:`~alphalang.errors.AlphaTypeError` (bad keys/values) or
+:class:`~alphalang.errors.AlphaDataError` (missing files, signals or fields).  Prices are forward-filled
+(then back-filled) so a missing quote never reaches the simulation; alpha NaNs are kept (rules treat them
+as "no signal").
+
+Example:
+    >>> cfg = parse_config({"data": {"demo": {"days": 60, "assets": 4}}, "node": [{"rule": "momentum"}]})
+    >>> cfg.strategy.node.rule, cfg.data.prices.shape
+    ('momentum', (60, 4))
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from alphalang.errors import AlphaDataError, AlphaTypeError
+from alphalang.strategy.meta import MIX_MODES, MetaNode
+from alphalang.strategy.metrics import OBJECTIVES
+from alphalang.strategy.nodes import SIMULATIONS, MarketData, Node, RuleNode, Strategy, StrategyConfig
+from alphalang.strategy.rules import RULES, SIGNAL_TRANSFORMS
+from alphalang.strategy.train import AGGREGATIONS, OPTIMISERS, SCHEDULES
+
+TOP_KEYS = {"data", "strategy", "meta", "node", "training", "walk_forward"}
+DATA_KEYS = {"alphas", "formulas", "demo", "path", "prices", "price_field", "outputs", "start", "end"}
+NODE_OPTION_KEYS = {"transform", "memory_days", "k_per_day", "use_alt_lamb"}
+NODE_KEYS = {"rule", "signal", "initial", "mode", "children", "initial_logits"} | NODE_OPTION_KEYS
+TRAIN_KEYS = {"periods", "overlap", "aggregation", "temperature", "metric", "optimiser", "lr", "epochs",
+              "weight_decay", "clip_norm", "schedule", "warmup_steps", "burn_in", "seed", "noise_scale",
+              "log_every"}
+WALK_KEYS = {"train_length", "test_length", "step"}
+
+
+@dataclass
+class TrainConfig:
+    """A parsed config: the strategy, the market data, and the keyword arguments for train/walk_forward."""
+
+    strategy: Strategy
+    data: MarketData
+    training: dict = field(default_factory=dict)
+    walk_forward: dict | None = None
+    source: Path | None = None
+
+
+def load_config(path: str | Path) -> TrainConfig:
+    """Read and validate a TOML config file (relative paths inside it are relative to the file)."""
+    path = Path(path)
+    if not path.is_file():
+        raise AlphaDataError(f"config file not found: {path}")
+    try:
+        raw = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise AlphaTypeError(f"{path}: invalid TOML: {exc}") from None
+    cfg = parse_config(raw, base_dir=path.parent, name=str(path))
+    cfg.source = path
+    return cfg
+
+
+def parse_config(raw: dict, base_dir: Path | str = ".", name: str = "<config>") -> TrainConfig:
+    """Validate a config already parsed from TOML (a dict) and build the strategy and data."""
+    base_dir = Path(base_dir)
+    _check_keys(raw, TOP_KEYS, name)
+    if "data" not in raw:
+        raise AlphaTypeError(f"{name}: missing [data] table", hint="add e.g. [data] demo = {days = 500}")
+    if not raw.get("node"):
+        raise AlphaTypeError(f"{name}: no [[node]] given", hint='add [[node]] with rule = "momentum"')
+    scfg = _strategy_config(raw.get("strategy", {}), name)
+    nodes = [_node(n, f"{name}: node {i}") for i, n in enumerate(_as_list(raw["node"], f"{name}: node"))]
+    meta = raw.get("meta", {})
+    _check_keys(meta, {"mode", "initial_logits"}, f"{name}: [meta]")
+    if len(nodes) == 1 and not meta:
+        root: Node = nodes[0]
+    else:
+        root = _meta(nodes, meta.get("mode", "weights"), meta.get("initial_logits"), f"{name}: [meta]")
+    data = _data(raw["data"], base_dir, scfg, root, name)
+    training = dict(raw.get("training", {}))
+    _check_keys(training, TRAIN_KEYS, f"{name}: [training]")
+    _check_choice(training, "aggregation", AGGREGATIONS, name)
+    _check_choice(training, "optimiser", OPTIMISERS, name)
+    _check_choice(training, "schedule", SCHEDULES, name)
+    _check_choice(training, "metric", OBJECTIVES, name)
+    walk = raw.get("walk_forward")
+    if walk is not None:
+        _check_keys(walk, WALK_KEYS, f"{name}: [walk_forward]")
+        for key in ("train_length", "test_length"):
+            if key not in walk:
+                raise AlphaTypeError(f"{name}: [walk_forward] needs {key}")
+    return TrainConfig(Strategy(root, scfg), data, training, dict(walk) if walk else None)
+
+
+# ------------------------------------------------------------------------------------------ validation
+def _check_keys(table: Any, allowed: set, where: str) -> None:
+    if not isinstance(table, dict):
+        raise AlphaTypeError(f"{where}: expected a table, got {type(table).__name__}")
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise AlphaTypeError(f"{where}: unknown key(s) {', '.join(unknown)}",
+                             hint=f"allowed: {', '.join(sorted(allowed))}")
+
+
+def _check_choice(table: dict, key: str, choices, where: str) -> None:
+    if key in table and table[key] not in choices:
+        raise AlphaTypeError(f"{where}: {key} = {table[key]!r} is not one of {', '.join(choices)}")
+
+
+def _as_list(value, where: str) -> list:
+    if isinstance(value, dict):
+        return [value]
+    if not isinstance(value, list):
+        raise AlphaTypeError(f"{where}: expected a list of tables")
+    return value
+
+
+def _strategy_config(table: dict, name: str) -> StrategyConfig:
+    allowed = {f.name for f in fields(StrategyConfig)}
+    _check_keys(table, allowed, f"{name}: [strategy]")
+    _check_choice(table, "simulation", SIMULATIONS, f"{name}: [strategy]")
+    try:
+        cfg = StrategyConfig(**table)
+    except TypeError as exc:
+        raise AlphaTypeError(f"{name}: [strategy]: {exc}") from None
+    if cfg.chunk_period < 1 or (cfg.interpolation_period is not None and cfg.interpolation_period < 1):
+        raise AlphaTypeError(f"{name}: [strategy]: chunk_period and interpolation_period must be >= 1")
+    if cfg.maximum_change <= 0:
+        raise AlphaTypeError(f"{name}: [strategy]: maximum_change must be > 0")
+    return cfg
+
+
+def _node(table: dict, where: str) -> Node:
+    _check_keys(table, NODE_KEYS, where)
+    rule = table.get("rule")
+    if rule is None:
+        raise AlphaTypeError(f"{where}: missing rule", hint=f"one of: meta, {', '.join(sorted(RULES))}")
+    if rule == "meta":
+        children = [_node(c, f"{where}.child {i}") for i, c in enumerate(_as_list(table.get("children", []),
+                                                                                   where))]
+        return _meta(children, table.get("mode", "weights"), table.get("initial_logits"), where)
+    if rule not in RULES:
+        raise AlphaTypeError(f"{where}: unknown rule {rule!r}", hint=f"one of: meta, {', '.join(sorted(RULES))}")
+    spec = RULES[rule]
+    if spec.uses == "signal" and not table.get("signal"):
+        raise AlphaTypeError(f"{where}: rule {rule!r} needs signal = <alpha output name>")
+    if spec.uses == "price" and table.get("signal"):
+        raise AlphaTypeError(f"{where}: rule {rule!r} reads prices, not a signal",
+                             hint="use signal_gradient or signal_target for alphas")
+    options = {k: table[k] for k in NODE_OPTION_KEYS if k in table}
+    if options.get("transform", "identity") not in SIGNAL_TRANSFORMS:
+        raise AlphaTypeError(f"{where}: transform must be one of {', '.join(SIGNAL_TRANSFORMS)}")
+    initial = table.get("initial", {})
+    _check_keys(initial, {p.name for p in spec.schema}, f"{where}: initial")
+    return RuleNode(rule, table.get("signal"), options, dict(initial))
+
+
+def _meta(children: list, mode: str, logits, where: str) -> MetaNode:
+    if mode not in MIX_MODES:
+        raise AlphaTypeError(f"{where}: mode must be one of {', '.join(MIX_MODES)}")
+    try:
+        return MetaNode(tuple(children), mode, tuple(logits) if logits is not None else None)
+    except ValueError as exc:
+        raise AlphaTypeError(f"{where}: {exc}") from None
+
+
+def _fill_prices(prices: np.ndarray, where: str) -> np.ndarray:
+    import pandas as pd
+
+    df = pd.DataFrame(prices).ffill().bfill()
+    out = df.to_numpy(dtype=np.float64)
+    if not np.isfinite(out).all():
+        raise AlphaDataError(f"{where}: an asset has no finite price at all")
+    if (out <= 0).any():
+        raise AlphaDataError(f"{where}: prices must be positive")
+    return out
+
+
+def _data(table: dict, base_dir: Path, scfg: StrategyConfig, root: Node, name: str) -> MarketData:
+    _check_keys(table, DATA_KEYS, f"{name}: [data]")
+    freq = scfg.freq
+    needed = root.signal_names()
+    if "prices" in table:
+        path = base_dir / table["prices"]
+        if not path.is_file():
+            raise AlphaDataError(f"{name}: [data] prices file not found: {path}")
+        prices = np.load(path) if path.suffix == ".npy" else np.loadtxt(path, delimiter=",")
+        if needed:
+            raise AlphaDataError(f"{name}: nodes read signals {sorted(needed)} but [data] gives only prices",
+                                 hint="use alphas = ... with demo = {...} or path = ...")
+        return MarketData(_fill_prices(np.atleast_2d(prices), name), {}, freq)
+    import alphalang
+
+    if "demo" in table:
+        demo = table["demo"]
+        _check_keys(demo, {"days", "assets", "seed"}, f"{name}: [data] demo")
+        panel = alphalang.demo_panel(int(demo.get("days", 500)), int(demo.get("assets", 20)),
+                                     int(demo.get("seed", 0)))
+    elif "path" in table:
+        path = base_dir / table["path"]
+        if not path.exists():
+            raise AlphaDataError(f"{name}: [data] path not found: {path}")
+        panel = alphalang.load_panel(path)
+    else:
+        raise AlphaTypeError(f"{name}: [data] needs one of demo, path or prices")
+    price_field = table.get("price_field", "close")
+    prices = _fill_prices(np.asarray(panel.field(price_field), dtype=np.float64), name)
+    signals: dict[str, np.ndarray] = {}
+    if "alphas" in table or "formulas" in table:
+        source = base_dir / table["alphas"] if "alphas" in table else table["formulas"]
+        if "alphas" in table and not Path(source).is_file():
+            raise AlphaDataError(f"{name}: [data] alphas file not found: {source}")
+        outputs = alphalang.compile(source).run(panel)
+        keep = table.get("outputs")
+        signals = {k: np.asarray(v, dtype=np.float64) for k, v in outputs.items() if keep is None or k in keep}
+    missing = sorted(needed - set(signals))
+    if missing:
+        have = ", ".join(sorted(signals)) or "none"
+        raise AlphaDataError(f"{name}: node signal(s) {', '.join(missing)} not produced by the alphas",
+                             hint=f"alpha outputs: {have}")
+    return MarketData(prices, {k: signals[k] for k in needed}, freq)
