@@ -81,7 +81,13 @@ class Resolver:
                        scope: Scope | None = None) -> dict[str, tuple[int, Span]]:
         """Resolve every statement; return the module's outputs (public assignments) in order."""
         scope = scope if scope is not None else Scope()
-        self._bind_statements(module, scope, base_dir)
+        path = Path(module.filename)
+        own = [path.resolve()] if base_dir is not None and path.is_file() else []
+        self._import_stack.extend(own)
+        try:
+            self._bind_statements(module, scope, base_dir)
+        finally:
+            del self._import_stack[len(self._import_stack) - len(own):]
         names = dict.fromkeys(s.name for s in module.statements
                               if isinstance(s, ast.Assign) and not s.name.startswith("_"))
         return {name: (self.value_node(scope.values[name]), scope.values[name].span) for name in names}
@@ -176,16 +182,24 @@ class Resolver:
         if isinstance(e, ast.GroupName):
             return self.graph.add("group", (), (e.level,), ir.GROUP, e.span)
         if isinstance(e, ast.Unary):
-            return self.apply(lookup(PREFIX[e.op]), [self.expr(e.operand, scope, env)], (), e.span)
+            return self.apply(lookup(PREFIX[e.op]), [self._series(e.operand, scope, env)], (), e.span)
         if isinstance(e, ast.Binary):
-            args = [self.expr(e.left, scope, env), self.expr(e.right, scope, env)]
+            args = [self._series(e.left, scope, env), self._series(e.right, scope, env)]
             return self.apply(lookup(INFIX[e.op]), args, (), e.span)
         if isinstance(e, ast.Conditional):
-            args = [self.expr(x, scope, env) for x in (e.cond, e.then, e.other)]
+            args = [self._series(x, scope, env) for x in (e.cond, e.then, e.other)]
             return self.apply(lookup("cond"), args, (), e.span)
         if isinstance(e, ast.Call):
             return self._call(e, scope, env)
         raise TypeError(f"unexpected AST node {type(e).__name__}")
+
+    def _series(self, e: ast.Expr, scope: Scope, env: dict[str, int]) -> int:
+        """Resolve an operand that must be numeric (not group labels)."""
+        node_id = self.expr(e, scope, env)
+        if self.graph[node_id].kind == ir.GROUP:
+            raise AlphaTypeError("group labels are not numbers; use them inside a group operator", e.span,
+                                 hint="e.g. indneutralize(x, IndClass.sector)")
+        return node_id
 
     def _name(self, e: ast.Name, scope: Scope, env: dict[str, int]) -> int:
         name = e.name

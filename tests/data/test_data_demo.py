@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pandas as pd
@@ -124,15 +123,3 @@ def test_tiny_and_invalid_sizes():
     assert p.shape == (2, 1) and np.isfinite(p.field("returns")[1, 0])
     with pytest.raises(AlphaDataError, match="n_days >= 1"):
         demo_panel(0, 5)
-
-
-def test_fast_at_scale():
-    demo_panel(50, 50)
-    best = min(_timed(lambda: demo_panel(2520, 3000)) for _ in range(2))
-    assert best < 2.0, best
-
-
-def _timed(fn) -> float:
-    t = time.perf_counter()
-    fn()
-    return time.perf_counter() - t
