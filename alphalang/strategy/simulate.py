@@ -112,8 +112,12 @@ def simulate_g3m_fees(weights, prices, fees: float, initial_value=1e6) -> SimRes
     """G3M pool with trading fee ``fees`` (e.g. 0.003) under per-bar arbitrage, as a ``lax.scan``.
 
     Each bar: the arbitrageur trades against the price move at the previous weights, then against the
-    weight change at the new prices.  ``fees=0`` reduces to :func:`simulate_g3m`.
+    weight change at the new prices.  ``fees=0`` uses the exact zero-fee equilibrium,
+    :func:`simulate_g3m` (single pair trades cannot reach a 3+-asset equilibrium in one step; the fee-free
+    arbitrageur is assumed to trade the whole basket).
     """
+    if isinstance(fees, (int, float)) and fees == 0:
+        return simulate_g3m(weights, prices, initial_value)
     weights = jnp.asarray(weights, dtype=jnp.float64)
     prices = jnp.asarray(prices, dtype=jnp.float64)
     gamma = 1.0 - fees
