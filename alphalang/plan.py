@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from alphalang.errors import AlphaTypeError
 from alphalang.ir import Graph
 from alphalang.passes.cse import prune
 from alphalang.passes.lookback import node_lookbacks
@@ -60,7 +61,10 @@ def build_plan(module: ast.Module, profile: Profile = PROFILES["paper"], extra_f
                allow_redefinition: bool = False) -> Plan:
     """Run the passes: resolve (with folding, kinds and CSE by hash-consing), prune, lookback."""
     resolver = Resolver(profile, extra_fields, supplied, allow_redefinition)
-    outputs = resolver.resolve_module(module, base_dir)
+    try:
+        outputs = resolver.resolve_module(module, base_dir)
+    except RecursionError:
+        raise AlphaTypeError("formula is nested too deeply to check", hint="split it into named steps") from None
     spans = {name: span for name, (_, span) in outputs.items()}
     node_ids = {name: resolver.broadcast(node_id, spans[name]) for name, (node_id, _) in outputs.items()}
     graph, node_ids = prune(resolver.graph, node_ids)

@@ -102,7 +102,7 @@ class Program:
 def _check_backend(name: str) -> str:
     if name not in BACKENDS:
         raise AlphaTypeError(f"unknown backend {name!r}", hint=f"choose one of {', '.join(BACKENDS)}")
-    if name == "numba" and _backend_module("numba") is None:
+    if name == "numba" and not hasattr(_backend_module("numba"), "prepare"):
         warnings.warn("the numba backend is not available yet; using the reference backend", stacklevel=3)
         return "reference"
     return name

@@ -203,6 +203,8 @@ def _parse(text: str, start: str, filename: str):
         return _ToAst(filename, text).transform(tree)
     except UnexpectedInput as exc:
         raise _syntax_error(exc, filename, text) from None
+    except RecursionError:
+        raise AlphaSyntaxError("formula is nested too deeply", span_at(filename, text, 0, 1)) from None
     except VisitError as exc:
         if isinstance(exc.orig_exc, AlphaError):
             raise exc.orig_exc from None
