@@ -37,8 +37,9 @@ def operators_markdown() -> str:
             infix = {"?:": "c ? a : b", None: ""}.get(spec.symbol, spec.symbol)
             aliases = ", ".join(f"`{a}`" for a in spec.aliases) or ""
             lookback = (spec.lookback.__doc__ or "").strip().splitlines()[0] if spec.lookback.__doc__ else ""
-            out.append(f"| `{_escape(spec.signature())}` | {f'`{_escape(infix)}`' if infix else ''} | {aliases} | {_escape(spec.doc)} | {_escape(spec.nan_rule)} | "
-                       f"{_escape(lookback)} | `{_escape(spec.example)}` |")
+            infix_cell = f"`{_escape(infix)}`" if infix else ""
+            out.append(f"| `{_escape(spec.signature())}` | {infix_cell} | {aliases} | {_escape(spec.doc)} | "
+                       f"{_escape(spec.nan_rule)} | {_escape(lookback)} | `{_escape(spec.example)}` |")
         out.append("")
     out += ["## Fields", "",
             "`open high low close volume vwap cap returns`, any other field of your data, and `adv{d}` "

@@ -10,9 +10,10 @@ from alphalang.cli.common import add_compile_options, compile_options
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "explain", help="show the checked graph (and the generated kernel) of a .alpha file or formula",
-        description="Print one line per shared node of the checked program: node id, lookback, canonical text, "
-        "and which output it is. --kernel prints the fused numba kernel source instead.",
-        epilog='examples:\n  alphalang explain stdlib/wq101.alpha\n  alphalang explain "rank(delta(close, 5))" --kernel',
+        description="Print one line per shared node of the checked program: node id, lookback, canonical "
+        "text, and which output it is. --kernel prints the fused numba kernel source instead.",
+        epilog="examples:\n  alphalang explain stdlib/wq101.alpha\n"
+        '  alphalang explain "rank(delta(close, 5))" --kernel',
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("source", help="a .alpha file or a formula")
     parser.add_argument("--kernel", action="store_true", help="print the generated numba kernel source")
