@@ -138,6 +138,14 @@ def _number_text(value: float) -> str:
     return str(int(value)) if value == int(value) and abs(value) < 1e15 else repr(value)
 
 
+def _is_number_literal(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return not text.startswith("-")
+
+
 @st.composite
 def expressions(draw: st.DrawFn, max_depth: int = 3, fields: Sequence[str] = FIELDS,
                 group_levels: Sequence[str] = GROUP_LEVELS, aliases: bool = True) -> str:
@@ -186,7 +194,10 @@ def expressions(draw: st.DrawFn, max_depth: int = 3, fields: Sequence[str] = FIE
         args: list[str] = []
         for p in spec.params:
             if p.kind is ArgKind.SERIES:
-                args.append(expr(depth - 1))
+                text = expr(depth - 1)
+                if spec.name in ("min", "max") and args and _is_number_literal(text):
+                    text = f"({text} + 0)"  # a bare number literal would make this ts_min/ts_max (the overload)
+                args.append(text)
             elif p.kind is ArgKind.GROUP:
                 args.append(f"IndClass.{draw(st.sampled_from(list(group_levels)))}")
             elif p.default is not None:
