@@ -45,7 +45,9 @@ def _constant(w: np.ndarray) -> np.ndarray:
 
 
 def _central(w: np.ndarray) -> np.ndarray:
-    return w - w.mean(axis=-1, keepdims=True)
+    """Deviations from the window mean; exactly 0 for a constant window (whose rounded mean may be an ulp
+    off the value, which would leave a spurious ~1e-17 spread)."""
+    return np.where(_constant(w)[..., None], 0.0, w - w.mean(axis=-1, keepdims=True))
 
 
 def delay(x, d: int):

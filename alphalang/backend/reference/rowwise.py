@@ -47,14 +47,17 @@ def scale(x, a: float = 1.0):
     return _per_row(x, scaled)
 
 
+def _zscore(v: np.ndarray) -> np.ndarray:
+    """(v - mean) / std (ddof 0); NaN if the values are all equal (tested exactly: the rounded std of a
+    constant set such as [0.1, 0.1, 0.1] is ~1e-17, not 0, and would give ±1)."""
+    if v.max() == v.min():
+        return np.full(v.shape, np.nan)
+    return (v - v.mean()) / v.std()
+
+
 def cs_zscore(x):
     """(x - mean) / std over the date's finite values, std with ddof 0; NaN if that std is 0."""
-
-    def zscore(v):
-        std = v.std()
-        return (v - v.mean()) / std if std != 0 else np.full(v.shape, np.nan)
-
-    return _per_row(x, zscore)
+    return _per_row(x, _zscore)
 
 
 def _per_group(x, g, fn) -> np.ndarray:
@@ -88,9 +91,4 @@ def group_rank(x, g):
 
 def group_zscore(x, g):
     """(x - group mean) / group std (ddof 0) on that date; NaN where that std is 0."""
-
-    def zscore(v):
-        std = v.std()
-        return (v - v.mean()) / std if std != 0 else np.full(v.shape, np.nan)
-
-    return _per_group(x, g, zscore)
+    return _per_group(x, g, _zscore)
