@@ -74,7 +74,8 @@ def _column(rng: np.random.Generator, regime: str, t: int) -> np.ndarray:
 def series_arrays(draw: st.DrawFn, n_days: _SizeArg = DAYS, n_assets: _SizeArg = ASSETS,
                   regimes: Sequence[str] = REGIMES, nan: bool = True, inf: bool = True,
                   flat: bool = True) -> np.ndarray:
-    """A (T, N) float64 array: one regime per column, then NaN runs, isolated ±inf and flat stretches.
+    """A (T, N) float64 array: one regime per column, then flat stretches and flat dates, NaN runs and isolated
+    ±inf.
 
     ``n_days`` / ``n_assets`` are ints or integer strategies. ``nan`` / ``inf`` / ``flat`` switch the damage
     kinds off; ``regimes`` restricts the value regimes (see ``REGIMES``).
@@ -88,10 +89,12 @@ def series_arrays(draw: st.DrawFn, n_days: _SizeArg = DAYS, n_assets: _SizeArg =
         x[:, j] = _column(rng, regime, t)
     if t == 0 or n == 0:
         return x
-    if flat:  # exactly-flat stretches (constant windows)
+    if flat:  # exactly-flat stretches (constant windows) and flat dates (constant cross-sections)
         for _ in range(draw(st.integers(0, 3))):
             j, start, length = rng.integers(n), rng.integers(t), rng.integers(2, 9)
             x[start : start + length, j] = x[start, j]
+        for _ in range(draw(st.integers(0, 1))):
+            x[rng.integers(t)] = rng.choice([0.1, 0.7, 1.0, 1e8 + 0.3, -3.0])
     if nan:  # runs of NaN (halts, listings, delistings)
         for _ in range(draw(st.integers(0, 3))):
             j, start, length = rng.integers(n), rng.integers(t), rng.integers(1, 7)
