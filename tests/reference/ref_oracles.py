@@ -396,7 +396,10 @@ def _is_odd_integer(y: float) -> bool:
 
 
 def _pow(x: float, y: float) -> float:
-    """C99 Annex F pow via ``math.pow``, turning its exceptions back into IEEE results."""
+    """C99 Annex F pow via ``math.pow``, turning its exceptions back into IEEE results; but, as the semantics
+    say, a negative base (-inf included, where C99 gives +inf) with a finite fractional exponent is NaN."""
+    if x < 0 and math.isfinite(y) and y != int(y):
+        return math.nan
     try:
         return math.pow(x, y)
     except ValueError:  # 0 to a negative power, or a negative finite base to a non-integer power

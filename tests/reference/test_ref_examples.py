@@ -99,6 +99,10 @@ EXAMPLES: list[tuple[str, tuple, np.ndarray]] = [
     ("div", (row(1, -1, 0, 6, nan, 1), row(0, 0, 0, 4, 0, -0.0)), row(inf, -inf, nan, 1.5, nan, -inf)),
     ("pow", (row(2, -8, -8, 0, 4, nan), row(3, 1 / 3, 2, -1, 0.5, 0)), row(8, nan, 64, inf, 2, 1)),
     ("pow", (row(2, 4), -1.0), row(0.5, 0.25)),
+    # a negative base with a fractional exponent is NaN, -inf included, whether or not the exponent is a panel
+    ("pow", (row(-inf, -inf, -inf, -inf), row(0.5, 1.5, 2, 3)), row(nan, nan, inf, -inf)),
+    ("pow", (row(-inf, -4), 0.5), row(nan, nan)),
+    ("pow", (row(-inf, -4), 1.5), row(nan, nan)),
     ("neg", (row(1, -inf, nan, 0),), row(-1, inf, nan, 0)),
     ("lt", (row(1, 2, nan, -inf), row(2, 2, 1, 0)), row(1, 0, nan, 1)),
     ("le", (row(1, 2, nan, -inf), row(2, 2, 1, 0)), row(1, 1, nan, 1)),
