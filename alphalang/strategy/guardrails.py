@@ -5,7 +5,8 @@ Coarse step ``j`` (one per rule output row ``u_j``), carry ``x`` = the weights c
     raw = x + u_j                       (delta rules)      raw = lam*x + (1-lam)*u_j   (target rules)
     n   = raw / sum(raw)
     c   = clip(n, eps, w_max), then the entries that were not below eps are rescaled once so that the
-          total is 1 (single pass); the argmax entry absorbs any rounding residual (straight-through)
+          total is 1 (single pass; water-filling only if that pass undershoots eps); the argmax entry
+          absorbs any rounding residual (straight-through)
     d   = (c - x) / f,  scaled down uniformly (direction kept) when max|d| > maximum_change
     emit (x, d);  x <- x + f*d
 
@@ -35,15 +36,46 @@ def _straight_through_fix(c):
     return c + jax.lax.stop_gradient(onehot * residual)
 
 
-def apply_weight_bounds(raw, minimum_weight, maximum_weight):
-    """Normalise, clip to ``[minimum_weight, maximum_weight]`` and redistribute once (rows sum to 1)."""
-    n = raw / jnp.sum(raw, axis=-1, keepdims=True)
+def _single_pass(n, minimum_weight, maximum_weight):
     below = n < minimum_weight
     c = jnp.clip(n, minimum_weight, maximum_weight)
     n_below = jnp.sum(below, axis=-1, keepdims=True)
     free_total = jnp.sum(jnp.where(below, 0.0, c), axis=-1, keepdims=True)
     scale = (1.0 - n_below * minimum_weight) / jnp.where(free_total == 0, 1.0, free_total)
-    c = jnp.where(below, c, c * scale)
+    return jnp.where(below, c, c * scale), c
+
+
+def _water_fill(c, minimum_weight):
+    # Lock the m smallest entries at the minimum and rescale the rest to fill 1 - m*eps, with the smallest m
+    # for which every rescaled entry stays >= eps.  O(N log N); only used when the single pass falls short.
+    n = c.shape[-1]
+    order = jnp.argsort(c, axis=-1)
+    sorted_c = jnp.take_along_axis(c, order, axis=-1)
+    prefix = jnp.concatenate([jnp.zeros(c.shape[:-1] + (1,)), jnp.cumsum(sorted_c, axis=-1)], axis=-1)
+    m = jnp.arange(n + 1)
+    rest = prefix[..., -1:] - prefix
+    scale = (1.0 - m * minimum_weight) / jnp.where(rest > 0, rest, 1.0)
+    next_c = jnp.concatenate([sorted_c, jnp.full(c.shape[:-1] + (1,), jnp.inf)], axis=-1)
+    ok = (next_c * scale >= minimum_weight) | (m == n)
+    m_star = jnp.argmax(ok, axis=-1)
+    scale_star = jnp.take_along_axis(scale, m_star[..., None], axis=-1)
+    rank = jnp.argsort(order, axis=-1)
+    locked = rank < m_star[..., None]
+    return jnp.where(locked, minimum_weight, c * scale_star)
+
+
+def apply_weight_bounds(raw, minimum_weight, maximum_weight):
+    """Normalise, clip to ``[minimum_weight, maximum_weight]`` and redistribute once (rows sum to 1).
+
+    The single redistribution pass rescales the entries that were not below the minimum; in rare cases
+    (several assets just above the minimum while another is far below) that pushes one of them under the
+    minimum, and only then the entries are re-solved by water-filling (lock the smallest at the minimum,
+    rescale the rest).  Whenever the single pass already respects the bounds the result is exactly it.
+    """
+    n = raw / jnp.sum(raw, axis=-1, keepdims=True)
+    c, clipped = _single_pass(n, minimum_weight, maximum_weight)
+    short = jnp.any(c < minimum_weight * (1.0 - 1e-12), axis=-1, keepdims=True)
+    c = jnp.where(short, _water_fill(clipped, minimum_weight), c)
     return _straight_through_fix(c)
 
 
