@@ -40,8 +40,14 @@ def div(x, y):
 
 
 def power(x, y):
+    """numpy power, except that a negative base (-inf included) with a finite fractional exponent is always
+    NaN: numpy gives (-inf) ** 1.5 = inf for an array exponent but NaN for a scalar one (its sqrt fast
+    path), so the result would depend on whether the exponent was constant-folded."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
     with np.errstate(all="ignore"):
-        return np.power(np.asarray(x, dtype=np.float64), y)
+        fractional = (x < 0) & np.isfinite(y) & (y != np.floor(y))
+        return np.where(fractional, np.nan, np.power(x, y))
 
 
 def neg(x):
