@@ -81,7 +81,7 @@ def group_mean(x, g):
 
 def indneutralize(x, g):
     """x minus its group's mean on that date (a singleton group gives 0)."""
-    return _per_group(x, g, lambda v: v - v.mean())
+    return _per_group(x, g, lambda v: np.zeros(v.shape) if v.max() == v.min() else v - v.mean())
 
 
 def group_rank(x, g):
