@@ -1,0 +1,73 @@
+"""Write an evaluation report to a directory: PNG plots, one self-contained HTML page, CSV and parquet numbers.
+
+Example:
+    >>> import alphalang, tempfile
+    >>> from alphalang.evaluation import analyze
+    >>> panel = alphalang.demo_panel(80, 20)
+    >>> a = analyze({"rev": -panel.field("returns"), "mom": panel.field("returns")}, panel, horizons=(1, 5))
+    >>> write_report(a, tempfile.mkdtemp(), title="demo").name
+    'report.html'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from alphalang.evaluation.analysis import Analysis
+from alphalang.report.page import render_html
+
+__all__ = ["write_report", "write_numbers"]
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)[:80] or "alpha"
+
+
+def write_numbers(analysis: Analysis, out_dir: str | Path, formats: tuple[str, ...] = ("csv", "parquet")) -> list[Path]:
+    """Each table of the analysis as ``<name>.csv`` / ``<name>.parquet`` under ``out_dir/numbers``."""
+    folder = Path(out_dir) / "numbers"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for stem, frame in analysis.frames().items():
+        frame = frame.copy()
+        frame.columns = [str(c) for c in frame.columns]
+        if "csv" in formats:
+            frame.to_csv(folder / f"{stem}.csv")
+            written.append(folder / f"{stem}.csv")
+        if "parquet" in formats:
+            frame.to_parquet(folder / f"{stem}.parquet")
+            written.append(folder / f"{stem}.parquet")
+    return written
+
+
+def write_report(analysis: Analysis, out_dir: str | Path, *, title: str = "alphalang evaluation report",
+                 description: str = "", formulas: Mapping[str, str] | None = None, plots: bool = True,
+                 progress: Callable[[str], None] | None = None) -> Path:
+    """Write ``report.html``, ``png/*.png`` and ``numbers/*.{csv,parquet}``; return the HTML path.
+
+    ``progress`` is called with a short label after each plot is written.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    images: dict[str, Path] = {}
+    if plots:
+        from alphalang.report import plots as P
+
+        images["overview"] = P.overview_figure(analysis, out / "png" / "overview.png")
+        if progress:
+            progress("overview")
+        if analysis.correlation is not None:
+            images["correlation"] = P.correlation_figure(analysis, out / "png" / "correlation.png")
+            if progress:
+                progress("correlation")
+        for name in analysis.names:
+            images[name] = P.alpha_figure(analysis, name, out / "png" / f"{_slug(name)}.png")
+            if progress:
+                progress(name)
+    write_numbers(analysis, out)
+    page = out / "report.html"
+    page.write_text(render_html(analysis, images, title=title, description=description, formulas=formulas),
+                    encoding="utf-8")
+    return page
