@@ -261,7 +261,8 @@ def train(strategy: Strategy, data: MarketData, *, periods: int = 4, overlap: fl
     if bout < 2 * periods + 1:
         raise ValueError(f"not enough data: {bout} bars after burn-in for {periods} periods")
     specs = period_specs(periods, bout - 1, overlap)
-    init = params if params is not None else strategy.init_params(data)
+    defaults = strategy.init_params(data)
+    init = params if params is not None else defaults
     trainable = strategy.trainable(init)
     objective = make_objective(strategy, specs, start, bout, metric, aggregation, temperature)
     opt = make_optimiser(optimiser, lr, epochs, weight_decay, clip_norm, schedule, warmup_steps)
@@ -295,7 +296,7 @@ def train(strategy: Strategy, data: MarketData, *, periods: int = 4, overlap: fl
             best_obj, best_params = obj_f, cur
         if not _all_finite(grads):
             key, sub = jax.random.split(key)
-            cur = _reinit(cur, grads, init, trainable, sub, noise_scale)
+            cur = _reinit(cur, grads, defaults, trainable, sub, noise_scale)
             state = opt.init(cur)
             n_reinit += 1
         else:
