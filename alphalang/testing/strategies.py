@@ -186,8 +186,8 @@ def expressions(draw: st.DrawFn, max_depth: int = 3, fields: Sequence[str] = FIE
             return leaf()
         if form == "infix":
             return f"({expr(depth - 1)} {draw(st.sampled_from(infix))} {expr(depth - 1)})"
-        if form == "prefix":
-            return f"{draw(st.sampled_from(prefix))}({expr(depth - 1)})"
+        if form == "prefix":  # parenthesised: `x ^ !y` is not in the grammar (only `x ^ -y`)
+            return f"({draw(st.sampled_from(prefix))}({expr(depth - 1)}))"
         if form == "cond":
             return f"({expr(depth - 1)} ? {expr(depth - 1)} : {expr(depth - 1)})"
         spec = ops[draw(st.sampled_from(sorted(ops)))]
