@@ -22,11 +22,13 @@ def _nan_where(result, *operands):
 
 
 def add(x, y):
-    return np.add(x, y, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        return np.add(x, y, dtype=np.float64)
 
 
 def sub(x, y):
-    return np.subtract(x, y, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        return np.subtract(x, y, dtype=np.float64)
 
 
 def mul(x, y):
