@@ -1,0 +1,196 @@
+"""A REPL session: the loaded panel plus the statements typed so far, compiled together on every input.
+
+Later definitions replace earlier ones for what follows them; a definition keeps the meaning its names had
+when it was typed, so ``x = x / close`` works. Replaced definitions are compiled under private versioned
+names (``repl.saving.versioned``). A statement that does not check is not kept, so an error never breaks
+the session.
+
+Example:
+    >>> s = Session(demo_days=60, demo_assets=8)
+    >>> s.define("mom = rank(delta(close, 5))")
+    'mom: lookback 5'
+    >>> s.value("mom - 0.5").shape
+    (60, 8)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from alphalang.errors import AlphaSyntaxError
+from alphalang.passes.cse import prune
+from alphalang.passes.lookback import node_lookbacks
+from alphalang.plan import Plan, build_plan
+from alphalang.program import Program
+from alphalang.syntax import ast
+from alphalang.syntax.parse import parse_expr, parse_module, parse_repl
+
+__all__ = ["Session", "SessionProgram", "VALUE_NAME", "is_complete"]
+
+#: the output name a bare expression is compiled under (not a name users see)
+VALUE_NAME = "repl_value__"
+INCOMPLETE = ("unexpected end of input", "unclosed '('")
+
+
+class SessionProgram(Program):
+    """A ``Program`` that allows redefinitions and, with ``keep``, prunes to the named outputs only."""
+
+    def __init__(self, module: ast.Module, keep: Sequence[str] | None = None, **options) -> None:
+        self._keep = tuple(keep) if keep else None
+        super().__init__(module, **options)
+
+    def _plan(self, supplied: frozenset[str]) -> Plan:
+        plan = build_plan(self.module, self.profile, self.extra_fields, supplied, self.base_dir,
+                          allow_redefinition=True)
+        if self._keep is None:
+            return plan
+        graph, outputs = prune(plan.graph, {k: plan.outputs[k] for k in self._keep})
+        return Plan(graph, outputs, tuple(node_lookbacks(graph)), {k: plan.output_spans[k] for k in self._keep},
+                    plan.derived)
+
+
+def is_complete(text: str) -> bool:
+    """Whether an input can be run as is (False while a '(' is open or an operator ends it).
+
+    Example:
+        >>> is_complete("rank(close"), is_complete("rank(close)"), is_complete(":help rank")
+        (False, True, True)
+    """
+    stripped = text.strip()
+    if not stripped or stripped.startswith(":"):
+        return True
+    if stripped.endswith("\\"):
+        return False
+    try:
+        parse_repl(text)
+    except AlphaSyntaxError as err:
+        return err.message not in INCOMPLETE
+    return True
+
+
+class Session:
+    """State of one REPL: data, statements, options. Inputs go through ``Session.execute`` (see commands)."""
+
+    def __init__(self, panel=None, *, backend: str = "reference", profile: str = "paper",
+                 plot_dir: str | Path = ".", data_label: str | None = None, demo_days: int = 500,
+                 demo_assets: int = 100, seed: int = 0, base_dir: str | Path | None = None) -> None:
+        from alphalang.data import demo_panel
+
+        if panel is None:
+            panel = demo_panel(demo_days, demo_assets, seed)
+            data_label = data_label or f"demo market ({demo_days} dates x {demo_assets} assets, seed {seed})"
+        self.panel = panel
+        self.data_label = data_label or "data"
+        self.backend = backend
+        self.profile = profile
+        self.plot_dir = Path(plot_dir)
+        self.base_dir = Path(base_dir) if base_dir is not None else Path.cwd()
+        self.statements: list[ast.Statement] = []
+        self.inputs = 0
+        self.plots = 0
+
+    # ---- compiling ----------------------------------------------------------------------------------
+    def module(self, extra: Iterable[ast.Statement] = ()) -> ast.Module:
+        from alphalang.repl.saving import versioned
+
+        return ast.Module(tuple(versioned(self.statements + list(extra), drop_unused=False)), "<session>", "")
+
+    def compile(self, extra: Iterable[ast.Statement] = (), keep: Sequence[str] | None = None,
+                backend: str | None = None) -> SessionProgram:
+        """The session's statements (plus ``extra``) checked against the panel's fields."""
+        return SessionProgram(self.module(extra), keep, backend=backend or self.backend, profile=self.profile,
+                              fields=self.panel.fields, base_dir=self.base_dir)
+
+    def next_filename(self) -> str:
+        self.inputs += 1
+        return f"<input {self.inputs}>"
+
+    def parse_expr(self, text: str) -> ast.Expr:
+        return parse_expr(text.strip(), self.next_filename())
+
+    def expr_program(self, expr: ast.Expr | str, backend: str | None = None) -> SessionProgram:
+        """A program computing only ``expr`` in the session's context."""
+        if isinstance(expr, str):
+            expr = self.parse_expr(expr)
+        return self.compile([ast.Assign(VALUE_NAME, expr, expr.span)], keep=[VALUE_NAME], backend=backend)
+
+    def value(self, expr: ast.Expr | str) -> np.ndarray:
+        """Evaluate an expression on the panel: a (T, N) array."""
+        return self.expr_program(expr).run(self.panel)[VALUE_NAME]
+
+    # ---- definitions --------------------------------------------------------------------------------
+    def add(self, statements: Sequence[ast.Statement]) -> SessionProgram:
+        """Check ``statements`` after the session's; keep them only if everything still checks."""
+        program = self.compile(statements)
+        self.statements.extend(statements)
+        return program
+
+    def define(self, text: str) -> str:
+        """Add one statement typed as text; returns a short confirmation."""
+        node = parse_repl(text, self.next_filename())
+        if isinstance(node, ast.Expr):
+            raise AlphaSyntaxError("expected a statement (name = expression, def or import)", node.span)
+        return self.describe_added([node], self.add([node]))
+
+    def load(self, path: str | Path) -> str:
+        """Add every statement of a ``.alpha`` file."""
+        path = Path(path).expanduser()
+        if not path.is_file():
+            raise AlphaSyntaxError(f"no such file: {path}")
+        module = parse_module(path.read_text(), str(path))
+        program = self.add(list(module.statements))
+        outputs = [s.name for s in module.statements if isinstance(s, ast.Assign) and not s.name.startswith("_")]
+        return f"loaded {path}: {len(module.statements)} statements, {len(outputs)} outputs" + (
+            f" ({', '.join(outputs[:8])}{', ...' if len(outputs) > 8 else ''})" if outputs else "") + (
+            f"; session has {len(program.outputs)} outputs")
+
+    def describe_added(self, statements: Sequence[ast.Statement], program: Program) -> str:
+        lines = []
+        for stmt in statements:
+            if isinstance(stmt, ast.Assign):
+                if stmt.name.startswith("_"):
+                    lines.append(f"{stmt.name}: private helper")
+                else:
+                    lines.append(f"{stmt.name}: lookback {program.lookback.get(stmt.name, 0)}")
+            elif isinstance(stmt, ast.FuncDef):
+                lines.append(f"def {stmt.name}({', '.join(stmt.params)})")
+            else:
+                lines.append(f"imported {stmt.module}; session has {len(program.outputs)} outputs")
+        return "\n".join(lines)
+
+    # ---- names --------------------------------------------------------------------------------------
+    def defined_names(self) -> list[str]:
+        """Names defined in the session (latest definition wins), in order of last definition."""
+        order: dict[str, None] = {}
+        for stmt in self.statements:
+            if isinstance(stmt, (ast.Assign, ast.FuncDef)):
+                order.pop(stmt.name, None)
+                order[stmt.name] = None
+        return list(order)
+
+    def functions(self) -> dict[str, ast.FuncDef]:
+        return {s.name: s for s in self.statements if isinstance(s, ast.FuncDef)}
+
+    def field_names(self) -> list[str]:
+        return sorted(self.panel.fields)
+
+    def group_levels(self) -> list[str]:
+        return sorted(self.panel.groups)
+
+    def set_panel(self, panel, label: str) -> str:
+        """Switch data; warns (but keeps the definitions) if some no longer check against the new fields."""
+        old = self.panel, self.data_label
+        self.panel, self.data_label = panel, label
+        try:
+            self.compile()
+        except Exception as err:  # noqa: BLE001 - report, keep the new data
+            note = f"\nwarning: some definitions do not check against this data:\n{err}"
+        else:
+            note = ""
+        del old
+        return f"data: {label}: {panel.n_dates} dates x {panel.n_assets} assets; fields " \
+               f"{', '.join(self.field_names())}" + (f"; groups {', '.join(self.group_levels())}"
+                                                      if panel.groups else "") + note
