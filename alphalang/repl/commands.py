@@ -277,7 +277,7 @@ def _plot(session: Session, arg: str) -> str:
 _HORIZON = re.compile(r"\s--?h(?:orizons?)?(?:=|\s+)([\d,\s]+)$")
 
 
-@command("ic", ":ic EXPR [--horizon 1,5,20]", "information coefficient, quantile returns and turnover vs forward returns")
+@command("ic", ":ic EXPR [--horizon 1,5,20]", "IC, rank IC, quantile returns and turnover vs forward returns")
 def _ic(session: Session, arg: str) -> str:
     from alphalang.evaluation import analyze, parse_horizons
     from alphalang.summary import format_table
