@@ -75,7 +75,10 @@ def apply_weight_bounds(raw, minimum_weight, maximum_weight):
     n = raw / jnp.sum(raw, axis=-1, keepdims=True)
     c, clipped = _single_pass(n, minimum_weight, maximum_weight)
     short = jnp.any(c < minimum_weight * (1.0 - 1e-12), axis=-1, keepdims=True)
-    c = jnp.where(short, _water_fill(clipped, minimum_weight), c)
+    if c.ndim == 1:  # inside the scan: only pay for the sort when it is needed
+        c = jax.lax.cond(short[0], lambda: _water_fill(clipped, minimum_weight), lambda: c)
+    else:
+        c = jnp.where(short, _water_fill(clipped, minimum_weight), c)
     return _straight_through_fix(c)
 
 
