@@ -154,7 +154,9 @@ def long_short_returns(buckets: np.ndarray, returns_1: np.ndarray, quantiles: in
 
 
 def quantile_turnover(buckets: np.ndarray, quantile: int) -> np.ndarray:
-    """Per-date share of the quantile's names that were not in it on the previous date (T,; NaN on date 0).
+    """Per-date share of the quantile's names that were not in it on the previous date (T,).
+
+    NaN on the first date and where the quantile is empty on either date (e.g. just after the warm-up).
 
     Example:
         >>> quantile_turnover(np.array([[2, 1, 2], [2, 2, 1]]), 2).tolist()
@@ -164,9 +166,11 @@ def quantile_turnover(buckets: np.ndarray, quantile: int) -> np.ndarray:
     out = np.full(len(members), np.nan)
     if len(members) > 1:
         size = members[1:].sum(axis=1)
+        before = members[:-1].sum(axis=1)
         stayed = (members[1:] & members[:-1]).sum(axis=1)
+        ok = (size > 0) & (before > 0)  # no turnover to speak of into or out of an empty quantile
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[1:] = np.where(size > 0, 1.0 - stayed / np.where(size > 0, size, 1), np.nan)
+            out[1:] = np.where(ok, 1.0 - stayed / np.where(ok, size, 1), np.nan)
     return out
 
 
