@@ -44,7 +44,7 @@ def arguments(draw, op: str) -> tuple:
 
 
 @pytest.mark.parametrize(("op", "label"), CASES, ids=[f"{op}-{label}" for op, label in CASES])
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_reference_matches_oracle(op: str, label: str, data) -> None:
     args = data.draw(arguments(op), label="args")
