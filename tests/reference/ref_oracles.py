@@ -32,11 +32,14 @@ import numpy as np
 import pandas as pd
 import scipy.stats
 
+from alphalang.testing.compare import assert_matches
+
 RTOL = 1e-9
 EPS = np.finfo(np.float64).eps
 
 Oracle = Callable[..., tuple[np.ndarray, object]]
 ORACLES: dict[str, dict[str, Oracle]] = {}
+__all__ = ["EPS", "ORACLES", "RTOL", "assert_matches", "clean", "oracle", "window_matrix"]
 
 
 def oracle(op: str, label: str):
@@ -54,30 +57,6 @@ def clean(x) -> np.ndarray:
     x = np.array(x, dtype=np.float64)
     x[np.isinf(x)] = np.nan
     return x
-
-
-def assert_matches(actual, expected, atol=0.0, rtol: float = RTOL, what: str = "") -> None:
-    """Same NaN / ±inf positions, finite values within ``atol + rtol * |expected|``."""
-    actual = np.asarray(actual, dtype=np.float64)
-    expected = np.asarray(expected, dtype=np.float64)
-    assert actual.shape == expected.shape, (what, actual.shape, expected.shape)
-    nan_a, nan_e = np.isnan(actual), np.isnan(expected)
-    bad = nan_a != nan_e
-    where = np.argwhere(bad)[:5].tolist()
-    assert not bad.any(), f"{what}: NaN mismatch at {where}\nactual={actual}\nexpected={expected}"
-    inf_a, inf_e = np.isinf(actual), np.isinf(expected)
-    bad = (inf_a | inf_e) & ~((actual == expected) & inf_a)
-    where = np.argwhere(bad)[:5].tolist()
-    assert not bad.any(), f"{what}: inf mismatch at {where}\nactual={actual}\nexpected={expected}"
-    fin = np.isfinite(expected)
-    atol = np.broadcast_to(np.asarray(atol, dtype=np.float64), expected.shape)
-    err = np.abs(actual - expected)
-    lim = atol + rtol * np.abs(expected)
-    bad = fin & ~(err <= lim)
-    if bad.any():
-        idx = tuple(np.argwhere(bad)[0])
-        raise AssertionError(f"{what}: {bad.sum()} values differ; first at {idx}: actual={actual[idx]!r} "
-                             f"expected={expected[idx]!r} err={err[idx]:.3g} allowed={lim[idx]:.3g}")
 
 
 # ---- window layout ---------------------------------------------------------------------------------------
