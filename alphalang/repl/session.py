@@ -158,7 +158,7 @@ class Session:
             elif isinstance(stmt, ast.FuncDef):
                 lines.append(f"def {stmt.name}({', '.join(stmt.params)})")
             else:
-                lines.append(f"imported {stmt.module}; session has {len(program.outputs)} outputs")
+                lines.append(f"imported {stmt.module}: its definitions can be used by name")
         return "\n".join(lines)
 
     # ---- names --------------------------------------------------------------------------------------
