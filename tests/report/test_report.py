@@ -133,3 +133,30 @@ def test_report_renders_in_headless_chromium(report, tmp_path):
     orange = ((np.abs(pixels - np.array([255, 127, 14]) / 255) < 0.08).all(axis=2)).sum()
     assert ink > 0.03, "the page looks blank"
     assert blue > 500 and orange > 500, "no plot visible in the screenshot"
+
+
+class _Terminal(__import__("io").StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_on_a_terminal_only():
+    import argparse
+
+    from alphalang.report.progress import Progress
+
+    tty = _Terminal()
+    with Progress(argparse.Namespace(quiet=False, json=False), stream=tty) as progress:
+        progress.steps("evaluating", 3)
+        for name in "abc":
+            progress.advance(name)
+    assert progress.enabled and "evaluating" in tty.getvalue()
+    for flags in ({"quiet": True, "json": False}, {"quiet": False, "json": True}):
+        silent = _Terminal()
+        with Progress(argparse.Namespace(**flags), stream=silent) as progress:
+            progress.steps("evaluating", 1)
+        assert silent.getvalue() == ""
+    piped = __import__("io").StringIO()
+    with Progress(argparse.Namespace(quiet=False, json=False), stream=piped) as progress:
+        progress.stage("loading")
+    assert piped.getvalue() == "" and not progress.enabled
