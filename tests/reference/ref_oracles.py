@@ -192,7 +192,8 @@ def _data_tol(original_x, d):
     return scatter(8 * d * EPS * _magnitude(mat), cells, np.shape(original_x))
 
 
-def _standardised(values: np.ndarray, tol_scale: np.ndarray, spread: np.ndarray) -> np.ndarray:
+def _standardised(tol_scale: np.ndarray, spread: np.ndarray) -> np.ndarray:
+    """Data error divided by the window spread: the error scale of a standardised statistic."""
     with np.errstate(all="ignore"):
         return np.where(spread > 0, tol_scale / spread, 0.0)
 
@@ -208,7 +209,7 @@ def _ts_zscore(x, d):
 
     z, _ = per_window(stat, x, d=d, shift=True)
     spread, _ = per_window(lambda m: (_pd_last(m, d, lambda r: r.std(ddof=1)), 0.0), x, d=d, shift=True)
-    return z, 4 * _standardised(z, _data_tol(x, d), spread) * (1 + np.abs(np.nan_to_num(z)))
+    return z, 4 * _standardised(_data_tol(x, d), spread) * (1 + np.abs(np.nan_to_num(z)))
 
 
 def _moment_oracle(name: str, label: str, fn: Callable, min_d: int):
@@ -222,7 +223,7 @@ def _moment_oracle(name: str, label: str, fn: Callable, min_d: int):
         values, _ = per_window(stat, x, d=d, shift=True)
         spread, _ = per_window(lambda m: (_std(m), 0.0), x, d=d, shift=True)
         # skew/kurt move by O(d) standardised units per unit of standardised data error
-        return values, 8 * d * _standardised(values, _data_tol(x, d), spread) * (1 + np.abs(np.nan_to_num(values)))
+        return values, 8 * d * _standardised(_data_tol(x, d), spread) * (1 + np.abs(np.nan_to_num(values)))
 
     oracle(name, label)(run)
 
@@ -250,7 +251,7 @@ def _pair_oracle(name: str, fn: Callable, standardised: bool):
         sx, _ = per_window(lambda m: (_std(m), 0.0), x, d=d, shift=True)
         sy, _ = per_window(lambda m: (_std(m), 0.0), y, d=d, shift=True)
         if standardised:
-            atol = 8 * (_standardised(values, tx, sx) + _standardised(values, ty, sy))
+            atol = 8 * (_standardised(tx, sx) + _standardised(ty, sy))
         else:
             atol = 4 * d * (tx * sy + ty * sx)
         return values, atol
@@ -321,7 +322,7 @@ def _linregress(name: str, pick: Callable, standardised: bool, const_nan: bool):
         tol = _data_tol(x, d)
         if standardised:
             spread, _ = per_window(lambda m: (_std(m), 0.0), x, d=d, shift=True)
-            return values, 8 * _standardised(values, tol, spread)
+            return values, 8 * _standardised(tol, spread)
         return values, 4 * tol
 
     oracle(name, "scipy.stats.linregress")(run)

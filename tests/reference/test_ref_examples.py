@@ -26,10 +26,10 @@ def row(*values: float) -> np.ndarray:
 
 X = col(1, 3, 2, nan, 5, 4, 4, 6)
 Y = col(3, 1, 2, 7, 0, 0, 1, 1)
-W = 8 * [nan]  # filled per example: rows 2, 6, 7 hold the only full, NaN-free windows of length 3 in X
 
 
 def at(v2: float, v6: float, v7: float) -> np.ndarray:
+    """Rows 2, 6 and 7 hold the only full, NaN-free windows of length 3 in X; everything else is NaN."""
     out = [nan] * 8
     out[2], out[6], out[7] = v2, v6, v7
     return col(*out)
