@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from alphalang.errors import AlphaDataError, AlphaError, AlphaNameError, AlphaSyntaxError
-from alphalang.repl.session import VALUE_NAME, Session
+from alphalang.repl.session import VALUE_NAME, Session, is_blank
 from alphalang.syntax import ast
 from alphalang.syntax.parse import parse_repl
 from alphalang.syntax.printer import to_text
@@ -62,7 +62,7 @@ def command(name: str, usage: str, help: str, aliases: tuple[str, ...] = ()):
 def execute(session: Session, text: str) -> str:
     """Run one input (possibly several lines) and return what to print."""
     stripped = text.strip()
-    if not stripped or stripped.startswith("#"):
+    if is_blank(text):
         return ""
     if stripped.startswith(":"):
         name, _, rest = stripped[1:].partition(" ")

@@ -28,7 +28,7 @@ from alphalang.program import Program
 from alphalang.syntax import ast
 from alphalang.syntax.parse import parse_expr, parse_module, parse_repl
 
-__all__ = ["Session", "SessionProgram", "VALUE_NAME", "is_complete"]
+__all__ = ["Session", "SessionProgram", "VALUE_NAME", "is_blank", "is_complete"]
 
 #: the output name a bare expression is compiled under (not a name users see)
 VALUE_NAME = "repl_value__"
@@ -52,15 +52,20 @@ class SessionProgram(Program):
                     plan.derived)
 
 
+def is_blank(text: str) -> bool:
+    """Whether ``text`` holds only blank lines and ``#`` comments."""
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
 def is_complete(text: str) -> bool:
     """Whether an input can be run as is (False while a '(' is open or an operator ends it).
 
     Example:
-        >>> is_complete("rank(close"), is_complete("rank(close)"), is_complete(":help rank")
-        (False, True, True)
+        >>> is_complete("rank(close"), is_complete("rank(close)"), is_complete(":help rank"), is_complete("# note")
+        (False, True, True, True)
     """
     stripped = text.strip()
-    if not stripped or stripped.startswith(":"):
+    if is_blank(text) or stripped.startswith(":"):
         return True
     if stripped.endswith("\\"):
         return False

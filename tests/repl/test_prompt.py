@@ -94,7 +94,7 @@ def test_ctrl_d_ends_and_history_can_be_off(session):
 def test_piped_stdin_runs_line_by_line():
     session = Session(demo_days=40, demo_assets=5)
     out, err = io.StringIO(), io.StringIO()
-    script = "a = rank(close)\nbad = rank(\n  nope)\nb = ts_mean(a,\n 3)\n:list\n"
+    script = "# a comment\na = rank(close)\nbad = rank(\n  nope)\nb = ts_mean(a,  # note\n 3)\n:list\n"
     assert run_piped(session, io.StringIO(script), out, err) == 1  # an input failed: exit code 1
     assert "unknown name 'nope'" in err.getvalue()
     assert out.getvalue().splitlines()[:2] == ["a: lookback 0", "b: lookback 2"]
