@@ -95,6 +95,24 @@ class Program:
                          f"{mark}")
         return "\n".join(lines)
 
+    def stream(self, panel_history=None):
+        """A ``Stream`` that advances every output one date at a time (numba backend, O(1) per update).
+
+        ``panel_history`` (a ``Panel`` or mapping) is pushed through first, so the next ``step`` continues
+        right after its last row; its group labels are kept for later steps.
+        Example: ``s = program.stream(history); s.step({"close": row, ...})["alpha"]``
+        """
+        from alphalang.backend.numba.stream import Stream
+
+        if panel_history is None:
+            return Stream(self.plan)
+        panel = _as_panel(panel_history)
+        plan = self.plan_for(panel.fields)
+        fields, groups = _bind(plan, panel)
+        stream = Stream(plan, groups={k: np.asarray(v)[-1] for k, v in groups.items()})
+        stream.advance(fields, groups, keep=False)
+        return stream
+
     def __repr__(self) -> str:
         return f"Program(outputs={len(self.outputs)}, backend={self.backend!r}, profile={self.profile.name!r})"
 

@@ -1,0 +1,35 @@
+"""Hand-written numba kernels, one family per module; the generated fused kernel only wires them together.
+
+Every time-series family keeps its per-asset state in two flat slices of the program's state buffers
+(``fs``: float64 words, ``is_``: int64 words) and exposes the same three pieces:
+
+* ``state_size(n, d) -> (float_words, int_words)``   plain Python, for the layout;
+* ``init(fs, is_, n, d)``                            plain numpy, fills the initial (all-missing) state;
+* ``push(fs, is_, t, d, mode, x, out)``              ``@njit``: push row ``x`` (N,) of absolute row ``t`` into
+  the window and write the window's value to ``out`` (N,).
+
+Rows are time-major (one date, all assets), so every inner loop runs over contiguous assets and vectorises.
+Cross-sectional and group kernels work on one row and need no state.
+
+Example:
+    >>> from alphalang.backend.numba.kernels import moments
+    >>> moments.state_size(3, 5)
+    (35, 6)
+"""
+
+JIT_OPTIONS = {"cache": True, "nogil": True, "error_model": "numpy"}
+
+# One compiled version per family, whatever the window: literal windows and modes would otherwise specialise
+# (and recompile, and re-optimise) a kernel for every distinct constant at every call site.
+from numba import types as _t  # noqa: E402
+
+ROW = _t.float64[::1]
+IROW = _t.int64[::1]
+WORKSPACE = _t.Tuple((IROW, ROW, IROW, ROW, IROW, ROW, IROW))
+WINDOW_PUSH = _t.void(ROW, IROW, _t.int64, _t.int64, _t.int64, ROW, ROW)
+WINDOW_PUSH2 = _t.void(ROW, IROW, _t.int64, _t.int64, _t.int64, ROW, ROW, ROW)
+EMA_PUSH = _t.void(ROW, IROW, _t.int64, _t.float64, ROW, ROW)
+RANK_ROW = _t.void(ROW, ROW, WORKSPACE)
+SCALE_ROW = _t.void(ROW, _t.float64, ROW)
+ZSCORE_ROW = _t.void(ROW, ROW)
+GROUP_ROW = _t.void(ROW, IROW, _t.int64, ROW, WORKSPACE, _t.int64)

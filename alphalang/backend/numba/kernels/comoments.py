@@ -1,0 +1,141 @@
+"""Window co-moments of two series: ts_cov and ts_corr in O(1) per update.
+
+State per asset (float words): rings of the last d raw x and y, anchors ``kx, ky`` and the sums of
+``x - kx``, ``y - ky``, their squares and their product over the window's complete pairs. Int words: missing
+pairs (a pair is missing when x or y is NaN/±inf), and the repeat runs of x and of y: a window is exactly
+constant when its run reaches d - 1 (exact, no float threshold), which makes the correlation NaN and the
+covariance exactly 0.
+
+Stability as in ``moments``: anchored sums, recomputed exactly from the rings every d rows.
+
+Example:
+    >>> import numpy as np
+    >>> fs = np.empty(state_size(1, 3)[0]); is_ = np.empty(state_size(1, 3)[1], np.int64)
+    >>> init(fs, is_, 1, 3)
+    >>> out = np.empty(1)
+    >>> for t, (a, b) in enumerate([(1.0, 2.0), (2.0, 4.0), (3.0, 6.5)]):
+    ...     push(fs, is_, t, 3, CORR, np.array([a]), np.array([b]), out)
+    >>> round(float(out[0]), 6)
+    0.997176
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from alphalang.backend.numba.kernels import JIT_OPTIONS, WINDOW_PUSH2
+
+COV, CORR = range(2)
+
+
+def state_size(n: int, d: int) -> tuple[int, int]:
+    """Float words: two rings (2*d*n), two anchors and five sums (7n). Int words: missing pairs, two runs."""
+    return 2 * d * n + 7 * n, 3 * n
+
+
+def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
+    fs[: 2 * d * n] = np.nan
+    fs[2 * d * n :] = 0.0
+    is_[:n] = d
+    is_[n:] = 0
+
+
+@njit(**JIT_OPTIONS)
+def _reanchor(rx, ry, kx, ky, sx, sy, sxx, syy, sxy, x, y, n, d):
+    """Recompute the sums exactly from the rings, anchored at today's pair (where complete)."""
+    for i in range(n):
+        if np.isfinite(x[i]) and np.isfinite(y[i]):
+            kx[i] = x[i]
+            ky[i] = y[i]
+        sx[i] = 0.0
+        sy[i] = 0.0
+        sxx[i] = 0.0
+        syy[i] = 0.0
+        sxy[i] = 0.0
+    for j in range(d):
+        for i in range(n):
+            u = rx[j * n + i]
+            v = ry[j * n + i]
+            ok = np.isfinite(u) and np.isfinite(v)
+            a = u - kx[i] if ok else 0.0
+            b = v - ky[i] if ok else 0.0
+            sx[i] += a
+            sy[i] += b
+            sxx[i] += a * a
+            syy[i] += b * b
+            sxy[i] += a * b
+
+
+@njit(WINDOW_PUSH2, **JIT_OPTIONS)
+def push(fs, is_, t, d, mode, x, y, out):
+    """Push the pair of rows (absolute row ``t``); write the covariance or correlation to ``out``."""
+    n = x.shape[0]
+    rx = fs[: d * n]
+    ry = fs[d * n : 2 * d * n]
+    base = 2 * d * n
+    kx = fs[base : base + n]
+    ky = fs[base + n : base + 2 * n]
+    sx = fs[base + 2 * n : base + 3 * n]
+    sy = fs[base + 3 * n : base + 4 * n]
+    sxx = fs[base + 4 * n : base + 5 * n]
+    syy = fs[base + 5 * n : base + 6 * n]
+    sxy = fs[base + 6 * n : base + 7 * n]
+    miss = is_[:n]
+    runx = is_[n : 2 * n]
+    runy = is_[2 * n : 3 * n]
+    cur = (t % d) * n
+    prev = ((t - 1) % d) * n
+    for i in range(n):
+        xn = x[i]
+        yn = y[i]
+        xo = rx[cur + i]
+        yo = ry[cur + i]
+        xl = rx[prev + i]
+        yl = ry[prev + i]
+        rx[cur + i] = xn
+        ry[cur + i] = yn
+        ok_new = np.isfinite(xn) and np.isfinite(yn)
+        ok_old = np.isfinite(xo) and np.isfinite(yo)
+        stay_missing = miss[i] - (0 if ok_old else 1)
+        if stay_missing == d - 1:  # nothing complete stays: restart exactly, anchored at the new pair
+            kx[i] = xn if ok_new else 0.0
+            ky[i] = yn if ok_new else 0.0
+            sx[i] = 0.0
+            sy[i] = 0.0
+            sxx[i] = 0.0
+            syy[i] = 0.0
+            sxy[i] = 0.0
+            ao = 0.0
+            bo = 0.0
+        else:
+            ao = xo - kx[i] if ok_old else 0.0
+            bo = yo - ky[i] if ok_old else 0.0
+        an = xn - kx[i] if ok_new else 0.0
+        bn = yn - ky[i] if ok_new else 0.0
+        sx[i] += an - ao
+        sy[i] += bn - bo
+        sxx[i] += an * an - ao * ao
+        syy[i] += bn * bn - bo * bo
+        sxy[i] += an * bn - ao * bo
+        miss[i] = stay_missing + (0 if ok_new else 1)
+        runx[i] = runx[i] + 1 if (np.isfinite(xn) and xn == xl) else 0
+        runy[i] = runy[i] + 1 if (np.isfinite(yn) and yn == yl) else 0
+    if d > 1 and (t + 1) % d == 0:
+        _reanchor(rx, ry, kx, ky, sx, sy, sxx, syy, sxy, x, y, n, d)
+    fd = float(d)
+    for i in range(n):
+        constant = runx[i] >= d - 1 or runy[i] >= d - 1
+        if miss[i] > 0 or (mode == COV and d < 2) or (mode == CORR and constant):
+            out[i] = math.nan
+            continue
+        cxy = sxy[i] - sx[i] * sy[i] / fd  # sum of co-deviations
+        if mode == COV:
+            out[i] = 0.0 if constant else cxy / (fd - 1.0)
+            continue
+        cxx = sxx[i] - sx[i] * sx[i] / fd
+        cyy = syy[i] - sy[i] * sy[i] / fd
+        r = cxy / math.sqrt(cxx * cyy)
+        out[i] = min(1.0, max(-1.0, r)) if r == r else r

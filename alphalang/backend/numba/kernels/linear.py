@@ -1,0 +1,127 @@
+"""Linearly weighted window sums: decay_linear, ts_slope, ts_rsquare, ts_resid in O(1) per update.
+
+With ``y = x - k`` (``k`` an anchor) and the window oldest-first, the state keeps ``s = sum y``,
+``w = sum (j + 1) * y_j`` (weight 1 on the oldest row, d on today) and ``q = sum y^2``. Sliding one row:
+``w_t = w_{t-1} - s_{t-1} + d * y_t`` and ``s_t = s_{t-1} - y_{t-d} + y_t``. Then
+
+* decay_linear = (k * d(d+1)/2 + w) / (d(d+1)/2);
+* the regression of x on the row index u_j = j - (d-1)/2 has ``sum u*y = w - s (d+1)/2``,
+  ``sum u^2 = d (d^2 - 1) / 12``: slope, R^2 and today's residual follow.
+
+Int words: missing count (strict NaN rule) and the repeat run (an exactly constant window has slope and
+residual exactly 0 and R^2 NaN). Stability: anchored sums recomputed exactly from the ring every d rows.
+
+Example:
+    >>> import numpy as np
+    >>> fs = np.empty(state_size(1, 3)[0]); is_ = np.empty(state_size(1, 3)[1], np.int64)
+    >>> init(fs, is_, 1, 3)
+    >>> out = np.empty(1)
+    >>> for t, v in enumerate([1.0, 2.0, 4.0]):
+    ...     push(fs, is_, t, 3, SLOPE, np.array([v]), out)
+    >>> out
+    array([1.5])
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from alphalang.backend.numba.kernels import JIT_OPTIONS, WINDOW_PUSH
+
+DECAY, SLOPE, RSQUARE, RESID = range(4)
+
+
+def state_size(n: int, d: int) -> tuple[int, int]:
+    """Float words: ring (d*n), anchor, s, w, q (4n). Int words: missing count, repeat run (2n)."""
+    return d * n + 4 * n, 2 * n
+
+
+def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
+    fs[: d * n] = np.nan
+    fs[d * n :] = 0.0
+    is_[:n] = d
+    is_[n:] = 0
+
+
+@njit(**JIT_OPTIONS)
+def _reanchor(ring, k, s, w, q, x, t, n, d):
+    """Recompute s, w, q exactly from the ring (oldest row at slot (t+1) % d), anchored at today's value."""
+    for i in range(n):
+        if np.isfinite(x[i]):
+            k[i] = x[i]
+        s[i] = 0.0
+        w[i] = 0.0
+        q[i] = 0.0
+    for age in range(d):
+        slot = ((t + 1 + age) % d) * n
+        weight = float(age + 1)
+        for i in range(n):
+            v = ring[slot + i]
+            a = v - k[i] if np.isfinite(v) else 0.0
+            s[i] += a
+            w[i] += weight * a
+            q[i] += a * a
+
+
+@njit(WINDOW_PUSH, **JIT_OPTIONS)
+def push(fs, is_, t, d, mode, x, out):
+    """Push row ``x`` (absolute row ``t``); write the ``mode`` statistic to ``out``."""
+    n = x.shape[0]
+    ring = fs[: d * n]
+    k = fs[d * n : d * n + n]
+    s = fs[d * n + n : d * n + 2 * n]
+    w = fs[d * n + 2 * n : d * n + 3 * n]
+    q = fs[d * n + 3 * n : d * n + 4 * n]
+    miss = is_[:n]
+    run = is_[n : 2 * n]
+    cur = (t % d) * n
+    prev = ((t - 1) % d) * n
+    fd = float(d)
+    for i in range(n):
+        new = x[i]
+        old = ring[cur + i]
+        last = ring[prev + i]
+        ring[cur + i] = new
+        ok_new = np.isfinite(new)
+        ok_old = np.isfinite(old)
+        stay_missing = miss[i] - (0 if ok_old else 1)
+        if stay_missing == d - 1:  # nothing finite stays: restart exactly, anchored at the new value
+            k[i] = new if ok_new else 0.0
+            s[i] = 0.0
+            w[i] = 0.0
+            q[i] = 0.0
+            b = 0.0
+        else:
+            b = old - k[i] if ok_old else 0.0
+        a = new - k[i] if ok_new else 0.0
+        w[i] += fd * a - s[i]  # uses the previous window's s (old value included)
+        s[i] += a - b
+        q[i] += a * a - b * b
+        miss[i] = stay_missing + (0 if ok_new else 1)
+        run[i] = run[i] + 1 if (ok_new and new == last) else 0
+    if d > 1 and (t + 1) % d == 0:
+        _reanchor(ring, k, s, w, q, x, t, n, d)
+    total = fd * (fd + 1.0) / 2.0
+    suu = fd * (fd * fd - 1.0) / 12.0
+    for i in range(n):
+        if miss[i] > 0 or (mode != DECAY and d < 2):
+            out[i] = math.nan
+            continue
+        if mode == DECAY:
+            out[i] = (k[i] * total + w[i]) / total
+            continue
+        constant = run[i] >= d - 1
+        slope = 0.0 if constant else (w[i] - s[i] * (fd + 1.0) / 2.0) / suu
+        if mode == SLOPE:
+            out[i] = slope
+        elif mode == RESID:
+            out[i] = 0.0 if constant else ((x[i] - k[i]) - s[i] / fd) - slope * (fd - 1.0) / 2.0
+        elif constant:
+            out[i] = math.nan
+        else:
+            scc = q[i] - s[i] * s[i] / fd
+            r2 = slope * slope * suu / scc
+            out[i] = min(1.0, max(0.0, r2)) if r2 == r2 else r2

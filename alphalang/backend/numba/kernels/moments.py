@@ -1,0 +1,153 @@
+"""Window power sums: ts_sum, ts_mean, ts_var, ts_std, ts_zscore, ts_skew, ts_kurt in O(1) per update.
+
+State per asset, window d (float words): a time-major ring of the last d raw values, an anchor ``k`` and the
+power sums ``s1..s4`` of ``x - k`` over the window's finite values. Int words: the number of missing values in
+the window (strict NaN rule, warm-up included: the ring starts all-NaN) and the length of the current run of
+exactly repeated values (an exactly constant window has ``run >= d - 1``: no float threshold).
+
+Numerical stability: sums of ``x - k`` with ``k`` a recent value of the series avoid the cancellation of raw
+power sums (``1e8 + noise``), and every d rows (``(t + 1) % d == 0``) the sums are recomputed exactly from the
+ring with a fresh anchor, so rounding drift never accumulates beyond d updates (amortised O(1)). Exactly
+constant windows give exactly 0 spread (var/std) and NaN for zscore/skew/kurt.
+
+Example:
+    >>> import numpy as np
+    >>> fs, is_ = np.empty(state_size(1, 2)[0]), np.empty(state_size(1, 2)[1], np.int64)
+    >>> init(fs, is_, 1, 2)
+    >>> out = np.empty(1)
+    >>> for t, v in enumerate([1.0, 3.0, 5.0]):
+    ...     push(fs, is_, t, 2, MEAN, np.array([v]), out)
+    >>> out
+    array([4.])
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from alphalang.backend.numba.kernels import JIT_OPTIONS, WINDOW_PUSH
+
+SUM, MEAN, VAR, STD, ZSCORE, SKEW, KURT = range(7)
+
+
+def state_size(n: int, d: int) -> tuple[int, int]:
+    """Float words: ring (d*n), anchor, s1..s4 (5n). Int words: missing count, repeat run (2n)."""
+    return d * n + 5 * n, 2 * n
+
+
+def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
+    fs[: d * n] = np.nan
+    fs[d * n :] = 0.0
+    is_[:n] = d  # every value of the (empty) window is missing
+    is_[n:] = 0
+
+
+@njit(**JIT_OPTIONS)
+def _reanchor(ring, k, s1, s2, s3, s4, x, n, d, high):
+    """Recompute the sums exactly from the ring, anchored at today's value (where finite)."""
+    for i in range(n):
+        if np.isfinite(x[i]):
+            k[i] = x[i]
+        s1[i] = 0.0
+        s2[i] = 0.0
+        s3[i] = 0.0
+        s4[i] = 0.0
+    for j in range(d):
+        for i in range(n):
+            v = ring[j * n + i]
+            a = v - k[i] if np.isfinite(v) else 0.0
+            a2 = a * a
+            s1[i] += a
+            s2[i] += a2
+            if high:
+                s3[i] += a2 * a
+                s4[i] += a2 * a2
+
+
+@njit(**JIT_OPTIONS)
+def _value(k, s1, s2, s3, s4, miss, run, d, mode, x, out):
+    n = x.shape[0]
+    fd = float(d)
+    for i in range(n):
+        if miss[i] > 0:
+            out[i] = math.nan
+            continue
+        if mode == SUM:
+            out[i] = k[i] * fd + s1[i]
+            continue
+        if mode == MEAN:
+            out[i] = (k[i] * fd + s1[i]) / fd
+            continue
+        constant = run[i] >= d - 1
+        mu = s1[i] / fd
+        m2 = s2[i] - s1[i] * mu  # sum of squared deviations
+        if m2 < 0.0 or constant:
+            m2 = 0.0
+        if mode == VAR or mode == STD:
+            var = m2 / (fd - 1.0) if d > 1 else math.nan
+            out[i] = var if mode == VAR else math.sqrt(var)
+        elif mode == ZSCORE:
+            if constant or d < 2:
+                out[i] = math.nan
+            else:
+                out[i] = ((x[i] - k[i]) - mu) / math.sqrt(m2 / (fd - 1.0))
+        elif constant or (mode == SKEW and d < 3) or (mode == KURT and d < 4):
+            out[i] = math.nan
+        elif mode == SKEW:
+            m3 = s3[i] - 3.0 * mu * s2[i] + 2.0 * fd * mu * mu * mu
+            out[i] = (m3 / fd) / (m2 / fd) ** 1.5 * math.sqrt(fd * (fd - 1.0)) / (fd - 2.0)
+        else:  # KURT
+            mu2 = mu * mu
+            m4 = s4[i] - 4.0 * mu * s3[i] + 6.0 * mu2 * s2[i] - 3.0 * fd * mu2 * mu2
+            out[i] = ((fd + 1.0) * fd * (fd - 1.0) / ((fd - 2.0) * (fd - 3.0)) * m4 / (m2 * m2)
+                      - 3.0 * (fd - 1.0) ** 2 / ((fd - 2.0) * (fd - 3.0)))
+
+
+@njit(WINDOW_PUSH, **JIT_OPTIONS)
+def push(fs, is_, t, d, mode, x, out):
+    """Push row ``x`` (absolute row ``t``) into the window; write the ``mode`` statistic to ``out``."""
+    n = x.shape[0]
+    ring = fs[: d * n]
+    k = fs[d * n : d * n + n]
+    s1 = fs[d * n + n : d * n + 2 * n]
+    s2 = fs[d * n + 2 * n : d * n + 3 * n]
+    s3 = fs[d * n + 3 * n : d * n + 4 * n]
+    s4 = fs[d * n + 4 * n : d * n + 5 * n]
+    miss = is_[:n]
+    run = is_[n : 2 * n]
+    high = mode >= SKEW
+    cur = (t % d) * n
+    prev = ((t - 1) % d) * n
+    for i in range(n):
+        new = x[i]
+        old = ring[cur + i]
+        last = ring[prev + i]  # read before the write: for d = 1 it is the same slot
+        ring[cur + i] = new
+        ok_new = np.isfinite(new)
+        ok_old = np.isfinite(old)
+        stay_missing = miss[i] - (0 if ok_old else 1)  # missing among the d - 1 values that stay
+        if stay_missing == d - 1:  # nothing finite stays: restart exactly, anchored at the new value
+            k[i] = new if ok_new else 0.0
+            s1[i] = 0.0
+            s2[i] = 0.0
+            s3[i] = 0.0
+            s4[i] = 0.0
+            b = 0.0
+        else:
+            b = old - k[i] if ok_old else 0.0
+        a = new - k[i] if ok_new else 0.0
+        a2 = a * a
+        b2 = b * b
+        s1[i] += a - b
+        s2[i] += a2 - b2
+        if high:
+            s3[i] += a2 * a - b2 * b
+            s4[i] += a2 * a2 - b2 * b2
+        miss[i] = stay_missing + (0 if ok_new else 1)
+        run[i] = run[i] + 1 if (ok_new and new == last) else 0
+    if d > 1 and (t + 1) % d == 0:
+        _reanchor(ring, k, s1, s2, s3, s4, x, n, d, high)
+    _value(k, s1, s2, s3, s4, miss, run, d, mode, x, out)

@@ -1,0 +1,104 @@
+"""Window rank of today's value: ts_rank, O(log d) search in a per-asset sorted copy of the window.
+
+Each asset keeps its window twice: in arrival order (a time-major ring, to know which value leaves) and
+sorted (asset-major, d contiguous slots, missing values stored as +inf so they sort last). One update is a
+binary search for the leaving value, a binary search for the arriving one and a shift of the slots between
+them (a memmove of at most d words; no per-step sort). Today's rank is then two binary searches:
+
+    rank = (count(< x_t) + (count(== x_t) + 1) / 2) / d        (average ties, in (0, 1])
+
+exactly the reference's arithmetic. Missing values are counted (strict NaN rule).
+
+Example:
+    >>> import numpy as np
+    >>> fs = np.empty(state_size(1, 3)[0]); is_ = np.empty(state_size(1, 3)[1], np.int64)
+    >>> init(fs, is_, 1, 3)
+    >>> out = np.empty(1)
+    >>> for t, v in enumerate([2.0, 5.0, 2.0]):
+    ...     push(fs, is_, t, 3, 0, np.array([v]), out)
+    >>> out  # (0 + (2 + 1) / 2) / 3
+    array([0.5])
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from alphalang.backend.numba.kernels import JIT_OPTIONS, WINDOW_PUSH
+
+RANK = 0
+
+
+def state_size(n: int, d: int) -> tuple[int, int]:
+    """Float words: ring and sorted window (2*d*n). Int words: missing count (n)."""
+    return 2 * d * n, n
+
+
+def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
+    fs[: d * n] = np.nan
+    fs[d * n :] = np.inf
+    is_[:] = d
+
+
+@njit(**JIT_OPTIONS)
+def _left(a, lo, hi, v):
+    """First index in a[lo:hi] (sorted) whose value is >= v."""
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if a[mid] < v:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@njit(**JIT_OPTIONS)
+def _right(a, lo, hi, v):
+    """First index in a[lo:hi] (sorted) whose value is > v."""
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if a[mid] <= v:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@njit(WINDOW_PUSH, **JIT_OPTIONS)
+def push(fs, is_, t, d, mode, x, out):
+    """Push row ``x`` (absolute row ``t``); write today's rank within the window to ``out``."""
+    n = x.shape[0]
+    ring = fs[: d * n]
+    srt = fs[d * n : 2 * d * n]
+    miss = is_[:n]
+    cur = (t % d) * n
+    for i in range(n):
+        new = x[i]
+        old = ring[cur + i]
+        ring[cur + i] = new
+        ok_new = np.isfinite(new)
+        ok_old = np.isfinite(old)
+        miss[i] += (0 if ok_new else 1) - (0 if ok_old else 1)
+        key_old = old if ok_old else math.inf
+        key_new = new if ok_new else math.inf
+        lo = i * d
+        hi = lo + d
+        p = _left(srt, lo, hi, key_old)  # the leaving value (present: it was inserted when it arrived)
+        q = _right(srt, lo, hi, key_new)  # where the arriving value goes
+        if q > p:  # shift (p, q) one slot left; the new value lands at q - 1
+            for j in range(p, q - 1):
+                srt[j] = srt[j + 1]
+            srt[q - 1] = key_new
+        else:  # shift [q, p) one slot right; the new value lands at q
+            for j in range(p, q, -1):
+                srt[j] = srt[j - 1]
+            srt[q] = key_new
+        if miss[i] > 0:
+            out[i] = math.nan
+        else:
+            less = _left(srt, lo, hi, new) - lo
+            equal = _right(srt, lo, hi, new) - lo - less
+            out[i] = (less + (equal + 1) / 2.0) / d
