@@ -193,16 +193,24 @@ def _window_metrics(sim, prices, specs, metric, freq):
 
 def make_objective(strategy: Strategy, specs: list[PeriodSpec], start_index: int, bout_length: int,
                    metric: str, aggregation: str, temperature: float) -> Callable:
-    """``objective(params, prices, signals) -> (aggregate, per_period)`` over one forward pass."""
+    """``objective(params, prices, signals) -> (aggregate, (per_period, sim))`` over one forward pass."""
     freq = strategy.config.freq
 
     def objective(params, prices, signals):
         sim = strategy.simulate(params, (prices, signals), start_index, bout_length)
         bout_prices = jax.lax.dynamic_slice_in_dim(prices, start_index, bout_length - 1, axis=0)
         per_period = _window_metrics(sim, bout_prices, specs, metric, freq)
-        return aggregate(per_period, aggregation, temperature), per_period
+        return aggregate(per_period, aggregation, temperature), (per_period, sim)
 
     return objective
+
+
+def _summaries(sim, prices, specs, freq) -> list[dict]:
+    out = []
+    for spec in specs:
+        a, b = spec.rel_start, spec.rel_end
+        out.append(M.summary(sim.value[a:b], prices[a:b], sim.reserves[a], sim.weights[a:b], freq))
+    return out
 
 
 def evaluate_periods(strategy: Strategy, params, data: MarketData, specs: list[PeriodSpec], start_index: int = 0,
@@ -210,13 +218,7 @@ def evaluate_periods(strategy: Strategy, params, data: MarketData, specs: list[P
     """All metrics for every window of one forward pass with ``params``."""
     bout = bout_length or data.length - start_index
     sim = jax.jit(lambda p, x, s: strategy.simulate(p, (x, s), start_index, bout))(params, *data.arrays())
-    prices = data.prices[start_index:start_index + bout - 1]
-    freq = strategy.config.freq
-    out = []
-    for spec in specs:
-        a, b = spec.rel_start, spec.rel_end
-        out.append(M.summary(sim.value[a:b], prices[a:b], sim.reserves[a], sim.weights[a:b], freq))
-    return out
+    return _summaries(sim, data.prices[start_index:start_index + bout - 1], specs, strategy.config.freq)
 
 
 def _reinit(params, grads, initial, trainable, key, noise_scale):
@@ -268,9 +270,9 @@ def train(strategy: Strategy, data: MarketData, *, periods: int = 4, overlap: fl
     opt = make_optimiser(optimiser, lr, epochs, weight_decay, clip_norm, schedule, warmup_steps)
 
     def value_and_grad(p, prices, signals):
-        (obj, per), grads = jax.value_and_grad(objective, has_aux=True)(p, prices, signals)
+        (obj, aux), grads = jax.value_and_grad(objective, has_aux=True)(p, prices, signals)
         grads = jax.tree_util.tree_map(lambda g, m: g if m else jnp.zeros_like(g), grads, trainable)
-        return obj, per, grads
+        return obj, aux, grads
 
     @jax.jit
     def apply(p, state, grads):
@@ -303,13 +305,11 @@ def train(strategy: Strategy, data: MarketData, *, periods: int = 4, overlap: fl
             cur, state = apply(cur, state, grads)
         if verbose and (epoch % max(log_every, 1) == 0 or epoch == epochs - 1):
             log(f"epoch {epoch + 1:>5}/{epochs}  objective {obj_f: .6f}  best {best_obj: .6f}")
-    if epochs > 0:
-        obj_f = float(vg(cur, prices, signals)[0])
-        if math.isfinite(obj_f) and obj_f > best_obj:
-            best_obj, best_params = obj_f, cur
-    else:
-        best_obj = float(vg(cur, prices, signals)[0])
-    per = evaluate_periods(strategy, best_params, data, specs, start, bout)
+    obj, _, _ = vg(cur, prices, signals)
+    if epochs == 0 or (math.isfinite(float(obj)) and float(obj) > best_obj):
+        best_obj, best_params = float(obj), cur
+    _, (_, sim), _ = vg(best_params, prices, signals)  # same compiled function: no extra compile
+    per = _summaries(sim, data.prices[start:start + bout - 1], specs, strategy.config.freq)
     return TrainResult(params=best_params, initial_params=init, best_objective=best_obj, epochs_trained=epochs,
                        objective_history=history, periods=specs, period_metrics=per, nan_reinits=n_reinit,
                        start_index=start, seconds=time.perf_counter() - t0, metric=metric,
