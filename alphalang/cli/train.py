@@ -43,7 +43,9 @@ def run(args: argparse.Namespace) -> int:
     if verbose:
         d = cfg.data
         print(f"data: {d.length} bars x {d.n_assets} assets; signals: {', '.join(sorted(d.signals)) or 'none'}")
-        print(f"strategy: {cfg.strategy.node!r}"[:300])
+        sc = cfg.strategy.config
+        print(f"strategy: {cfg.strategy.node.describe()}; simulation {sc.simulation}, chunk {sc.chunk_period} "
+              f"bars, max change {sc.maximum_change}/bar")
     try:
         result = train(cfg.strategy, cfg.data, verbose=verbose, log_every=log_every, **kwargs)
     except ValueError as exc:

@@ -167,6 +167,10 @@ class MetaNode(Node):
         ws = jnp.stack(self.child_weights(params, cfg, prices, signals, start_index, bout_length))
         return jnp.tensordot(self.meta_weights(params), ws, axes=1)
 
+    def describe(self) -> str:
+        """Short one-line form, e.g. ``meta[weights](momentum(), signal_target(a))``."""
+        return f"meta[{self.mode}](" + ", ".join(c.describe() for c in self.children) + ")"
+
     def signal_names(self):
         names: set[str] = set()
         for c in self.children:

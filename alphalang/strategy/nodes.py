@@ -138,8 +138,8 @@ class Node:
     def signal_names(self) -> set[str]:
         return set()
 
-    def describe(self, indent: int = 0) -> str:
-        return " " * indent + repr(self)
+    def describe(self) -> str:
+        return repr(self)
 
 
 @dataclass(frozen=True)
@@ -225,6 +225,11 @@ class RuleNode(Node):
 
     def signal_names(self):
         return {self.signal} if self.signal else set()
+
+    def describe(self) -> str:
+        """Short one-line form, e.g. ``signal_gradient(mom, transform=zscore)``."""
+        args = ([self.signal] if self.signal else []) + [f"{k}={v}" for k, v in sorted(self.options.items())]
+        return f"{self.rule}({', '.join(args)})"
 
     def structure_key(self):
         """Nodes with equal keys differ only in their signal and can be vmapped together."""
