@@ -24,17 +24,17 @@ from alphalang.plan import Plan
 
 __all__ = ["compile_plan", "kernel_source", "prepare"]
 
-_KERNELS: dict[int, tuple[Kernel, object]] = {}
+_KERNELS: dict[int, tuple[Plan, Kernel, object]] = {}
 
 
 def compile_plan(plan: Plan) -> tuple[Kernel, object]:
     """The generated kernel of a plan and its numba dispatcher (memoised per plan object)."""
     found = _KERNELS.get(id(plan))
-    if found is not None and found[0] is not None and found[2] is plan:
-        return found[0], found[1]
+    if found is not None and found[0] is plan:
+        return found[1], found[2]
     kernel = generate(plan)
     fn = loader.load(kernel)
-    _KERNELS[id(plan)] = (kernel, fn, plan)
+    _KERNELS[id(plan)] = (plan, kernel, fn)
     return kernel, fn
 
 

@@ -1,10 +1,11 @@
 """Generate one readable, time-major fused numba kernel per plan.
 
 The kernel loops over rows; for each row it evaluates every node in a schedule that keeps runs of elementwise
-nodes together, so each run becomes one loop over assets with one line (and one scalar) per node. Time-series
-nodes call their state kernel's ``push`` on a row, cross-sectional and group nodes call a row kernel. Values
-that outlive their run live in a few reusable row buffers (``rows[slot]``, assigned by liveness); only outputs
-are written to (T, N) arrays. Every emitted line ends with a comment naming the node's formula.
+nodes together, so each run becomes one loop over assets with one line (and one scalar) per node. Each run of
+time-series / cross-sectional / group nodes becomes one call of ``kernels.table.run`` over rows of the
+kernel's node table (one commented line per node above the call): the state kernels are compiled once per
+machine, and the generated code stays small, so it compiles in seconds. Values that outlive their run live in
+a few reusable row buffers (``rows[slot]``, assigned by liveness); only outputs are written to (T, N) arrays.
 
 The source is built only from registry templates, kernel-family names, numbers formatted by ``repr(float)``
 and sanitised identifiers; user text never reaches it (comments are stripped of line breaks).
@@ -19,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import importlib
 import math
 import re
 from dataclasses import dataclass
@@ -26,13 +28,12 @@ from dataclasses import dataclass
 import numba
 
 import alphalang
-from alphalang.backend.numba.lowering import FAMILIES, lower
+from alphalang.backend.numba.kernels.table import CROSSSECTION_MODES, FAMILY_CODES
+from alphalang.backend.numba.lowering import lower
 from alphalang.ops import lookup
 from alphalang.plan import Plan
 
 LEAVES = ("field", "group", "const")
-STAGE_NODES = 48  # nodes per stage function
-JIT_LINE = '@njit(cache=True, nogil=True, error_model="numpy")'
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,11 @@ class Kernel:
     source: str
     digest: str
     fields: tuple[str, ...]  # argument order of the field arrays
-    groups: tuple[str, ...]  # argument order of the group-label arrays
+    groups: tuple[str, ...]  # order of the group levels in the stacked label array
     outputs: tuple[str, ...]  # order of the output block's first axis
     states: tuple[StateSlot, ...]
+    table: tuple[tuple[int, ...], ...]  # node table rows (kernels.table.COLUMNS)
+    consts: tuple[float, ...]  # constants the table refers to
     n_rows: int  # row buffers
     lookback: int  # rows of history every output needs (time-chunking overlap)
     has_unbounded: bool  # an operator without a finite window (ts_ema): no time chunking
@@ -125,7 +128,6 @@ class _Generator:
         self.groups = plan.groups
         self.outputs = tuple(plan.outputs)
         self.field_arg = {f: f"f{k}_{_identifier(f)}" for k, f in enumerate(self.fields)}
-        self.group_arg = {g: f"g{k}_{_identifier(g)}" for k, g in enumerate(self.groups)}
         self.out_index: dict[int, list[int]] = {}
         for k, name in enumerate(self.outputs):
             self.out_index.setdefault(plan.outputs[name], []).append(k)
@@ -133,9 +135,9 @@ class _Generator:
         self.free: list[int] = []
         self.n_rows = 0
         self.states: list[StateSlot] = []
+        self.table: list[tuple[int, ...]] = []
+        self.consts: list[float] = []
         self.lines: list[str] = []
-        self.chunks: list[list[str]] = []  # the lines of each block, in schedule order
-        self.families: set[str] = {"crosssection"}  # the workspace comes from crosssection
 
     # -- helpers ---------------------------------------------------------------------------------------
     def describe(self, node_id: int) -> str:
@@ -150,19 +152,9 @@ class _Generator:
     def release(self, node_ids, position: int, last_use: dict[int, int]) -> None:
         """Return the row buffers of nodes with no use after ``position`` to the free list."""
         for a in set(node_ids):
-            if a in self.slot and last_use.get(a, -1) <= position:
+            if a in self.slot and last_use.get(a, -1) <= position and self.nodes[a].op != "field":
                 self.free.append(self.slot.pop(a))
         self.free.sort(reverse=True)
-
-    def row(self, node_id: int) -> str:
-        """A whole row (N,) of a node's value, for a row or state kernel."""
-        node = self.nodes[node_id]
-        if node.op == "field":
-            return f"{self.field_arg[node.params[0]]}[r]"
-        if node.op == "group":
-            arg = self.group_arg[node.params[0]]
-            return f"{arg}[min(r, {arg}.shape[0] - 1)]"
-        return f"rows[{self.slot[node_id]}]"
 
     def scalar(self, node_id: int, block: set[int]) -> str:
         """One asset's value of a node inside an elementwise loop."""
@@ -181,52 +173,61 @@ class _Generator:
         for node_id in block:
             if node_id in needs_row:
                 self.alloc(node_id)
-        body = ["        for i in range(n):"]
+        self.lines.append("        for i in range(n):")
         for node_id in block:
             node = self.nodes[node_id]
             template = lookup(node.op).lowering
             expr = template.format(*(self.scalar(a, members) for a in node.args))
-            body.append(f"            v{node_id} = {expr}  # {self.describe(node_id)}")
+            self.lines.append(f"            v{node_id} = {expr}  # {self.describe(node_id)}")
             if node_id in self.slot:
-                body.append(f"            rows[{self.slot[node_id]}, i] = v{node_id}")
+                self.lines.append(f"            rows[{self.slot[node_id]}, i] = v{node_id}")
             for k in self.out_index.get(node_id, ()):
-                body.append(f"            if keep:\n                out[{k}, r, i] = v{node_id}")
-        self.lines.extend(body)
+                self.lines.append(f"            if keep:\n                out[{k}, r, i] = v{node_id}")
 
-    def emit_call(self, node_id: int) -> None:
+    def table_row(self, node_id: int) -> str:
+        """Add one node to the node table; returns its comment line."""
         node = self.nodes[node_id]
         low = lower(node.op)
-        args = [self.row(a) for a in node.args]
-        slot = self.alloc(node_id)
-        out = f"rows[{slot}]"
-        fam = low.family
-        self.families.add(fam)
-        if low.kind == "window":
-            k = len(self.states)
-            d = int(node.params[0])
-            self.states.append(StateSlot(node_id, fam, d))
-            call = (f"{fam}.push(fs[fo[{k}]:fo[{k + 1}]], is_[io[{k}]:io[{k + 1}]], t, {d}, {fam}.{low.mode}, "
-                    f"{', '.join(args)}, {out})")
-        elif low.kind == "ema":
-            k = len(self.states)
-            self.states.append(StateSlot(node_id, fam, 0))
-            decay = 0.5 ** (1.0 / float(node.params[0]))  # exactly the reference's decay
-            call = f"ema.push(fs[fo[{k}]:fo[{k + 1}]], is_[io[{k}]:io[{k + 1}]], t, {literal(decay)}, {args[0]}, {out})"
+        series = [a for a in node.args if self.nodes[a].op != "group"]
+        level = [self.groups.index(self.nodes[a].params[0]) for a in node.args if self.nodes[a].op == "group"]
+        ins = [self.slot[a] for a in series] + [-1, -1]
+        out = self.alloc(node_id)
+        state = window = const = -1
+        mode = 0
+        if low.kind in ("window", "ema"):
+            state = len(self.states)
+            window = int(node.params[0]) if low.kind == "window" else 0
+            self.states.append(StateSlot(node_id, low.family, window))
+        if low.kind == "ema":
+            const = len(self.consts)
+            self.consts.append(0.5 ** (1.0 / float(node.params[0])))  # exactly the reference's decay
         elif low.kind == "row":
-            consts = [literal(p) for p in node.params]
-            call = f"crosssection.{low.mode}({', '.join(args + consts)}, {out}" + (", ws)" if low.mode == "rank" else ")")
-        else:  # group
-            call = f"group.push({args[0]}, {args[1]}, group.{low.mode}, {out}, ws, n_groups)"
-        self.lines.append(f"        {call}  # {self.describe(node_id)}")
-        for k in self.out_index.get(node_id, ()):
-            self.lines.append(f"        if keep:\n            out[{k}, r] = {out}")
+            mode = CROSSSECTION_MODES[low.mode]
+            if node.params:
+                const = len(self.consts)
+                self.consts.append(float(node.params[0]))
+        elif low.mode is not None:
+            mode = getattr(importlib.import_module(f"alphalang.backend.numba.kernels.{low.family}"), low.mode)
+        outputs = self.out_index.get(node_id, [])
+        self.table.append((FAMILY_CODES[low.family], mode, window, ins[0], ins[1], out, state,
+                           outputs[0] if outputs else -1, level[0] if level else -1, const))
+        what = f"{low.family}.{low.mode}" + (f" d={window}" if low.kind == "window" else "")
+        args = ", ".join(f"rows[{i}]" for i in ins if i >= 0)
+        line = f"        # [{len(self.table) - 1}] rows[{out}] = {what}({args})  {self.describe(node_id)}"
+        return line + "".join(f"\n        if keep:\n            out[{k}, r] = rows[{out}]" for k in outputs[1:])
 
-    def emit_leaf_outputs(self) -> None:
-        for node_id, ks in self.out_index.items():
-            if self.nodes[node_id].op == "field":
-                for k in ks:
-                    self.lines.append(f"        if keep:\n            out[{k}, r] = {self.row(node_id)}  "
-                                      f"# {self.describe(node_id)}")
+    def emit_table_run(self, run: list[int], position: dict[int, int], last_use: dict[int, int]) -> None:
+        start = len(self.table)
+        comments = []
+        for node_id in run:
+            comments.append(self.table_row(node_id))
+            self.release([*self.nodes[node_id].args, node_id], position[node_id], last_use)
+        copies = [c for c in comments if "\n" in c]
+        self.lines.extend(c.split("\n")[0] for c in comments)
+        self.lines.append(f"        table.run(prog, {start}, {len(self.table)}, t, r, keep, rows, fs, is_, fo, io, "
+                          "consts, groups, n_groups, ws, out)")
+        for c in copies:
+            self.lines.extend(c.split("\n")[1:])
 
     # -- driver ----------------------------------------------------------------------------------------
     def run(self) -> Kernel:
@@ -234,7 +235,7 @@ class _Generator:
         position = {node_id: p for p, node_id in enumerate(order)}
         blocks: list[list[int]] = []
         for node_id in order:
-            if _is_elementwise(self.nodes[node_id].op) and blocks and _is_elementwise(self.nodes[blocks[-1][0]].op):
+            if blocks and _is_elementwise(self.nodes[node_id].op) == _is_elementwise(self.nodes[blocks[-1][0]].op):
                 blocks[-1].append(node_id)
             else:
                 blocks.append([node_id])
@@ -247,47 +248,35 @@ class _Generator:
                     last_use[a] = max(last_use.get(a, -1), position[node_id])
                     if not (_is_elementwise(self.nodes[node_id].op) and block_of[a] == block_of[node_id]):
                         needs_row.add(a)
-        self.emit_leaf_outputs()
+        # fields read by table nodes get a row buffer, filled at the start of every row
+        table_fields = sorted({a for n in order if not _is_elementwise(self.nodes[n].op)
+                               for a in self.nodes[n].args if self.nodes[a].op == "field"})
+        for a in table_fields:
+            self.lines.append(f"        rows[{self.alloc(a)}] = {self.field_arg[self.nodes[a].params[0]]}[r]  "
+                              f"# {self.describe(a)}")
+        for node_id, ks in self.out_index.items():
+            if self.nodes[node_id].op == "field":
+                arg = self.field_arg[self.nodes[node_id].params[0]]
+                self.lines.extend(f"        if keep:\n            out[{k}, r] = {arg}[r]" for k in ks)
         for block in blocks:
-            self.chunks.append(self.lines)
-            self.lines = []
             if _is_elementwise(self.nodes[block[0]].op):
                 self.emit_elementwise(block, needs_row)
+                done = [a for node_id in block for a in self.nodes[node_id].args] + block
+                self.release(done, position[block[-1]], last_use)
             else:
-                self.emit_call(block[0])
-            done = [a for node_id in block for a in self.nodes[node_id].args] + block
-            self.release(done, position[block[-1]], last_use)
-        self.chunks.append(self.lines)
+                self.emit_table_run(block, position, last_use)
         return self.assemble()
-
-    def stages(self) -> list[list[str]]:
-        """Blocks packed into stage functions of about STAGE_NODES nodes (compile time grows faster than
-        linearly with function size; a stage is one row of a slice of the schedule)."""
-        stages: list[list[str]] = [[]]
-        weight = 0
-        for chunk in self.chunks:
-            if not chunk:
-                continue
-            nodes = sum(1 for line in chunk if "  # %" in line)
-            if weight and weight + nodes > STAGE_NODES:
-                stages.append([])
-                weight = 0
-            stages[-1].extend(line[4:] for line in "\n".join(chunk).split("\n"))
-            weight += nodes
-        return [s for s in stages if s]
 
     def assemble(self) -> Kernel:
         field_args = [self.field_arg[f] for f in self.fields]
-        group_args = [self.group_arg[g] for g in self.groups]
-        data = ", ".join([*field_args, *group_args, "n_groups", "out", "rows", "fs", "is_", "fo", "io"])
-        signature = f"t_base, r0, r1, w0, n, {data}"
-        stage_args = f"t, r, keep, n, {data}, ws"
-        imports = [f for f in FAMILIES if f in self.families]
+        signature = ", ".join(["t_base", "r0", "r1", "w0", "n", *field_args, "groups", "n_groups", "out", "rows",
+                               "fs", "is_", "fo", "io", "prog", "consts"])
         header = [
-            f'"""Fused alphalang kernel: {len(self.outputs)} outputs, {len(self.nodes)} nodes (generated; do not edit).',
+            f'"""Fused alphalang kernel: {len(self.outputs)} outputs, {len(self.nodes)} nodes. Generated: do not edit.',
             "",
-            "Arguments: rows r0..r1-1 of the inputs are processed (absolute row t = t_base + r); outputs are written",
-            "for r >= w0. fs/is_ are the flat float/int state buffers, state k spans fs[fo[k]:fo[k+1]].",
+            "Rows r0..r1-1 of the inputs are processed (absolute row t = t_base + r); outputs are written for",
+            "r >= w0. Elementwise nodes are the loops below; each '# [k]' comment is row k of the node table",
+            "``prog`` that the following ``table.run`` call executes. State k spans fs[fo[k]:fo[k+1]].",
             "Outputs: " + _comment(", ".join(f"{k}={name}" for k, name in enumerate(self.outputs)))[:2000],
             '"""',
             "",
@@ -295,30 +284,25 @@ class _Generator:
             "",
             "from numba import njit",
             "",
-            f"from alphalang.backend.numba.kernels import {', '.join(imports)}",
+            "from alphalang.backend.numba.kernels import crosssection, table",
             "from alphalang.backend.numba.kernels import elementwise as ew",
             "",
             f"# alphalang {alphalang.__version__}, numba {numba.__version__}",
             "",
             "",
-        ]
-        stages = self.stages()
-        for k, lines in enumerate(stages):
-            header += [JIT_LINE, f"def stage{k}({stage_args}):", *lines, "", ""]
-        header += [
-            JIT_LINE,
+            '@njit(cache=True, nogil=True, error_model="numpy")',
             f"def KERNEL_NAME({signature}):",
             "    ws = crosssection.workspace(n, n_groups)",
             "    for r in range(r0, r1):",
             "        t = t_base + r",
             "        keep = r >= w0",
-            *(f"        stage{k}({stage_args})" for k in range(len(stages))),
         ]
-        body = "\n".join(header) + "\n"
-        digest = hashlib.sha256(body.encode()).hexdigest()
+        table_text = "# node table: " + repr(self.table) + " consts: " + repr(self.consts)
+        body = "\n".join(header + self.lines) + "\n"
+        digest = hashlib.sha256((body + table_text).encode()).hexdigest()
         name = f"fused_{digest[:12]}"
         source = body.replace("KERNEL_NAME", name)
         lookback = max(self.plan.lookbacks, default=0)
         unbounded = any(s.family == "ema" for s in self.states)
         return Kernel(name, source, digest[:24], self.fields, self.groups, self.outputs, tuple(self.states),
-                      self.n_rows, lookback, unbounded)
+                      tuple(self.table), tuple(self.consts), self.n_rows, lookback, unbounded)

@@ -52,7 +52,8 @@ def new_state(kernel: Kernel, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def dense_groups(kernel: Kernel, groups: dict[str, np.ndarray], shape: tuple[int, int]):
-    """Group labels as int64 (T or 1, N) arrays with labels 0..G-1 (negative = -1), and G (max over levels)."""
+    """All group levels stacked as one int64 (levels, T or 1, N) array with labels 0..G-1 (negative: -1), and
+    G (the largest label count over levels)."""
     arrays = []
     n_groups = 0
     for level in kernel.groups:
@@ -73,7 +74,17 @@ def dense_groups(kernel: Kernel, groups: dict[str, np.ndarray], shape: tuple[int
             count = len(uniq) - shift_
         arrays.append(dense)
         n_groups = max(n_groups, count)
-    return arrays, n_groups
+    if not arrays:
+        return np.full((1, 1, shape[1]), -1, dtype=np.int64), 0
+    rows = max(a.shape[0] for a in arrays)
+    stacked = np.stack([np.broadcast_to(a, (rows, a.shape[1])) for a in arrays])
+    return np.ascontiguousarray(stacked), n_groups
+
+
+def tables(kernel: Kernel) -> tuple[np.ndarray, np.ndarray]:
+    """The node table and its constants as the arrays the kernel takes."""
+    prog = np.array(kernel.table, dtype=np.int64).reshape(-1, 10)
+    return prog, np.array(kernel.consts, dtype=np.float64)
 
 
 def run(kernel: Kernel, fn, fields: dict[str, np.ndarray], groups: dict[str, np.ndarray],
@@ -81,16 +92,17 @@ def run(kernel: Kernel, fn, fields: dict[str, np.ndarray], groups: dict[str, np.
     """Evaluate every output over the whole panel; returns (T, N) views into one output block."""
     t, n = shape
     field_args = [np.ascontiguousarray(fields[name], dtype=np.float64) for name in kernel.fields]
-    group_args, n_groups = dense_groups(kernel, groups, shape)
+    stacked, n_groups = dense_groups(kernel, groups, shape)
     out = np.empty((len(kernel.outputs), t, n))
     fo, io = layout(kernel, n)
+    prog, consts = tables(kernel)
 
     def chunk(bounds: tuple[int, int]) -> None:
         start, stop = bounds
         fs, is_ = new_state(kernel, n)
         rows = np.empty((max(kernel.n_rows, 1), n))
         first = 0 if start == 0 else max(0, start - kernel.lookback)
-        fn(0, first, stop, start, n, *field_args, *group_args, n_groups, out, rows, fs, is_, fo, io)
+        fn(0, first, stop, start, n, *field_args, stacked, n_groups, out, rows, fs, is_, fo, io, prog, consts)
 
     bounds = chunks(t, threads, kernel)
     if len(bounds) == 1:

@@ -100,12 +100,13 @@ class Stream:
         t, n = first.shape
         state = self._ensure_state(n)
         field_args = [np.ascontiguousarray(fields[name], dtype=np.float64).reshape(t, n) for name in self.kernel.fields]
-        group_args, n_groups = executor.dense_groups(self.kernel, {**self.groups, **(groups or {})}, (t, n))
-        out = np.empty((len(self.kernel.outputs), t if keep else 0, n))
+        stacked, n_groups = executor.dense_groups(self.kernel, {**self.groups, **(groups or {})}, (t, n))
+        out = np.empty((len(self.kernel.outputs), t, n))  # untouched pages cost nothing when not kept
         rows = np.empty((max(self.kernel.n_rows, 1), n))
         fo, io = executor.layout(self.kernel, n)
-        self._fn(state.rows, 0, t, 0 if keep else t, n, *field_args, *group_args, n_groups,
-                 out if keep else np.empty((len(self.kernel.outputs), t, n)), rows, state.fs, state.is_, fo, io)
+        prog, consts = executor.tables(self.kernel)
+        self._fn(state.rows, 0, t, 0 if keep else t, n, *field_args, stacked, n_groups, out, rows, state.fs,
+                 state.is_, fo, io, prog, consts)
         state.rows += t
         return {name: out[k] for k, name in enumerate(self.kernel.outputs)} if keep else {}
 

@@ -19,6 +19,12 @@ Example:
 
 JIT_OPTIONS = {"cache": True, "nogil": True, "error_model": "numpy"}
 
+# Windows up to this many rows are evaluated two-pass from the ring buffer (O(d), sequential oldest-first
+# sums: bitwise equal to the reference). A rank or comparison downstream turns a last-ulp difference between
+# mathematically equal values (ties) into a different order, so exactness matters more than O(1) there;
+# longer windows use the O(1) anchored running sums (equal to the reference within ~1e-12 relative).
+DIRECT_MAX = 20
+
 # One compiled version per family, whatever the window: literal windows and modes would otherwise specialise
 # (and recompile, and re-optimise) a kernel for every distinct constant at every call site.
 from numba import types as _t  # noqa: E402

@@ -6,7 +6,8 @@ pairs (a pair is missing when x or y is NaN/±inf), and the repeat runs of x and
 constant when its run reaches d - 1 (exact, no float threshold), which makes the correlation NaN and the
 covariance exactly 0.
 
-Stability as in ``moments``: anchored sums, recomputed exactly from the rings every d rows.
+Windows of at most ``DIRECT_MAX`` rows are evaluated two-pass from the rings (bitwise equal to the
+reference). Longer windows: stability as in ``moments``, anchored sums, recomputed exactly from the rings every d rows.
 
 Example:
     >>> import numpy as np
@@ -26,7 +27,7 @@ import math
 import numpy as np
 from numba import njit
 
-from alphalang.backend.numba.kernels import JIT_OPTIONS, WINDOW_PUSH2
+from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH2
 
 COV, CORR = range(2)
 
@@ -69,6 +70,44 @@ def _reanchor(rx, ry, kx, ky, sx, sy, sxx, syy, sxy, x, y, n, d):
             sxy[i] += a * b
 
 
+@njit(**JIT_OPTIONS)
+def _direct(rx, ry, miss, runx, runy, mx, my, sxx, syy, sxy, t, d, mode, out):
+    """Covariance / correlation two-pass from the rings, in the reference's order of operations."""
+    n = out.shape[0]
+    fd = float(d)
+    for i in range(n):
+        mx[i] = 0.0
+        my[i] = 0.0
+        sxx[i] = 0.0
+        syy[i] = 0.0
+        sxy[i] = 0.0
+    for age in range(d):  # oldest first
+        slot = ((t + 1 + age) % d) * n
+        for i in range(n):
+            mx[i] += rx[slot + i]
+            my[i] += ry[slot + i]
+    for i in range(n):
+        mx[i] /= fd
+        my[i] /= fd
+    for age in range(d):
+        slot = ((t + 1 + age) % d) * n
+        for i in range(n):
+            a = 0.0 if runx[i] >= d - 1 else rx[slot + i] - mx[i]
+            b = 0.0 if runy[i] >= d - 1 else ry[slot + i] - my[i]
+            sxy[i] += a * b
+            sxx[i] += a * a
+            syy[i] += b * b
+    for i in range(n):
+        constant = runx[i] >= d - 1 or runy[i] >= d - 1
+        if miss[i] > 0 or (mode == COV and d < 2) or (mode == CORR and constant):
+            out[i] = math.nan
+        elif mode == COV:
+            out[i] = sxy[i] / (fd - 1.0)
+        else:
+            r = sxy[i] / math.sqrt(sxx[i] * syy[i])
+            out[i] = min(1.0, max(-1.0, r)) if r == r else r
+
+
 @njit(WINDOW_PUSH2, **JIT_OPTIONS)
 def push(fs, is_, t, d, mode, x, y, out):
     """Push the pair of rows (absolute row ``t``); write the covariance or correlation to ``out``."""
@@ -86,6 +125,7 @@ def push(fs, is_, t, d, mode, x, y, out):
     miss = is_[:n]
     runx = is_[n : 2 * n]
     runy = is_[2 * n : 3 * n]
+    direct = d <= DIRECT_MAX
     cur = (t % d) * n
     prev = ((t - 1) % d) * n
     for i in range(n):
@@ -100,6 +140,11 @@ def push(fs, is_, t, d, mode, x, y, out):
         ok_new = np.isfinite(xn) and np.isfinite(yn)
         ok_old = np.isfinite(xo) and np.isfinite(yo)
         stay_missing = miss[i] - (0 if ok_old else 1)
+        miss[i] = stay_missing + (0 if ok_new else 1)
+        runx[i] = runx[i] + 1 if (np.isfinite(xn) and xn == xl) else 0
+        runy[i] = runy[i] + 1 if (np.isfinite(yn) and yn == yl) else 0
+        if direct:
+            continue
         if stay_missing == d - 1:  # nothing complete stays: restart exactly, anchored at the new pair
             kx[i] = xn if ok_new else 0.0
             ky[i] = yn if ok_new else 0.0
@@ -120,9 +165,9 @@ def push(fs, is_, t, d, mode, x, y, out):
         sxx[i] += an * an - ao * ao
         syy[i] += bn * bn - bo * bo
         sxy[i] += an * bn - ao * bo
-        miss[i] = stay_missing + (0 if ok_new else 1)
-        runx[i] = runx[i] + 1 if (np.isfinite(xn) and xn == xl) else 0
-        runy[i] = runy[i] + 1 if (np.isfinite(yn) and yn == yl) else 0
+    if direct:
+        _direct(rx, ry, miss, runx, runy, sx, sy, sxx, syy, sxy, t, d, mode, out)
+        return
     if d > 1 and (t + 1) % d == 0:
         _reanchor(rx, ry, kx, ky, sx, sy, sxx, syy, sxy, x, y, n, d)
     fd = float(d)

@@ -9,7 +9,9 @@ With ``y = x - k`` (``k`` an anchor) and the window oldest-first, the state keep
   ``sum u^2 = d (d^2 - 1) / 12``: slope, R^2 and today's residual follow.
 
 Int words: missing count (strict NaN rule) and the repeat run (an exactly constant window has slope and
-residual exactly 0 and R^2 NaN). Stability: anchored sums recomputed exactly from the ring every d rows.
+residual exactly 0 and R^2 NaN). Windows of at most ``DIRECT_MAX`` rows are evaluated two-pass from the
+ring (bitwise equal to the reference). Longer windows, stability: anchored sums recomputed exactly from
+the ring every d rows.
 
 Example:
     >>> import numpy as np
@@ -29,7 +31,7 @@ import math
 import numpy as np
 from numba import njit
 
-from alphalang.backend.numba.kernels import JIT_OPTIONS, WINDOW_PUSH
+from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
 
 DECAY, SLOPE, RSQUARE, RESID = range(4)
 
@@ -66,6 +68,62 @@ def _reanchor(ring, k, s, w, q, x, t, n, d):
             q[i] += a * a
 
 
+@njit(**JIT_OPTIONS)
+def _direct(ring, miss, run, mean, s, w, q, t, d, mode, x, out):
+    """The statistic two-pass from the ring, in the reference's order of operations."""
+    n = x.shape[0]
+    fd = float(d)
+    half = (d - 1) / 2.0
+    suu = 0.0
+    for age in range(d):
+        u = age - half
+        suu += u * u
+    total = 0.0
+    for age in range(d):
+        total += age + 1.0
+    for i in range(n):
+        mean[i] = 0.0
+        s[i] = 0.0
+        w[i] = 0.0
+        q[i] = 0.0
+    for age in range(d):  # oldest first
+        slot = ((t + 1 + age) % d) * n
+        weight = age + 1.0
+        for i in range(n):
+            v = ring[slot + i]
+            mean[i] += v
+            w[i] += v * weight
+    if mode != DECAY:
+        for i in range(n):
+            mean[i] /= fd
+        for age in range(d):
+            slot = ((t + 1 + age) % d) * n
+            u = age - half
+            for i in range(n):
+                c = 0.0 if run[i] >= d - 1 else ring[slot + i] - mean[i]
+                s[i] += c * u
+                q[i] += c * c
+    for i in range(n):
+        constant = run[i] >= d - 1
+        if miss[i] > 0 or (mode != DECAY and d < 2):
+            out[i] = math.nan
+            continue
+        if mode == DECAY:
+            out[i] = w[i] / total
+            continue
+        slope = s[i] / suu
+        if mode == SLOPE:
+            out[i] = slope
+        elif mode == RESID:
+            c = 0.0 if constant else x[i] - mean[i]
+            out[i] = c - slope * half
+        elif constant:
+            out[i] = math.nan
+        else:
+            r2 = slope**2 * suu / q[i]
+            out[i] = min(1.0, max(0.0, r2)) if r2 == r2 else r2
+
+
 @njit(WINDOW_PUSH, **JIT_OPTIONS)
 def push(fs, is_, t, d, mode, x, out):
     """Push row ``x`` (absolute row ``t``); write the ``mode`` statistic to ``out``."""
@@ -77,6 +135,7 @@ def push(fs, is_, t, d, mode, x, out):
     q = fs[d * n + 3 * n : d * n + 4 * n]
     miss = is_[:n]
     run = is_[n : 2 * n]
+    direct = d <= DIRECT_MAX
     cur = (t % d) * n
     prev = ((t - 1) % d) * n
     fd = float(d)
@@ -88,6 +147,10 @@ def push(fs, is_, t, d, mode, x, out):
         ok_new = np.isfinite(new)
         ok_old = np.isfinite(old)
         stay_missing = miss[i] - (0 if ok_old else 1)
+        miss[i] = stay_missing + (0 if ok_new else 1)
+        run[i] = run[i] + 1 if (ok_new and new == last) else 0
+        if direct:
+            continue
         if stay_missing == d - 1:  # nothing finite stays: restart exactly, anchored at the new value
             k[i] = new if ok_new else 0.0
             s[i] = 0.0
@@ -100,8 +163,9 @@ def push(fs, is_, t, d, mode, x, out):
         w[i] += fd * a - s[i]  # uses the previous window's s (old value included)
         s[i] += a - b
         q[i] += a * a - b * b
-        miss[i] = stay_missing + (0 if ok_new else 1)
-        run[i] = run[i] + 1 if (ok_new and new == last) else 0
+    if direct:
+        _direct(ring, miss, run, k, s, w, q, t, d, mode, x, out)
+        return
     if d > 1 and (t + 1) % d == 0:
         _reanchor(ring, k, s, w, q, x, t, n, d)
     total = fd * (fd + 1.0) / 2.0

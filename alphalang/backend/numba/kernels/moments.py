@@ -5,7 +5,9 @@ power sums ``s1..s4`` of ``x - k`` over the window's finite values. Int words: t
 the window (strict NaN rule, warm-up included: the ring starts all-NaN) and the length of the current run of
 exactly repeated values (an exactly constant window has ``run >= d - 1``: no float threshold).
 
-Numerical stability: sums of ``x - k`` with ``k`` a recent value of the series avoid the cancellation of raw
+Windows of at most ``DIRECT_MAX`` rows are evaluated two-pass from the ring instead (O(d) but
+vectorised across assets, and bitwise equal to the reference's sequential sums). For longer windows,
+numerical stability: sums of ``x - k`` with ``k`` a recent value of the series avoid the cancellation of raw
 power sums (``1e8 + noise``), and every d rows (``(t + 1) % d == 0``) the sums are recomputed exactly from the
 ring with a fresh anchor, so rounding drift never accumulates beyond d updates (amortised O(1)). Exactly
 constant windows give exactly 0 spread (var/std) and NaN for zscore/skew/kurt.
@@ -28,7 +30,7 @@ import math
 import numpy as np
 from numba import njit
 
-from alphalang.backend.numba.kernels import JIT_OPTIONS, WINDOW_PUSH
+from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
 
 SUM, MEAN, VAR, STD, ZSCORE, SKEW, KURT = range(7)
 
@@ -106,6 +108,53 @@ def _value(k, s1, s2, s3, s4, miss, run, d, mode, x, out):
                       - 3.0 * (fd - 1.0) ** 2 / ((fd - 2.0) * (fd - 3.0)))
 
 
+@njit(**JIT_OPTIONS)
+def _direct(ring, miss, run, acc1, acc2, acc3, acc4, t, d, mode, x, out):
+    """The window statistic two-pass from the ring, in the reference's order of operations."""
+    n = x.shape[0]
+    fd = float(d)
+    for i in range(n):
+        acc1[i] = 0.0
+        acc2[i] = 0.0
+        acc3[i] = 0.0
+        acc4[i] = 0.0
+    for age in range(d):  # oldest first
+        slot = ((t + 1 + age) % d) * n
+        for i in range(n):
+            acc1[i] += ring[slot + i]
+    if mode >= VAR:
+        for age in range(d):
+            slot = ((t + 1 + age) % d) * n
+            for i in range(n):
+                c = 0.0 if run[i] >= d - 1 else ring[slot + i] - acc1[i] / fd
+                c2 = c * c
+                acc2[i] += c2
+                acc3[i] += c2 * c
+                acc4[i] += c2 * c2
+    for i in range(n):
+        constant = run[i] >= d - 1
+        if miss[i] > 0:
+            out[i] = math.nan
+        elif mode == SUM:
+            out[i] = acc1[i]
+        elif mode == MEAN:
+            out[i] = acc1[i] / fd
+        elif mode == VAR or mode == STD:
+            var = acc2[i] / (fd - 1.0) if d > 1 else math.nan
+            out[i] = var if mode == VAR else math.sqrt(var)
+        elif mode == ZSCORE:
+            c = x[i] - acc1[i] / fd
+            out[i] = math.nan if (constant or d < 2) else c / math.sqrt(acc2[i] / (fd - 1.0))
+        elif constant or (mode == SKEW and d < 3) or (mode == KURT and d < 4):
+            out[i] = math.nan
+        elif mode == SKEW:
+            m2 = acc2[i] / fd
+            out[i] = (acc3[i] / fd) / m2**1.5 * math.sqrt(fd * (fd - 1.0)) / (fd - 2.0)
+        else:
+            out[i] = ((fd + 1.0) * fd * (fd - 1.0) / ((fd - 2.0) * (fd - 3.0)) * acc4[i] / acc2[i] ** 2
+                      - 3.0 * (fd - 1.0) ** 2 / ((fd - 2.0) * (fd - 3.0)))
+
+
 @njit(WINDOW_PUSH, **JIT_OPTIONS)
 def push(fs, is_, t, d, mode, x, out):
     """Push row ``x`` (absolute row ``t``) into the window; write the ``mode`` statistic to ``out``."""
@@ -118,7 +167,8 @@ def push(fs, is_, t, d, mode, x, out):
     s4 = fs[d * n + 4 * n : d * n + 5 * n]
     miss = is_[:n]
     run = is_[n : 2 * n]
-    high = mode >= SKEW
+    direct = d <= DIRECT_MAX
+    high = mode >= SKEW and not direct
     cur = (t % d) * n
     prev = ((t - 1) % d) * n
     for i in range(n):
@@ -129,6 +179,10 @@ def push(fs, is_, t, d, mode, x, out):
         ok_new = np.isfinite(new)
         ok_old = np.isfinite(old)
         stay_missing = miss[i] - (0 if ok_old else 1)  # missing among the d - 1 values that stay
+        miss[i] = stay_missing + (0 if ok_new else 1)
+        run[i] = run[i] + 1 if (ok_new and new == last) else 0
+        if direct:
+            continue
         if stay_missing == d - 1:  # nothing finite stays: restart exactly, anchored at the new value
             k[i] = new if ok_new else 0.0
             s1[i] = 0.0
@@ -146,8 +200,9 @@ def push(fs, is_, t, d, mode, x, out):
         if high:
             s3[i] += a2 * a - b2 * b
             s4[i] += a2 * a2 - b2 * b2
-        miss[i] = stay_missing + (0 if ok_new else 1)
-        run[i] = run[i] + 1 if (ok_new and new == last) else 0
+    if direct:
+        _direct(ring, miss, run, s1, s2, s3, s4, t, d, mode, x, out)
+        return
     if d > 1 and (t + 1) % d == 0:
         _reanchor(ring, k, s1, s2, s3, s4, x, n, d, high)
     _value(k, s1, s2, s3, s4, miss, run, d, mode, x, out)
