@@ -27,8 +27,9 @@ __all__ = ["DEFAULT_HISTORY", "history_path", "run_piped", "run_prompt", "run_re
 
 DEFAULT_HISTORY = "~/.alphalang_history"
 BANNER = ("alphalang REPL - {data}\n"
-          "Type a formula (e.g. rank(delta(close, 5))), a definition (mom = ...), or :help. "
-          "Tab completes; Ctrl-D quits.")
+          "Type a formula (e.g. rank(delta(close, 5))) to see it, then :plot, :ic or :describe it;\n"
+          "keep it with a name (mom = ...) and :save FILE.alpha. :help lists everything; Tab completes; "
+          "Ctrl-D quits.")
 
 
 def history_path(path: str | os.PathLike | None = None) -> Path:

@@ -86,7 +86,10 @@ def _label(expr: ast.Expr, width: int = 60) -> str:
 
 
 def _expr_arg(session: Session, text: str, what: str) -> ast.Expr:
+    """The command's expression; without one, the last formula evaluated (as typing it again would)."""
     if not text.strip():
+        if session.last_expr is not None:
+            return session.last_expr
         raise AlphaSyntaxError(f"{what} needs an expression", hint=f"e.g. {what} rank(delta(close, 5))")
     return session.parse_expr(text)
 
@@ -97,6 +100,7 @@ def show_value(session: Session, expr: ast.Expr, rows: int = 5, assets: int = 6)
 
     program = session.expr_program(expr)
     values = program.run(session.panel)[VALUE_NAME]
+    session.last_expr = expr
     lookback = program.lookback[VALUE_NAME]
     summary = summarize({_label(expr, 40): values}, {_label(expr, 40): lookback})
     t, n = values.shape
@@ -125,7 +129,8 @@ def _help(session: Session, arg: str) -> str:
     arg = arg.strip()
     if not arg:
         seen, lines = set(), ["Type a formula to evaluate it, or a statement (x = ..., def f(a) = ..., import m)",
-                              "to keep it. Inputs with an open '(' continue on the next line. Commands:"]
+                              "to keep it. Inputs with an open '(' continue on the next line. Commands",
+                              "(without EXPR they use the last formula you evaluated):"]
         for spec in COMMANDS.values():
             if spec.name not in seen:
                 seen.add(spec.name)
@@ -205,7 +210,7 @@ def _path(text: str) -> Path:
     return Path(parts[0]).expanduser()
 
 
-@command("describe", ":describe EXPR", "distribution, coverage and warm-up of an expression")
+@command("describe", ":describe [EXPR]", "distribution, coverage and warm-up of an expression")
 def _describe(session: Session, arg: str) -> str:
     from alphalang.evaluation.stats import row_quantiles
 
@@ -248,12 +253,12 @@ def _split_assets(session: Session, arg: str) -> tuple[str, list]:
     labels = {str(a): a for a in session.panel.assets}
     tokens = arg.split()
     assets = []
-    while len(tokens) > 1 and tokens[-1] in labels:
+    while tokens and tokens[-1] in labels and (len(tokens) > 1 or session.last_expr is not None):
         assets.insert(0, labels[tokens.pop()])
     return " ".join(tokens), assets
 
 
-@command("plot", ":plot EXPR [ASSET...]", "write a PNG of an expression over time (a few assets + cross-section)")
+@command("plot", ":plot [EXPR] [ASSET...]", "write a PNG of an expression over time (a few assets + cross-section)")
 def _plot(session: Session, arg: str) -> str:
     import pandas as pd
 
@@ -277,7 +282,7 @@ def _plot(session: Session, arg: str) -> str:
 _HORIZON = re.compile(r"\s--?h(?:orizons?)?(?:=|\s+)([\d,\s]+)$")
 
 
-@command("ic", ":ic EXPR [--horizon 1,5,20]", "IC, rank IC, quantile returns and turnover vs forward returns")
+@command("ic", ":ic [EXPR] [--horizon 1,5,20]", "IC, rank IC, quantile returns and turnover vs forward returns")
 def _ic(session: Session, arg: str) -> str:
     from alphalang.evaluation import analyze, parse_horizons
     from alphalang.summary import format_table
@@ -314,7 +319,7 @@ def _ic(session: Session, arg: str) -> str:
     ])
 
 
-@command("explain", ":explain EXPR", "the checked graph after all passes, lookback, and generated kernel source")
+@command("explain", ":explain [EXPR]", "the checked graph after all passes, lookback, and generated kernel source")
 def _explain(session: Session, arg: str) -> str:
     expr = _expr_arg(session, arg, ":explain")
     program = session.expr_program(expr)
@@ -329,13 +334,13 @@ def _explain(session: Session, arg: str) -> str:
         lines.append("kernel: the numba backend is not available in this build")
     else:
         try:
-            lines += ["generated kernel:", kernel_source(program.plan)]
+            lines += ["generated kernel:", kernel_source(program.plan).replace(VALUE_NAME, "result")]
         except Exception as exc:  # noqa: BLE001 - the backend is optional; explain the rest anyway
             lines.append(f"kernel: not available ({type(exc).__name__}: {exc})")
     return "\n".join(lines)
 
 
-@command("time", ":time EXPR", "compile and run times of an expression")
+@command("time", ":time [EXPR]", "compile and run times of an expression")
 def _time(session: Session, arg: str) -> str:
     expr = _expr_arg(session, arg, ":time")
     start = time.perf_counter()
@@ -365,6 +370,10 @@ def _save(session: Session, arg: str) -> str:
 
     if not arg:
         raise AlphaSyntaxError(":save needs a file name", hint="e.g. :save my_session.alpha")
+    if not session.defined_names():
+        example = to_text(session.last_expr) if session.last_expr is not None else "rank(delta(close, 5))"
+        raise AlphaSyntaxError("nothing to save: the session has no definitions yet",
+                               hint=f"give the formula a name first, e.g. alpha = {example}")
     path = _path(arg)
     if path.suffix != ".alpha":
         path = path.with_suffix(path.suffix + ".alpha") if path.suffix else path.with_suffix(".alpha")

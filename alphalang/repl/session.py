@@ -94,6 +94,7 @@ class Session:
         self.plot_dir = Path(plot_dir)
         self.base_dir = Path(base_dir) if base_dir is not None else Path.cwd()
         self.statements: list[ast.Statement] = []
+        self.last_expr: ast.Expr | None = None  # what :plot, :ic, ... use when given no expression
         self.inputs = 0
         self.plots = 0
 

@@ -109,7 +109,7 @@ def test_ic_describe_explain_time(session):
 
 def test_help_and_unknown_command(session):
     general = execute(session, ":help")
-    assert ":plot EXPR" in general and "ts_rank" in general
+    assert ":plot [EXPR] [ASSET...]" in general and "ts_rank" in general
     rank_help = execute(session, ":help Ts_Rank")
     assert rank_help.startswith("ts_rank(x, d)") and "NaN" in rank_help
     assert "correlation" in execute(session, ":help correlation") or "ts_corr" in execute(session, ":help correlation")
@@ -131,3 +131,18 @@ def test_is_complete():
     assert not is_complete("x = ts_mean(close,\n")
     assert not is_complete("a = close +")
     assert is_complete("rank(close)") and is_complete(":plot x") and is_complete("") and is_complete("rank(close))")
+
+
+def test_new_user_flow_uses_the_last_formula(session, tmp_path):
+    """'Done when': type a formula, see it, plot it, get its IC, save the work."""
+    assert "lookback" in execute(session, "rank(delta(close, 5))")
+    assert execute(session, ":plot").startswith("wrote ")
+    assert execute(session, ":plot A0002").startswith("wrote ")
+    assert "rank_ic" in execute(session, ":ic")
+    assert "rank(delta(close, 5))" in execute(session, ":describe")
+    with pytest.raises(AlphaError, match="nothing to save") as info:
+        execute(session, ":save first.alpha")
+    assert "alpha = rank(delta(close, 5))" in info.value.render()
+    execute(session, "alpha = rank(delta(close, 5))")
+    assert "wrote" in execute(session, f":save {tmp_path / 'first.alpha'}")
+    assert alphalang.compile(tmp_path / "first.alpha").outputs == ("alpha",)
