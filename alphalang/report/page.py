@@ -94,7 +94,22 @@ def _overview(analysis: Analysis, formulas: Mapping[str, str]) -> pd.DataFrame:
     table[f"n_dates h{h0}"] = analysis.ic.xs(h0, level="horizon")["n_dates"]
     for col in ("ls_sharpe", "turnover_top", "autocorr", "coverage", "lookback"):
         table[col] = a[col].astype(float) if col != "lookback" else a[col]
+    table["notes"] = [_notes(a.loc[name], int(table.loc[name, f"n_dates h{h0}"])) for name in a.index]
     return table
+
+
+def _notes(row: pd.Series, n_dates: int) -> str:
+    """Reasons to distrust an alpha's numbers."""
+    notes = []
+    if not row["coverage"] > 0:
+        return "no finite values"
+    if row["coverage"] < 0.5:
+        notes.append(f"coverage {row['coverage']:.0%}")
+    if n_dates < 60:
+        notes.append(f"IC on {n_dates} dates only")
+    if not np.isfinite(row["ls_sharpe"]):
+        notes.append("top or bottom quantile empty (ties)")
+    return "; ".join(notes)
 
 
 def render_html(analysis: Analysis, images: Mapping[str, Path], *, title: str, description: str = "",
