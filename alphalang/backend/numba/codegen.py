@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numba
 
 import alphalang
+from alphalang.backend.numba.kernels import FINGERPRINT
 from alphalang.backend.numba.kernels.table import CROSSSECTION_MODES, FAMILY_CODES
 from alphalang.backend.numba.lowering import lower
 from alphalang.ops import lookup
@@ -287,7 +288,7 @@ class _Generator:
             "from alphalang.backend.numba.kernels import crosssection, table",
             "from alphalang.backend.numba.kernels import elementwise as ew",
             "",
-            f"# alphalang {alphalang.__version__}, numba {numba.__version__}",
+            f"# alphalang {alphalang.__version__}, numba {numba.__version__}, kernels {FINGERPRINT}",
             "",
             "",
             '@njit(cache=True, nogil=True, error_model="numpy")',

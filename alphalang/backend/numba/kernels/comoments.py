@@ -7,7 +7,8 @@ constant when its run reaches d - 1 (exact, no float threshold), which makes the
 covariance exactly 0.
 
 Windows of at most ``DIRECT_MAX`` rows are evaluated two-pass from the rings (bitwise equal to the
-reference). Longer windows: stability as in ``moments``, anchored sums, recomputed exactly from the rings every d rows.
+reference). Longer windows: stability as in ``moments``: anchored Neumaier-compensated sums, recomputed
+exactly from the rings every d rows.
 
 Example:
     >>> import numpy as np
@@ -28,13 +29,15 @@ import numpy as np
 from numba import njit
 
 from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH2
+from alphalang.backend.numba.kernels.compensated import add
 
 COV, CORR = range(2)
 
 
 def state_size(n: int, d: int) -> tuple[int, int]:
-    """Float words: two rings (2*d*n), two anchors and five sums (7n). Int words: missing pairs, two runs."""
-    return 2 * d * n + 7 * n, 3 * n
+    """Float words: two rings (2*d*n), two anchors, five sums and their compensations (12n). Int words:
+    missing pairs, two runs."""
+    return 2 * d * n + 12 * n, 3 * n
 
 
 def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
@@ -45,17 +48,14 @@ def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
 
 
 @njit(**JIT_OPTIONS)
-def _reanchor(rx, ry, kx, ky, sx, sy, sxx, syy, sxy, x, y, n, d):
-    """Recompute the sums exactly from the rings, anchored at today's pair (where complete)."""
+def _reanchor(rx, ry, kx, ky, s, c, x, y, n, d):
+    """Recompute the (compensated) sums from the rings, anchored at today's pair (where complete)."""
     for i in range(n):
         if np.isfinite(x[i]) and np.isfinite(y[i]):
             kx[i] = x[i]
             ky[i] = y[i]
-        sx[i] = 0.0
-        sy[i] = 0.0
-        sxx[i] = 0.0
-        syy[i] = 0.0
-        sxy[i] = 0.0
+    s[:] = 0.0
+    c[:] = 0.0
     for j in range(d):
         for i in range(n):
             u = rx[j * n + i]
@@ -63,11 +63,11 @@ def _reanchor(rx, ry, kx, ky, sx, sy, sxx, syy, sxy, x, y, n, d):
             ok = np.isfinite(u) and np.isfinite(v)
             a = u - kx[i] if ok else 0.0
             b = v - ky[i] if ok else 0.0
-            sx[i] += a
-            sy[i] += b
-            sxx[i] += a * a
-            syy[i] += b * b
-            sxy[i] += a * b
+            add(s[0], c[0], i, a)
+            add(s[1], c[1], i, b)
+            add(s[2], c[2], i, a * a)
+            add(s[3], c[3], i, b * b)
+            add(s[4], c[4], i, a * b)
 
 
 @njit(**JIT_OPTIONS)
@@ -117,11 +117,8 @@ def push(fs, is_, t, d, mode, x, y, out):
     base = 2 * d * n
     kx = fs[base : base + n]
     ky = fs[base + n : base + 2 * n]
-    sx = fs[base + 2 * n : base + 3 * n]
-    sy = fs[base + 3 * n : base + 4 * n]
-    sxx = fs[base + 4 * n : base + 5 * n]
-    syy = fs[base + 5 * n : base + 6 * n]
-    sxy = fs[base + 6 * n : base + 7 * n]
+    s = fs[base + 2 * n : base + 7 * n].reshape((5, n))  # sums of a, b, a^2, b^2, ab (a = x - kx, b = y - ky)
+    c = fs[base + 7 * n : base + 12 * n].reshape((5, n))  # their compensations
     miss = is_[:n]
     runx = is_[n : 2 * n]
     runy = is_[2 * n : 3 * n]
@@ -148,11 +145,9 @@ def push(fs, is_, t, d, mode, x, y, out):
         if stay_missing == d - 1:  # nothing complete stays: restart exactly, anchored at the new pair
             kx[i] = xn if ok_new else 0.0
             ky[i] = yn if ok_new else 0.0
-            sx[i] = 0.0
-            sy[i] = 0.0
-            sxx[i] = 0.0
-            syy[i] = 0.0
-            sxy[i] = 0.0
+            for p in range(5):
+                s[p, i] = 0.0
+                c[p, i] = 0.0
             ao = 0.0
             bo = 0.0
         else:
@@ -160,27 +155,37 @@ def push(fs, is_, t, d, mode, x, y, out):
             bo = yo - ky[i] if ok_old else 0.0
         an = xn - kx[i] if ok_new else 0.0
         bn = yn - ky[i] if ok_new else 0.0
-        sx[i] += an - ao
-        sy[i] += bn - bo
-        sxx[i] += an * an - ao * ao
-        syy[i] += bn * bn - bo * bo
-        sxy[i] += an * bn - ao * bo
+        add(s[0], c[0], i, an)
+        add(s[0], c[0], i, -ao)
+        add(s[1], c[1], i, bn)
+        add(s[1], c[1], i, -bo)
+        add(s[2], c[2], i, an * an)
+        add(s[2], c[2], i, -ao * ao)
+        add(s[3], c[3], i, bn * bn)
+        add(s[3], c[3], i, -bo * bo)
+        add(s[4], c[4], i, an * bn)
+        add(s[4], c[4], i, -ao * bo)
     if direct:
-        _direct(rx, ry, miss, runx, runy, sx, sy, sxx, syy, sxy, t, d, mode, out)
+        _direct(rx, ry, miss, runx, runy, s[0], s[1], s[2], s[3], s[4], t, d, mode, out)
         return
     if d > 1 and (t + 1) % d == 0:
-        _reanchor(rx, ry, kx, ky, sx, sy, sxx, syy, sxy, x, y, n, d)
+        _reanchor(rx, ry, kx, ky, s, c, x, y, n, d)
     fd = float(d)
     for i in range(n):
+        sx = s[0, i] + c[0, i]
+        sy = s[1, i] + c[1, i]
+        sxx = s[2, i] + c[2, i]
+        syy = s[3, i] + c[3, i]
+        sxy = s[4, i] + c[4, i]
         constant = runx[i] >= d - 1 or runy[i] >= d - 1
         if miss[i] > 0 or (mode == COV and d < 2) or (mode == CORR and constant):
             out[i] = math.nan
             continue
-        cxy = sxy[i] - sx[i] * sy[i] / fd  # sum of co-deviations
+        cxy = sxy - sx * sy / fd  # sum of co-deviations
         if mode == COV:
             out[i] = 0.0 if constant else cxy / (fd - 1.0)
             continue
-        cxx = sxx[i] - sx[i] * sx[i] / fd
-        cyy = syy[i] - sy[i] * sy[i] / fd
+        cxx = sxx - sx * sx / fd
+        cyy = syy - sy * sy / fd
         r = cxy / math.sqrt(cxx * cyy)
         out[i] = min(1.0, max(-1.0, r)) if r == r else r

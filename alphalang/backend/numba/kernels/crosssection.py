@@ -130,14 +130,94 @@ def rank(x, out, ws):
     average_ranks(vals, idx, 0, count, out)
 
 
+@njit(**JIT_OPTIONS)
+def _block_sum(a, lo, n):
+    """numpy's pairwise leaf (n <= 128): sequential below 8, else 8 interleaved partial sums."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i = 8
+    m = n - n % 8
+    while i < m:
+        r0 += a[lo + i]
+        r1 += a[lo + i + 1]
+        r2 += a[lo + i + 2]
+        r3 += a[lo + i + 3]
+        r4 += a[lo + i + 4]
+        r5 += a[lo + i + 5]
+        r6 += a[lo + i + 6]
+        r7 += a[lo + i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
+
+
+@njit(**JIT_OPTIONS)
+def pairwise_sum(a, lo, n):
+    """Sum of a[lo:lo+n] in numpy's pairwise order (blocks of 8, halves above 128): bitwise equal to
+    ``np.sum`` of a contiguous array, so row statistics match the reference to the last bit. The recursion
+    runs on an explicit stack (numba's cache cannot hold self-recursive functions)."""
+    if n <= 128:
+        return _block_sum(a, lo, n)
+    frames = np.empty((64, 3), np.int64)  # lo, n, state (0: go left, 1: go right, 2: combine)
+    left = np.empty(64)
+    frames[0, 0], frames[0, 1], frames[0, 2] = lo, n, 0
+    sp = 1
+    ret = 0.0
+    while sp > 0:
+        top = sp - 1
+        flo, fn, state = frames[top, 0], frames[top, 1], frames[top, 2]
+        if fn <= 128:
+            ret = _block_sum(a, flo, fn)
+            sp -= 1
+            continue
+        half = fn // 2
+        half -= half % 8
+        if state == 0:
+            frames[top, 2] = 1
+            frames[sp, 0], frames[sp, 1], frames[sp, 2] = flo, half, 0
+            sp += 1
+        elif state == 1:
+            left[top] = ret
+            frames[top, 2] = 2
+            frames[sp, 0], frames[sp, 1], frames[sp, 2] = flo + half, fn - half, 0
+            sp += 1
+        else:
+            ret = left[top] + ret
+            sp -= 1
+    return ret
+
+
+@njit(**JIT_OPTIONS)
+def spread(vals, lo, n, scratch):
+    """(mean, std with ddof 0, all equal) of vals[lo:lo+n], in numpy's order of operations."""
+    mean = pairwise_sum(vals, lo, n) / n
+    flat = True
+    for j in range(lo, lo + n):
+        c = vals[j] - mean
+        scratch[j] = c * c
+        flat = flat and vals[j] == vals[lo]
+    return mean, math.sqrt(pairwise_sum(scratch, lo, n) / n), flat
+
+
 @njit(SCALE_ROW, **JIT_OPTIONS)
 def scale(x, a, out):
     """x * a / sum(|x|) over the row's finite values; NaN for the whole row if that sum is 0."""
     n = x.shape[0]
-    total = 0.0
+    absolute = np.empty(n)
+    count = 0
     for i in range(n):
         if np.isfinite(x[i]):
-            total += abs(x[i])
+            absolute[count] = abs(x[i])
+            count += 1
+    total = pairwise_sum(absolute, 0, count)
     for i in range(n):
         out[i] = x[i] * a / total if (np.isfinite(x[i]) and total != 0.0) else math.nan
 
@@ -146,23 +226,13 @@ def scale(x, a, out):
 def zscore(x, out):
     """(x - mean) / std over the row's finite values, std with ddof 0; NaN if all values are equal."""
     n = x.shape[0]
+    vals = np.empty(n)
+    scratch = np.empty(n)
     count = 0
-    total = 0.0
-    lo = math.inf
-    hi = -math.inf
     for i in range(n):
         if np.isfinite(x[i]):
+            vals[count] = x[i]
             count += 1
-            total += x[i]
-            lo = min(lo, x[i])
-            hi = max(hi, x[i])
-    mean = total / count if count > 0 else math.nan
-    ss = 0.0
+    mean, std, flat = spread(vals, 0, count, scratch)
     for i in range(n):
-        if np.isfinite(x[i]):
-            c = x[i] - mean
-            ss += c * c
-    std = math.sqrt(ss / count) if count > 0 else math.nan
-    for i in range(n):
-        ok = np.isfinite(x[i]) and lo < hi and std != 0.0
-        out[i] = (x[i] - mean) / std if ok else math.nan
+        out[i] = (x[i] - mean) / std if (np.isfinite(x[i]) and not flat) else math.nan

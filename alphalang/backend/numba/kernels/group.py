@@ -1,8 +1,8 @@
 """Per-row group kernels: group_mean, indneutralize, group_zscore (O(N) per row) and group_rank.
 
-Labels arrive dense (0..G-1 for the whole call, negative = no group), so per-label statistics live in flat
-arrays indexed by label: one pass accumulates count, sum, min and max of each label's finite members, a
-second the squared deviations (two-pass, as the reference). A label whose members are all equal gives an
+Labels arrive dense (0..G-1 for the whole call, negative = no group). A stable counting sort by label (O(N + G))
+lays each label's members out contiguously in asset order, and each label's mean and spread are numpy's
+pairwise sums over that run (bitwise equal to the reference). A label whose members are all equal gives an
 exactly-zero deviation (neutralise: 0, zscore: NaN), not rounding noise.
 
 ``group_rank`` reuses the cross-sectional packed-key sort (O(N log N)), then a stable counting sort by label
@@ -32,9 +32,38 @@ from alphalang.backend.numba.kernels.crosssection import (
     pack_keys,
     sort_keys,
     sorted_values,
+    spread,
 )
 
 MEAN, NEUTRALIZE, ZSCORE, RANK = range(4)
+
+
+@njit(**JIT_OPTIONS)
+def _by_label(x, g, ws, n_groups):
+    """Members (finite value, label >= 0) grouped by label in asset order: ws[3]/ws[4] hold values/indices,
+    label k spans start[k]..start[k+1]. Returns the number of members."""
+    n = x.shape[0]
+    vals2, idx2, gi = ws[3], ws[4], ws[6]
+    fill = gi[:n_groups]
+    start = gi[n_groups : 2 * n_groups + 1]
+    for k in range(n_groups):
+        fill[k] = 0
+    members = 0
+    for i in range(n):
+        if g[i] >= 0 and np.isfinite(x[i]):
+            fill[g[i]] += 1
+            members += 1
+    start[0] = 0
+    for k in range(n_groups):
+        start[k + 1] = start[k] + fill[k]
+        fill[k] = start[k]
+    for i in range(n):
+        k = g[i]
+        if k >= 0 and np.isfinite(x[i]):
+            vals2[fill[k]] = x[i]
+            idx2[fill[k]] = i
+            fill[k] += 1
+    return members
 
 
 @njit(**JIT_OPTIONS)
@@ -50,9 +79,12 @@ def _rank(x, g, out, ws, n_groups):
     pack_keys(x, keys, vals)
     low = (np.int64(1) << index_bits(n)) - 1
     members = 0
+    for k in range(n_groups):
+        count[k] = 0
     for i in range(n):
         if g[i] >= 0 and np.isfinite(x[i]):
             members += 1
+            count[g[i]] += 1
         else:  # missing, or no label: sorts last, takes no part
             keys[i] = (MISSING_KEY & ~low) | i
     sort_keys(keys)
@@ -76,46 +108,23 @@ def _rank(x, g, out, ws, n_groups):
 def push(x, g, mode, out, ws, n_groups):
     """Write the ``mode`` statistic of each asset's label group (row ``x``, labels ``g``) to ``out``."""
     n = x.shape[0]
-    gf = ws[5]
-    gi = ws[6]
-    total = gf[:n_groups]
-    lo = gf[n_groups : 2 * n_groups]
-    hi = gf[2 * n_groups : 3 * n_groups]
-    ss = gf[3 * n_groups : 4 * n_groups]
-    count = gi[:n_groups]
-    for k in range(n_groups):
-        total[k] = 0.0
-        lo[k] = math.inf
-        hi[k] = -math.inf
-        ss[k] = 0.0
-        count[k] = 0
-    for i in range(n):
-        k = g[i]
-        if k >= 0 and np.isfinite(x[i]):
-            count[k] += 1
-            total[k] += x[i]
-            lo[k] = min(lo[k], x[i])
-            hi[k] = max(hi[k], x[i])
     if mode == RANK:
         _rank(x, g, out, ws, n_groups)
         return
-    if mode == ZSCORE:
-        for i in range(n):
-            k = g[i]
-            if k >= 0 and np.isfinite(x[i]):
-                c = x[i] - total[k] / count[k]
-                ss[k] += c * c
     for i in range(n):
-        k = g[i]
-        if k < 0 or not np.isfinite(x[i]):
-            out[i] = math.nan
+        out[i] = math.nan
+    _by_label(x, g, ws, n_groups)
+    vals2, idx2, scratch, start = ws[3], ws[4], ws[1], ws[6][n_groups : 2 * n_groups + 1]
+    for k in range(n_groups):
+        lo = start[k]
+        m = start[k + 1] - lo
+        if m == 0:
             continue
-        mean = total[k] / count[k]
-        flat = lo[k] == hi[k]
-        if mode == MEAN:
-            out[i] = mean
-        elif mode == NEUTRALIZE:
-            out[i] = 0.0 if flat else x[i] - mean
-        else:
-            std = math.sqrt(ss[k] / count[k])
-            out[i] = math.nan if (flat or std == 0.0) else (x[i] - mean) / std
+        mean, std, flat = spread(vals2, lo, m, scratch)
+        for j in range(lo, lo + m):
+            if mode == MEAN:
+                out[idx2[j]] = mean
+            elif mode == NEUTRALIZE:
+                out[idx2[j]] = 0.0 if flat else vals2[j] - mean
+            else:
+                out[idx2[j]] = math.nan if flat else (vals2[j] - mean) / std

@@ -10,8 +10,8 @@ With ``y = x - k`` (``k`` an anchor) and the window oldest-first, the state keep
 
 Int words: missing count (strict NaN rule) and the repeat run (an exactly constant window has slope and
 residual exactly 0 and R^2 NaN). Windows of at most ``DIRECT_MAX`` rows are evaluated two-pass from the
-ring (bitwise equal to the reference). Longer windows, stability: anchored sums recomputed exactly from
-the ring every d rows.
+ring (bitwise equal to the reference). Longer windows, stability: anchored Neumaier-compensated sums,
+recomputed exactly from the ring every d rows.
 
 Example:
     >>> import numpy as np
@@ -32,13 +32,15 @@ import numpy as np
 from numba import njit
 
 from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
+from alphalang.backend.numba.kernels.compensated import add
 
 DECAY, SLOPE, RSQUARE, RESID = range(4)
 
 
 def state_size(n: int, d: int) -> tuple[int, int]:
-    """Float words: ring (d*n), anchor, s, w, q (4n). Int words: missing count, repeat run (2n)."""
-    return d * n + 4 * n, 2 * n
+    """Float words: ring (d*n), anchor, s, w, q and their compensations (7n). Int words: missing count,
+    repeat run (2n)."""
+    return d * n + 7 * n, 2 * n
 
 
 def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
@@ -49,23 +51,22 @@ def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
 
 
 @njit(**JIT_OPTIONS)
-def _reanchor(ring, k, s, w, q, x, t, n, d):
-    """Recompute s, w, q exactly from the ring (oldest row at slot (t+1) % d), anchored at today's value."""
+def _reanchor(ring, k, acc, comp, x, t, n, d):
+    """Recompute s, w, q (compensated) from the ring (oldest row at slot (t+1) % d), anchored at today's value."""
     for i in range(n):
         if np.isfinite(x[i]):
             k[i] = x[i]
-        s[i] = 0.0
-        w[i] = 0.0
-        q[i] = 0.0
+    acc[:] = 0.0
+    comp[:] = 0.0
     for age in range(d):
         slot = ((t + 1 + age) % d) * n
         weight = float(age + 1)
         for i in range(n):
             v = ring[slot + i]
             a = v - k[i] if np.isfinite(v) else 0.0
-            s[i] += a
-            w[i] += weight * a
-            q[i] += a * a
+            add(acc[0], comp[0], i, a)
+            add(acc[1], comp[1], i, weight * a)
+            add(acc[2], comp[2], i, a * a)
 
 
 @njit(**JIT_OPTIONS)
@@ -130,9 +131,8 @@ def push(fs, is_, t, d, mode, x, out):
     n = x.shape[0]
     ring = fs[: d * n]
     k = fs[d * n : d * n + n]
-    s = fs[d * n + n : d * n + 2 * n]
-    w = fs[d * n + 2 * n : d * n + 3 * n]
-    q = fs[d * n + 3 * n : d * n + 4 * n]
+    acc = fs[d * n + n : d * n + 4 * n].reshape((3, n))  # s, w, q
+    comp = fs[d * n + 4 * n : d * n + 7 * n].reshape((3, n))  # their compensations
     miss = is_[:n]
     run = is_[n : 2 * n]
     direct = d <= DIRECT_MAX
@@ -153,39 +153,46 @@ def push(fs, is_, t, d, mode, x, out):
             continue
         if stay_missing == d - 1:  # nothing finite stays: restart exactly, anchored at the new value
             k[i] = new if ok_new else 0.0
-            s[i] = 0.0
-            w[i] = 0.0
-            q[i] = 0.0
+            for p in range(3):
+                acc[p, i] = 0.0
+                comp[p, i] = 0.0
             b = 0.0
         else:
             b = old - k[i] if ok_old else 0.0
         a = new - k[i] if ok_new else 0.0
-        w[i] += fd * a - s[i]  # uses the previous window's s (old value included)
-        s[i] += a - b
-        q[i] += a * a - b * b
+        add(acc[1], comp[1], i, fd * a)
+        add(acc[1], comp[1], i, -acc[0, i])  # minus the previous window's s (old value included), both parts
+        add(acc[1], comp[1], i, -comp[0, i])
+        add(acc[0], comp[0], i, a)
+        add(acc[0], comp[0], i, -b)
+        add(acc[2], comp[2], i, a * a)
+        add(acc[2], comp[2], i, -b * b)
     if direct:
-        _direct(ring, miss, run, k, s, w, q, t, d, mode, x, out)
+        _direct(ring, miss, run, k, acc[0], acc[1], acc[2], t, d, mode, x, out)
         return
     if d > 1 and (t + 1) % d == 0:
-        _reanchor(ring, k, s, w, q, x, t, n, d)
+        _reanchor(ring, k, acc, comp, x, t, n, d)
     total = fd * (fd + 1.0) / 2.0
     suu = fd * (fd * fd - 1.0) / 12.0
     for i in range(n):
+        s = acc[0, i] + comp[0, i]
+        w = acc[1, i] + comp[1, i]
+        q = acc[2, i] + comp[2, i]
         if miss[i] > 0 or (mode != DECAY and d < 2):
             out[i] = math.nan
             continue
         if mode == DECAY:
-            out[i] = (k[i] * total + w[i]) / total
+            out[i] = (k[i] * total + w) / total
             continue
         constant = run[i] >= d - 1
-        slope = 0.0 if constant else (w[i] - s[i] * (fd + 1.0) / 2.0) / suu
+        slope = 0.0 if constant else (w - s * (fd + 1.0) / 2.0) / suu
         if mode == SLOPE:
             out[i] = slope
         elif mode == RESID:
-            out[i] = 0.0 if constant else ((x[i] - k[i]) - s[i] / fd) - slope * (fd - 1.0) / 2.0
+            out[i] = 0.0 if constant else ((x[i] - k[i]) - s / fd) - slope * (fd - 1.0) / 2.0
         elif constant:
             out[i] = math.nan
         else:
-            scc = q[i] - s[i] * s[i] / fd
+            scc = q - s * s / fd
             r2 = slope * slope * suu / scc
             out[i] = min(1.0, max(0.0, r2)) if r2 == r2 else r2

@@ -5,12 +5,13 @@ power sums ``s1..s4`` of ``x - k`` over the window's finite values. Int words: t
 the window (strict NaN rule, warm-up included: the ring starts all-NaN) and the length of the current run of
 exactly repeated values (an exactly constant window has ``run >= d - 1``: no float threshold).
 
-Windows of at most ``DIRECT_MAX`` rows are evaluated two-pass from the ring instead (O(d) but
-vectorised across assets, and bitwise equal to the reference's sequential sums). For longer windows,
-numerical stability: sums of ``x - k`` with ``k`` a recent value of the series avoid the cancellation of raw
-power sums (``1e8 + noise``), and every d rows (``(t + 1) % d == 0``) the sums are recomputed exactly from the
-ring with a fresh anchor, so rounding drift never accumulates beyond d updates (amortised O(1)). Exactly
-constant windows give exactly 0 spread (var/std) and NaN for zscore/skew/kurt.
+Windows of at most ``DIRECT_MAX`` rows are evaluated two-pass from the ring instead (O(d) but vectorised
+across assets, and bitwise equal to the reference's sequential sums). For longer windows, numerical
+stability: Neumaier-compensated sums (``compensated``) of ``x - k`` with ``k`` a recent value of the series
+avoid the cancellation of raw power sums (``1e8 + noise``) and the residue a huge value leaves when it exits
+the window, and every d rows (``(t + 1) % d == 0``) the sums are recomputed from the ring with a fresh anchor,
+so rounding drift never accumulates beyond d updates (amortised O(1)). Exactly constant windows give exactly
+0 spread (var/std) and NaN for zscore/skew/kurt.
 
 Example:
     >>> import numpy as np
@@ -31,13 +32,15 @@ import numpy as np
 from numba import njit
 
 from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
+from alphalang.backend.numba.kernels.compensated import add
 
 SUM, MEAN, VAR, STD, ZSCORE, SKEW, KURT = range(7)
 
 
 def state_size(n: int, d: int) -> tuple[int, int]:
-    """Float words: ring (d*n), anchor, s1..s4 (5n). Int words: missing count, repeat run (2n)."""
-    return d * n + 5 * n, 2 * n
+    """Float words: ring (d*n), anchor, s1..s4 and their compensations (9n). Int words: missing count,
+    repeat run (2n)."""
+    return d * n + 9 * n, 2 * n
 
 
 def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
@@ -48,44 +51,46 @@ def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
 
 
 @njit(**JIT_OPTIONS)
-def _reanchor(ring, k, s1, s2, s3, s4, x, n, d, high):
-    """Recompute the sums exactly from the ring, anchored at today's value (where finite)."""
+def _reanchor(ring, k, s, c, x, n, d, high):
+    """Recompute the (compensated) sums from the ring, anchored at today's value (where finite)."""
     for i in range(n):
         if np.isfinite(x[i]):
             k[i] = x[i]
-        s1[i] = 0.0
-        s2[i] = 0.0
-        s3[i] = 0.0
-        s4[i] = 0.0
+    s[:] = 0.0
+    c[:] = 0.0
     for j in range(d):
         for i in range(n):
             v = ring[j * n + i]
             a = v - k[i] if np.isfinite(v) else 0.0
             a2 = a * a
-            s1[i] += a
-            s2[i] += a2
+            add(s[0], c[0], i, a)
+            add(s[1], c[1], i, a2)
             if high:
-                s3[i] += a2 * a
-                s4[i] += a2 * a2
+                add(s[2], c[2], i, a2 * a)
+                add(s[3], c[3], i, a2 * a2)
 
 
 @njit(**JIT_OPTIONS)
-def _value(k, s1, s2, s3, s4, miss, run, d, mode, x, out):
+def _value(k, s, c, miss, run, d, mode, x, out):
     n = x.shape[0]
     fd = float(d)
     for i in range(n):
+        s1 = s[0, i] + c[0, i]
+        s2 = s[1, i] + c[1, i]
+        s3 = s[2, i] + c[2, i]
+        s4 = s[3, i] + c[3, i]
         if miss[i] > 0:
             out[i] = math.nan
             continue
         if mode == SUM:
-            out[i] = k[i] * fd + s1[i]
+            out[i] = k[i] * fd + s1
             continue
         if mode == MEAN:
-            out[i] = (k[i] * fd + s1[i]) / fd
+            out[i] = (k[i] * fd + s1) / fd
             continue
         constant = run[i] >= d - 1
-        mu = s1[i] / fd
-        m2 = s2[i] - s1[i] * mu  # sum of squared deviations
+        mu = s1 / fd
+        m2 = s2 - s1 * mu  # sum of squared deviations
         if m2 < 0.0 or constant:
             m2 = 0.0
         if mode == VAR or mode == STD:
@@ -99,11 +104,11 @@ def _value(k, s1, s2, s3, s4, miss, run, d, mode, x, out):
         elif constant or (mode == SKEW and d < 3) or (mode == KURT and d < 4):
             out[i] = math.nan
         elif mode == SKEW:
-            m3 = s3[i] - 3.0 * mu * s2[i] + 2.0 * fd * mu * mu * mu
+            m3 = s3 - 3.0 * mu * s2 + 2.0 * fd * mu * mu * mu
             out[i] = (m3 / fd) / (m2 / fd) ** 1.5 * math.sqrt(fd * (fd - 1.0)) / (fd - 2.0)
         else:  # KURT
             mu2 = mu * mu
-            m4 = s4[i] - 4.0 * mu * s3[i] + 6.0 * mu2 * s2[i] - 3.0 * fd * mu2 * mu2
+            m4 = s4 - 4.0 * mu * s3 + 6.0 * mu2 * s2 - 3.0 * fd * mu2 * mu2
             out[i] = ((fd + 1.0) * fd * (fd - 1.0) / ((fd - 2.0) * (fd - 3.0)) * m4 / (m2 * m2)
                       - 3.0 * (fd - 1.0) ** 2 / ((fd - 2.0) * (fd - 3.0)))
 
@@ -161,10 +166,8 @@ def push(fs, is_, t, d, mode, x, out):
     n = x.shape[0]
     ring = fs[: d * n]
     k = fs[d * n : d * n + n]
-    s1 = fs[d * n + n : d * n + 2 * n]
-    s2 = fs[d * n + 2 * n : d * n + 3 * n]
-    s3 = fs[d * n + 3 * n : d * n + 4 * n]
-    s4 = fs[d * n + 4 * n : d * n + 5 * n]
+    s = fs[d * n + n : d * n + 5 * n].reshape((4, n))  # sums of (x - k)^1..4
+    c = fs[d * n + 5 * n : d * n + 9 * n].reshape((4, n))  # their compensations
     miss = is_[:n]
     run = is_[n : 2 * n]
     direct = d <= DIRECT_MAX
@@ -185,24 +188,27 @@ def push(fs, is_, t, d, mode, x, out):
             continue
         if stay_missing == d - 1:  # nothing finite stays: restart exactly, anchored at the new value
             k[i] = new if ok_new else 0.0
-            s1[i] = 0.0
-            s2[i] = 0.0
-            s3[i] = 0.0
-            s4[i] = 0.0
+            for p in range(4):
+                s[p, i] = 0.0
+                c[p, i] = 0.0
             b = 0.0
         else:
             b = old - k[i] if ok_old else 0.0
         a = new - k[i] if ok_new else 0.0
         a2 = a * a
         b2 = b * b
-        s1[i] += a - b
-        s2[i] += a2 - b2
+        add(s[0], c[0], i, a)
+        add(s[0], c[0], i, -b)
+        add(s[1], c[1], i, a2)
+        add(s[1], c[1], i, -b2)
         if high:
-            s3[i] += a2 * a - b2 * b
-            s4[i] += a2 * a2 - b2 * b2
+            add(s[2], c[2], i, a2 * a)
+            add(s[2], c[2], i, -b2 * b)
+            add(s[3], c[3], i, a2 * a2)
+            add(s[3], c[3], i, -b2 * b2)
     if direct:
-        _direct(ring, miss, run, s1, s2, s3, s4, t, d, mode, x, out)
+        _direct(ring, miss, run, s[0], s[1], s[2], s[3], t, d, mode, x, out)
         return
     if d > 1 and (t + 1) % d == 0:
-        _reanchor(ring, k, s1, s2, s3, s4, x, n, d, high)
-    _value(k, s1, s2, s3, s4, miss, run, d, mode, x, out)
+        _reanchor(ring, k, s, c, x, n, d, high)
+    _value(k, s, c, miss, run, d, mode, x, out)

@@ -5,7 +5,8 @@ As in ``extrema``, blocks of d rows are aligned on the absolute row index; the w
 end (rebuilt once per block) and ``prefix`` the running product of the current block. Every window product is
 thus an exact re-multiplication of its own d values (no division, so zeros and sign changes need no special
 counts, and no drift: the rounding is that of d - 1 multiplications, like the reference's).
-Missing values are counted (strict NaN rule) and multiply as 1.
+Missing values are counted (strict NaN rule) and multiply as 1. Windows of at most ``DIRECT_MAX`` rows are
+re-multiplied oldest-first from the ring instead (the reference's order: bitwise equal).
 
 Example:
     >>> import numpy as np
@@ -25,7 +26,7 @@ import math
 import numpy as np
 from numba import njit
 
-from alphalang.backend.numba.kernels import JIT_OPTIONS, WINDOW_PUSH
+from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
 
 PRODUCT = 0
 
@@ -66,6 +67,15 @@ def push(fs, is_, t, d, mode, x, out):
             out[i] = suffix[nxt + i] * prefix[i]
         else:
             out[i] = prefix[i]
+    if d <= DIRECT_MAX:
+        for i in range(n):
+            if miss[i] == 0:
+                out[i] = 1.0
+        for age in range(d):  # oldest first
+            slot = ((t + 1 + age) % d) * n
+            for i in range(n):
+                if miss[i] == 0:
+                    out[i] *= ring[slot + i]
     if pos == d - 1:  # the block is complete: suffix products for the next d windows
         for i in range(n):
             u = ring[(d - 1) * n + i]

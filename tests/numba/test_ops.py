@@ -1,0 +1,60 @@
+"""numba == reference for every registry operator and for random registry-built compositions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from alphalang.backend.numba.lowering import lower
+from alphalang.ops import REGISTRY
+from alphalang.testing.strategies import panels
+
+from nb_support import assert_matches, loose_outputs, nasty_panel, op_module
+
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_every_operator_has_a_lowering(name):
+    assert lower(name).family
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_every_operator_matches_reference(op_programs, seed):
+    numba_program, reference = op_programs
+    panel = nasty_panel(seed=seed)
+    assert_matches(numba_program.run(panel), reference.run(panel), loose=loose_outputs(op_module()))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_random_compositions_match_reference(random_programs, seed):
+    numba_program, reference = random_programs
+    panel = nasty_panel(t=70, n=11, seed=10 + seed)
+    assert_matches(numba_program.run(panel), reference.run(panel))
+
+
+@SETTINGS
+@given(panel=panels())
+def test_every_operator_matches_reference_on_drawn_panels(op_programs, panel):
+    numba_program, reference = op_programs
+    assert_matches(numba_program.run(panel), reference.run(panel), loose=loose_outputs(op_module()))
+
+
+@SETTINGS
+@given(panel=panels())
+def test_random_compositions_match_reference_on_drawn_panels(random_programs, panel):
+    numba_program, reference = random_programs
+    assert_matches(numba_program.run(panel), reference.run(panel))
+
+
+def test_threads_split_time_exactly():
+    import alphalang
+
+    program = alphalang.compile("a = rank(ts_corr(close, volume, 10)) - ts_max(returns, 5)\n"
+                                "b = indneutralize(decay_linear(close, 30), IndClass.sector)", backend="numba")
+    panel = alphalang.demo_panel(400, 30, seed=2)
+    one = program.run(panel, threads=1)
+    two = program.run(panel, threads=3)
+    for name in one:
+        np.testing.assert_allclose(two[name], one[name], rtol=1e-12, atol=1e-12, equal_nan=True)
