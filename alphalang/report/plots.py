@@ -1,4 +1,7 @@
-"""PNG plots of an ``Analysis`` with matplotlib's Agg backend (no display, nothing opened).
+"""PNG plots of an ``Analysis`` with matplotlib's Agg renderer (no display, nothing opened).
+
+Figures are built with ``matplotlib.figure.Figure`` rather than pyplot, so no global backend is switched
+(a notebook's inline plots keep working) and nothing is left open.
 
 Example:
     >>> import alphalang, tempfile, pathlib
@@ -15,14 +18,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg", force=False)
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from alphalang.evaluation.analysis import Analysis  # noqa: E402
+from alphalang.evaluation.analysis import Analysis
 
 __all__ = ["alpha_figure", "correlation_figure", "overview_figure", "series_figure"]
 
@@ -31,19 +32,24 @@ _STYLE = {"axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False, "axes.
           "font.size": 9, "axes.titlesize": 10}
 
 
+def _figure(rows: int, cols: int, figsize: tuple[float, float], **kwargs):
+    fig = Figure(figsize=figsize)
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots(rows, cols, **kwargs)
+
+
 def _save(fig, path: Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=DPI)
-    plt.close(fig)
     return path
 
 
 def alpha_figure(analysis: Analysis, name: str, path: str | Path) -> Path:
     """Four panels for one alpha: daily rank IC with its rolling mean, IC decay, quantile returns, long-short."""
     h0 = analysis.horizons[0]
-    with plt.rc_context(_STYLE):
-        fig, axes = plt.subplots(2, 2, figsize=(10, 6.2))
+    with matplotlib.rc_context(_STYLE):
+        fig, axes = _figure(2, 2, (10, 6.2))
         ax = axes[0, 0]
         ric = analysis.ic_series[(name, "rank_ic", h0)]
         ax.plot(ric.index, ric.to_numpy(), color="#9ab", lw=0.6, label=f"daily ({h0}-period)")
@@ -86,8 +92,8 @@ def overview_figure(analysis: Analysis, path: str | Path, top: int = 40) -> Path
     table = analysis.ic["rank_ic_mean"].unstack("horizon")
     order = table[h0].abs().sort_values(ascending=False).index[:top]
     table = table.loc[order]
-    with plt.rc_context(_STYLE):
-        fig, ax = plt.subplots(figsize=(10, max(2.5, 0.22 * len(table) + 1.2)))
+    with matplotlib.rc_context(_STYLE):
+        fig, ax = _figure(1, 1, (10, max(2.5, 0.22 * len(table) + 1.2)))
         height = 0.8 / len(table.columns)
         y = np.arange(len(table))
         for i, h in enumerate(table.columns):
@@ -105,9 +111,9 @@ def correlation_figure(analysis: Analysis, path: str | Path) -> Path:
     """Heat map of the mean per-date rank correlation between alphas."""
     corr = analysis.correlation
     k = len(corr)
-    with plt.rc_context({**_STYLE, "axes.grid": False}):
+    with matplotlib.rc_context({**_STYLE, "axes.grid": False}):
         size = min(14, max(4, 0.13 * k + 3))
-        fig, ax = plt.subplots(figsize=(size + 1, size))
+        fig, ax = _figure(1, 1, (size + 1, size))
         image = ax.imshow(corr.to_numpy(), cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest")
         step = max(1, k // 40)
         ticks = np.arange(0, k, step)
@@ -121,9 +127,9 @@ def correlation_figure(analysis: Analysis, path: str | Path) -> Path:
 
 def series_figure(frame: pd.DataFrame, path: str | Path, title: str, band: pd.DataFrame | None = None) -> Path:
     """Lines for the columns of ``frame`` (e.g. a few assets); ``band`` (lower, median, upper) shaded below."""
-    with plt.rc_context(_STYLE):
+    with matplotlib.rc_context(_STYLE):
         rows = 2 if band is not None else 1
-        fig, axes = plt.subplots(rows, 1, figsize=(10, 3.2 * rows), sharex=True, squeeze=False)
+        fig, axes = _figure(rows, 1, (10, 3.2 * rows), sharex=True, squeeze=False)
         ax = axes[0, 0]
         for col in frame.columns:
             ax.plot(frame.index, frame[col].to_numpy(), lw=1.0, label=str(col))
