@@ -124,6 +124,12 @@ def _key_bindings(session: Session):
 def run_prompt(session: Session, *, history: str | os.PathLike | None = None, use_history: bool = True,
                input=None, output=None, banner: bool = True) -> int:
     """The prompt_toolkit loop (``input``/``output`` let tests drive it with a pipe input)."""
+    try:
+        import prompt_toolkit  # noqa: F401
+        import pygments  # noqa: F401
+    except ImportError:
+        raise AlphaError("the interactive REPL needs prompt_toolkit and pygments",
+                         hint="pip install prompt_toolkit pygments (piped input works without them)") from None
     from prompt_toolkit import PromptSession, print_formatted_text
     from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
     from prompt_toolkit.formatted_text import FormattedText

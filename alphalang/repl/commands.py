@@ -263,7 +263,7 @@ def _plot(session: Session, arg: str) -> str:
     import pandas as pd
 
     from alphalang.evaluation.stats import row_quantiles
-    from alphalang.report.plots import series_figure
+    from alphalang.report import require_matplotlib
 
     text, assets = _split_assets(session, arg)
     expr = _expr_arg(session, text, ":plot")
@@ -275,7 +275,7 @@ def _plot(session: Session, arg: str) -> str:
     session.plots += 1
     slug = re.sub(r"[^A-Za-z0-9]+", "_", to_text(expr)).strip("_")[:40] or "expr"
     path = session.plot_dir / f"plot-{session.plots}-{slug}.png"
-    series_figure(wide[assets], path, _label(expr, 90), band=band)
+    require_matplotlib().series_figure(wide[assets], path, _label(expr, 90), band=band)
     return f"wrote {path}"
 
 

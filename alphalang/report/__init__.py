@@ -10,6 +10,6 @@ Example:
     True
 """
 
-from alphalang.report.write import write_numbers, write_report
+from alphalang.report.write import require_matplotlib, write_numbers, write_report
 
-__all__ = ["write_numbers", "write_report"]
+__all__ = ["require_matplotlib", "write_numbers", "write_report"]

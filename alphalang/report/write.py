@@ -18,7 +18,21 @@ from pathlib import Path
 from alphalang.evaluation.analysis import Analysis
 from alphalang.report.page import render_html
 
-__all__ = ["write_report", "write_numbers"]
+__all__ = ["require_matplotlib", "write_report", "write_numbers"]
+
+
+def require_matplotlib():
+    """The plots module, or a user error saying how to get matplotlib."""
+    try:
+        from alphalang.report import plots
+    except ImportError as exc:
+        if "matplotlib" not in str(exc):
+            raise
+        from alphalang.errors import AlphaDataError
+
+        raise AlphaDataError("plots need matplotlib, which is not installed",
+                             hint="pip install matplotlib (alphalang report --no-plots works without it)") from None
+    return plots
 
 
 def _slug(name: str) -> str:
@@ -53,7 +67,7 @@ def write_report(analysis: Analysis, out_dir: str | Path, *, title: str = "alpha
     out.mkdir(parents=True, exist_ok=True)
     images: dict[str, Path] = {}
     if plots:
-        from alphalang.report import plots as P
+        P = require_matplotlib()  # noqa: N806
 
         images["overview"] = P.overview_figure(analysis, out / "png" / "overview.png")
         if progress:

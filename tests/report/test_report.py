@@ -160,3 +160,18 @@ def test_progress_shows_on_a_terminal_only():
     with Progress(argparse.Namespace(quiet=False, json=False), stream=piped) as progress:
         progress.stage("loading")
     assert piped.getvalue() == "" and not progress.enabled
+
+
+def test_missing_matplotlib_is_a_user_error(monkeypatch, tmp_path):
+    import sys
+
+    import alphalang.report
+
+    monkeypatch.delitem(sys.modules, "alphalang.report.plots", raising=False)
+    monkeypatch.delattr(alphalang.report, "plots", raising=False)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    panel = alphalang.demo_panel(40, 5)
+    analysis = analyze({"rev": -panel.field("returns")}, panel, horizons=(1,))
+    with pytest.raises(alphalang.AlphaDataError, match="matplotlib"):
+        write_report(analysis, tmp_path)
+    assert write_report(analysis, tmp_path / "np", plots=False).is_file()
