@@ -36,7 +36,7 @@ def _drive(session: Session, chunks: list[str], **kwargs) -> str:
 
         def typist():
             for chunk in chunks:
-                time.sleep(0.25)
+                time.sleep(0.4)
                 pipe.send_text(chunk)
 
         thread = threading.Thread(target=typist, daemon=True)
