@@ -57,7 +57,8 @@ def alphalens_inputs(result: Any, prices: Any, *, price_field: str = "close") ->
         if not isinstance(result, pd.DataFrame):
             raise AlphaDataError(f"result must be an array, a wide DataFrame or a (date, asset) Series, "
                                  f"got {type(result).__name__}")
-        factor = result.stack(dropna=False) if _stack_takes_dropna() else result.stack()
+        index = pd.MultiIndex.from_product([result.index, result.columns])
+        factor = pd.Series(result.to_numpy(dtype=np.float64, na_value=np.nan).ravel(), index=index)
     if factor.index.nlevels != 2:
         raise AlphaDataError("the factor needs a (date, asset) index")
     factor.index = factor.index.set_names(["date", "asset"])
@@ -67,10 +68,6 @@ def alphalens_inputs(result: Any, prices: Any, *, price_field: str = "close") ->
     if not isinstance(wide.index, pd.DatetimeIndex):
         raise AlphaDataError("alphalens needs datetime dates", hint="build the panel with datetime dates")
     return factor, wide
-
-
-def _stack_takes_dropna() -> bool:
-    return int(pd.__version__.split(".")[0]) < 2
 
 
 def to_alphalens(result: Any, prices: Any, *, periods: Sequence[int] = (1, 5, 10), quantiles: int = 5,

@@ -297,8 +297,8 @@ def _ic(session: Session, arg: str) -> str:
     values = program.run(session.panel)[VALUE_NAME]
     if not session.panel.has_field("close"):
         raise AlphaDataError("the data has no 'close' field to compute forward returns from")
-    a = analyze({"alpha": values}, session.panel, horizons=horizons, lookback=program.lookback and
-                {"alpha": program.lookback[VALUE_NAME]}, correlation=False, decay_lags=10)
+    a = analyze({"alpha": values}, session.panel, horizons=horizons, lookback={"alpha": program.lookback[VALUE_NAME]},
+                correlation=False, decay_lags=10)
     rows = []
     for h in a.horizons:
         r = a.ic.loc[("alpha", h)]
@@ -310,7 +310,8 @@ def _ic(session: Session, arg: str) -> str:
     decay = a.decay.loc["alpha"]
     return "\n".join([
         _label(expr, 100),
-        format_table(rows, ("horizon", "ic", "rank_ic", "std", "t", "ir", "dates")), "",
+        format_table(rows, ("horizon", "ic", "rank_ic", "std", "t", "ir", "dates")),
+        "(std, t and ir are the rank IC's over dates; t = mean / (std / sqrt(dates)))", "",
         "mean forward return by quantile (demeaned):",
         format_table(q_rows, ("quantile", *[f"{h}d bps" for h in a.horizons])), "",
         f"rank IC decay (k = 0..{len(decay) - 1}): " + " ".join(f"{v:+.3f}" for v in decay.to_numpy()),

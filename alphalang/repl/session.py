@@ -188,7 +188,6 @@ class Session:
 
     def set_panel(self, panel, label: str) -> str:
         """Switch data; warns (but keeps the definitions) if some no longer check against the new fields."""
-        old = self.panel, self.data_label
         self.panel, self.data_label = panel, label
         try:
             self.compile()
@@ -196,7 +195,6 @@ class Session:
             note = f"\nwarning: some definitions do not check against this data:\n{err}"
         else:
             note = ""
-        del old
         return f"data: {label}: {panel.n_dates} dates x {panel.n_assets} assets; fields " \
                f"{', '.join(self.field_names())}" + (f"; groups {', '.join(self.group_levels())}"
                                                       if panel.groups else "") + note
