@@ -240,11 +240,14 @@ def alpha_correlation(results: Mapping[str, np.ndarray], block: int = 128) -> pd
         [1.0, 1.0, -1.0]
     """
     names = list(results)
-    ranks = np.stack([row_rank(np.asarray(results[n], dtype=np.float64)) for n in names], axis=1)  # (T, K, N)
+    arrays = [np.asarray(results[n], dtype=np.float64) for n in names]
+    t, n_assets = arrays[0].shape if arrays else (0, 0)
+    # a block holds (dates, alphas, assets) ranks and a few same-sized temporaries: keep it under ~256 MB
+    block = max(1, min(block, (256 << 20) // max(1, 32 * len(names) * n_assets)))
     total = np.zeros((len(names), len(names)))
     count = np.zeros_like(total)
-    for start in range(0, ranks.shape[0], block):
-        x = ranks[start : start + block]
+    for start in range(0, t, block):
+        x = np.stack([row_rank(a[start : start + block]) for a in arrays], axis=1)  # (dates, K, N)
         m = np.isfinite(x).astype(np.float64)
         x = np.where(m > 0, x, 0.0)
         n = _batched_gram(m, m)
@@ -266,5 +269,7 @@ def alpha_correlation(results: Mapping[str, np.ndarray], block: int = 128) -> pd
 
 
 def _batched_gram(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``out[t, i, j] = sum_n a[t, i, n] * b[t, j, n]`` (plain einsum beats stacked matmul here)."""
+    """``out[t, i, j] = sum_n a[t, i, n] * b[t, j, n]``: einsum for small cross-sections, BLAS for large."""
+    if a.shape[2] >= 256:
+        return np.matmul(a, np.ascontiguousarray(np.swapaxes(b, 1, 2)))
     return np.einsum("tkn,tjn->tkj", a, b)

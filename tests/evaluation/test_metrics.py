@@ -195,3 +195,15 @@ def test_analyze_rejects_bad_inputs(data):
         analyze(results, panel, horizons="0,5")
     with pytest.raises(alphalang.AlphaDataError):
         analyze(results, panel, price_field="nope")
+
+
+def test_alpha_correlation_wide_cross_section_and_small_blocks():
+    rng = np.random.default_rng(4)
+    base = rng.normal(size=(12, 300))  # >= 256 assets: the BLAS path
+    results = {"a": base, "b": base + rng.normal(size=base.shape), "c": rng.normal(size=base.shape)}
+    results["b"][rng.random(base.shape) < 0.1] = np.nan
+    got = alpha_correlation(results, block=5)
+    frames = {k: pd.DataFrame(v).rank(axis=1) for k, v in results.items()}
+    for a in results:
+        for b in results:
+            assert got.loc[a, b] == pytest.approx(frames[a].corrwith(frames[b], axis=1).mean(), abs=1e-10)
