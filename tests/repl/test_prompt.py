@@ -13,13 +13,16 @@ import time
 from pathlib import Path
 
 import pytest
-from prompt_toolkit.data_structures import Size
-from prompt_toolkit.document import Document
-from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output.vt100 import Vt100_Output
 
-from alphalang.repl import Session, run_piped, run_prompt
-from alphalang.repl.completion import AlphaCompleter
+pytest.importorskip("prompt_toolkit")
+pytest.importorskip("pygments")
+from prompt_toolkit.data_structures import Size  # noqa: E402
+from prompt_toolkit.document import Document  # noqa: E402
+from prompt_toolkit.input import create_pipe_input  # noqa: E402
+from prompt_toolkit.output.vt100 import Vt100_Output  # noqa: E402
+
+from alphalang.repl import Session, run_piped, run_prompt  # noqa: E402
+from alphalang.repl.completion import AlphaCompleter  # noqa: E402
 
 ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07]*\x07|[=>])")
 

@@ -88,6 +88,7 @@ def test_load_list_reset(session, tmp_path):
 
 
 def test_plot_writes_a_png(session):
+    pytest.importorskip("matplotlib")
     out = execute(session, ":plot rank(delta(close, 5)) A0001 A0003")
     path = out.split("wrote ", 1)[1]
     data = open(path, "rb").read()
@@ -135,6 +136,7 @@ def test_is_complete():
 
 def test_new_user_flow_uses_the_last_formula(session, tmp_path):
     """'Done when': type a formula, see it, plot it, get its IC, save the work."""
+    pytest.importorskip("matplotlib")
     assert "lookback" in execute(session, "rank(delta(close, 5))")
     assert execute(session, ":plot").startswith("wrote ")
     assert execute(session, ":plot A0002").startswith("wrote ")

@@ -16,6 +16,8 @@ from alphalang.cli import main
 from alphalang.evaluation import analyze
 from alphalang.report import write_report
 
+pytest.importorskip("matplotlib")
+
 SOURCE = "mom = rank(delta(close, 5))\nrev = -rank(ts_mean(returns, 3))\nvol = ts_std(returns, 10)\n"
 
 
@@ -145,6 +147,7 @@ def test_progress_shows_on_a_terminal_only():
 
     from alphalang.report.progress import Progress
 
+    pytest.importorskip("rich")
     tty = _Terminal()
     with Progress(argparse.Namespace(quiet=False, json=False), stream=tty) as progress:
         progress.steps("evaluating", 3)
