@@ -1,0 +1,243 @@
+"""Benchmark: all 101 stdlib alphas with alphalang numba against the reference, pandas and KunQuant.
+
+    python bench/wq101.py [--days 2520 --assets 3000 --threads 1,2 --repeat 3]
+
+Everything is measured in the same run on ``demo_panel(days, assets)``: alphalang numba (cold compile in a
+fresh process with empty caches, warm start from the caches, run time per thread count, peak memory),
+alphalang's reference backend (on the first ``--ref-assets`` assets, scaled per cell), a pandas rolling
+pipeline of the alphas it can express with vectorised pandas calls (listed in ``PANDAS_ALPHAS``), and
+KunQuant's predefined Alpha101 (float64, TS layout, compiled once, 1 and 2 threads) on the alphas both
+implement, with alphalang timed on exactly the same alphas. Prints one markdown table (and --out writes it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+import alphalang  # noqa: E402
+from _common import best_time, machine, table  # noqa: E402
+
+WQ101 = ROOT / "stdlib" / "wq101.alpha"
+FIELDS = ("open", "high", "low", "close", "volume", "vwap", "returns", "cap")
+
+
+def alpha_lines() -> dict[str, str]:
+    return {m.group(1): m.group(0) for m in re.finditer(r"^(alpha\d{3}) = .*$", WQ101.read_text(), re.M)}
+
+
+def subset_source(names) -> str:
+    lines = alpha_lines()
+    return "\n".join(lines[n] for n in names)
+
+
+# ---- alphalang --------------------------------------------------------------------------------------------
+
+STARTUP = """
+import sys, time, json
+t0 = time.perf_counter()
+import alphalang
+p = alphalang.compile({path!r}, backend="numba")
+p.run(alphalang.demo_panel(12, 8, seed=1))
+print(json.dumps({{"seconds": time.perf_counter() - t0}}))
+"""
+
+
+def startup_times(path: Path) -> tuple[float, float]:
+    """(cold, warm) seconds from interpreter start to a compiled program, in fresh processes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "ALPHALANG_CACHE_DIR": f"{tmp}/alphalang", "NUMBA_CACHE_DIR": f"{tmp}/numba",
+               "PYTHONPATH": str(ROOT)}
+        times = []
+        for _ in range(2):
+            t0 = time.perf_counter()
+            done = subprocess.run([sys.executable, "-c", STARTUP.format(path=str(path))], env=env,
+                                  capture_output=True, text=True, check=True)
+            json.loads(done.stdout.strip().splitlines()[-1])
+            times.append(time.perf_counter() - t0)
+        return times[0], times[1]
+
+
+def peak_rss_mib() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ---- pandas -----------------------------------------------------------------------------------------------
+
+PANDAS_ALPHAS = ("alpha002", "alpha003", "alpha005", "alpha006", "alpha012", "alpha013", "alpha014", "alpha016",
+                 "alpha018", "alpha033", "alpha040", "alpha041", "alpha044", "alpha054", "alpha101")
+
+
+def pandas_pipeline(p: dict):
+    """The PANDAS_ALPHAS as a typical pandas rolling pipeline on wide (dates x assets) frames."""
+    import pandas as pd
+
+    o, h, lo, c, v, vw, r = (pd.DataFrame(p[f]) for f in FIELDS[:7])
+
+    def rank(x):
+        return x.rank(axis=1, pct=True)
+
+    def corr(a, b, d):
+        return a.rolling(d).corr(b)
+
+    def cov(a, b, d):
+        return a.rolling(d).cov(b)
+
+    out = {
+        "alpha002": -1 * corr(rank(np.log(v).diff(2)), rank((c - o) / o), 6),
+        "alpha003": -1 * corr(rank(o), rank(v), 10),
+        "alpha005": rank(o - vw.rolling(10).sum() / 10) * (-1 * (rank(c - vw)).abs()),
+        "alpha006": -1 * corr(o, v, 10),
+        "alpha012": np.sign(v.diff(1)) * (-1 * c.diff(1)),
+        "alpha013": -1 * rank(cov(rank(c), rank(v), 5)),
+        "alpha014": (-1 * rank(r.diff(3))) * corr(o, v, 10),
+        "alpha016": -1 * rank(cov(rank(h), rank(v), 5)),
+        "alpha018": -1 * rank((c - o).abs().rolling(5).std() + (c - o) + corr(c, o, 10)),
+        "alpha033": rank(-1 * (1 - o / c)),
+        "alpha040": (-1 * rank(h.rolling(10).std())) * corr(h, v, 10),
+        "alpha041": (h * lo) ** 0.5 - vw,
+        "alpha044": -1 * corr(h, rank(v), 5),
+        "alpha054": (-1 * ((lo - c) * o**5)) / ((lo - h) * c**5),
+        "alpha101": (c - o) / ((h - lo) + 0.001),
+    }
+    return {k: x.to_numpy() for k, x in out.items()}
+
+
+# ---- KunQuant ---------------------------------------------------------------------------------------------
+
+def kunquant_module():
+    """KunQuant's predefined Alpha101, compiled once (float64, TS layout). Returns (module, names, seconds)."""
+    from KunQuant.Driver import KunCompilerConfig
+    from KunQuant.jit import cfake
+    from KunQuant.Op import Builder, Input, Output
+    from KunQuant.predefined.Alpha101 import AllData, all_alpha
+    from KunQuant.Stage import Function
+
+    t0 = time.perf_counter()
+    builder = Builder()
+    with builder:
+        data = AllData(low=Input("low"), high=Input("high"), close=Input("close"), open=Input("open"),
+                       amount=Input("amount"), volume=Input("volume"), vwap=Input("vwap"))
+        for f in all_alpha:
+            Output(f(data), f.__name__)
+    config = KunCompilerConfig(dtype="double", blocking_len=8, input_layout="TS", output_layout="TS",
+                               options={"opt_reduce": True, "fast_log": True})
+    cpu = cfake.X64CPUFlags(avx512=True, avx512dq=True, avx512vl=True)
+    lib = cfake.compileit([("alpha101", Function(builder.ops), config)], "bench_alpha101",
+                          cfake.CppCompilerConfig(machine=cpu))
+    return lib, lib.getModule("alpha101"), [f.__name__ for f in all_alpha], time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--days", type=int, default=2520)
+    ap.add_argument("--assets", type=int, default=3000)
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--ref-assets", type=int, default=60, help="assets for the (slow) reference backend")
+    ap.add_argument("--skip", default="", help="comma list of: startup, reference, pandas, kunquant")
+    ap.add_argument("--out", type=Path, help="also write the markdown table here")
+    args = ap.parse_args()
+    threads = [int(x) for x in args.threads.split(",")]
+    skip = set(args.skip.split(",")) - {""}
+    t, n = args.days, args.assets
+    rows: list[list[object]] = []
+    notes: list[str] = []
+
+    print(f"# machine: {machine()}", flush=True)
+    panel = alphalang.demo_panel(t, n, seed=0)
+    fields = {f: np.ascontiguousarray(panel.field(f)) for f in FIELDS}
+    names = list(alpha_lines())
+    cells = t * n
+
+    def add(impl, thr, alphas, seconds, base, extra=""):
+        rate = cells * alphas / seconds
+        rows.append([impl, thr, alphas, seconds, rate / 1e6, seconds / base if base else float("nan"), extra])
+
+    # alphalang numba: startup, run, memory
+    cold = warm = float("nan")
+    if "startup" not in skip:
+        cold, warm = startup_times(WQ101)
+    program = alphalang.compile(WQ101, backend="numba")
+    program.run(alphalang.demo_panel(12, 8, seed=1))
+    rss0 = peak_rss_mib()
+    base = {}
+    for th in threads:
+        seconds, runs = best_time(lambda th=th: program.run(panel, threads=th), args.repeat)
+        base[th] = seconds
+        add("alphalang numba (all 101)", th, 101, seconds, base[threads[0]],
+            f"min of {runs}; cold compile {cold:.1f} s, warm start {warm:.2f} s" if th == threads[0] else f"min of {runs}")
+    rss1 = peak_rss_mib()
+    io_mib = (len(FIELDS) + 101) * cells * 8 / 2**20
+    notes.append(f"peak RSS grew by {rss1 - rss0:,.0f} MiB during the numba runs; the 101 outputs alone are "
+                 f"{101 * cells * 8 / 2**20:,.0f} MiB and inputs {len(FIELDS) * cells * 8 / 2**20:,.0f} MiB "
+                 f"(inputs + outputs = {io_mib:,.0f} MiB)")
+
+    # reference backend on a column subset
+    if "reference" not in skip:
+        m = min(n, args.ref_assets)
+        sub = alphalang.Panel(fields={f: fields[f][:, :m] for f in FIELDS},
+                              groups={g: np.asarray(panel.groups[g])[..., :m] for g in panel.groups})
+        ref = alphalang.compile(WQ101, backend="reference")
+        seconds, _ = best_time(lambda: ref.run(sub), 1)
+        scaled = seconds * n / m
+        add(f"alphalang reference (measured on {m} assets, scaled)", 1, 101, scaled, base[threads[0]])
+
+    # pandas pipeline vs alphalang on the same alphas
+    if "pandas" not in skip:
+        subset = alphalang.compile(subset_source(PANDAS_ALPHAS), backend="numba")
+        subset.run(alphalang.demo_panel(12, 8, seed=1))
+        ours, _ = best_time(lambda: subset.run(panel), args.repeat)
+        theirs, _ = best_time(lambda: pandas_pipeline(fields), max(1, args.repeat - 1))
+        k = len(PANDAS_ALPHAS)
+        add(f"alphalang numba ({k} pandas-expressible alphas)", 1, k, ours, ours)
+        add(f"pandas rolling pipeline ({k} alphas)", 1, k, theirs, ours)
+
+    # KunQuant on the alphas both implement
+    if "kunquant" not in skip:
+        try:
+            from KunQuant.runner import KunRunner as kr
+
+            lib, module, kq_names, kq_compile = kunquant_module()
+            both = [a for a in kq_names if a in names]
+            inputs = {f: fields[f] for f in ("open", "high", "low", "close", "volume", "vwap")}
+            inputs["amount"] = np.ascontiguousarray(fields["vwap"] * fields["volume"])
+            ours_prog = alphalang.compile(subset_source(both), backend="numba")
+            ours_prog.run(alphalang.demo_panel(12, 8, seed=1))
+            ours = {}
+            for th in threads:
+                ours[th], _ = best_time(lambda th=th: ours_prog.run(panel, threads=th), args.repeat)
+                add(f"alphalang numba ({len(both)} KunQuant alphas)", th, len(both), ours[th], ours[th])
+            for th in threads:
+                executor = kr.createSingleThreadExecutor() if th == 1 else kr.createMultiThreadExecutor(th)
+                seconds, _ = best_time(lambda ex=executor: kr.runGraph(ex, module, inputs, 0, t), args.repeat)
+                add(f"KunQuant Alpha101 ({len(both)} alphas, float64)", th, len(both), seconds,
+                    ours[threads[0]], f"compile {kq_compile:.0f} s" if th == threads[0] else "")
+        except Exception as exc:  # noqa: BLE001 - report, keep the rest of the table
+            notes.append(f"KunQuant not measured: {type(exc).__name__}: {exc}")
+
+    header = ["implementation", "threads", "alphas", "time s", "Mcells/s", "time / alphalang", "notes"]
+    text = (f"wq101 on demo_panel({t}, {n}); cells/s = days x assets x alphas / s; 'time / alphalang' is "
+            f"against alphalang numba on the same alphas with {threads[0]} thread(s)\n\n" + table(header, rows))
+    text += "\n\n" + "\n".join(f"- {x}" for x in notes)
+    print(text)
+    if args.out:
+        args.out.write_text(f"machine: {machine()}\n\n{text}\n")
+
+
+if __name__ == "__main__":
+    main()
