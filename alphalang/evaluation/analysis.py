@@ -46,7 +46,8 @@ class Analysis:
     """The numbers of an evaluation, as pandas objects.
 
     Attributes:
-        ic: index (alpha, horizon); columns ic_mean/std/t/ir, rank_ic_mean/std/t/ir, n_dates.
+        ic: index (alpha, horizon); columns ic_mean/std/t/ir, rank_ic_mean/std/t/ir, n_dates, and
+            rank_ic_t_nonoverlap (the t-stat over every h-th date, whose forward returns do not overlap).
         alphas: index alpha; lookback, coverage, assets_per_date, autocorr, turnover_top/bottom,
             ls_mean, ls_sharpe (annualised, 252 dates), ls_total.
         quantile_returns: index (alpha, quantile); one column per horizon (mean demeaned forward return).
@@ -184,7 +185,9 @@ def analyze(results: Mapping[str, np.ndarray] | np.ndarray, panel, *, horizons: 
             s, rs = ic_stats(ic), ic_stats(ric)
             ic_rows[(name, h)] = {"ic_mean": s["mean"], "ic_std": s["std"], "ic_t": s["t_stat"], "ic_ir": s["ir"],
                                   "rank_ic_mean": rs["mean"], "rank_ic_std": rs["std"], "rank_ic_t": rs["t_stat"],
-                                  "rank_ic_ir": rs["ir"], "n_dates": rs["n"]}
+                                  "rank_ic_ir": rs["ir"], "n_dates": rs["n"],
+                                  # every h-th date only: forward returns that do not overlap
+                                  "rank_ic_t_nonoverlap": ic_stats(ric[::h])["t_stat"]}
         q_means = {h: quantile_mean_returns(buckets, fwd[h], quantiles)[0] for h in horizons}
         for q in range(quantiles):
             q_rows[(name, q + 1)] = {h: q_means[h][q] for h in horizons}
