@@ -9,11 +9,19 @@ Example:
 
 from alphalang.data import Panel, demo_panel, load_panel
 from alphalang.errors import AlphaDataError, AlphaError, AlphaNameError, AlphaSyntaxError, AlphaTypeError
+from alphalang.evaluation import to_alphalens
 from alphalang.program import Program, compile, evaluate
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AlphaDataError", "AlphaError", "AlphaNameError", "AlphaSyntaxError", "AlphaTypeError",
-    "Panel", "Program", "compile", "demo_panel", "evaluate", "load_panel",
+    "Panel", "Program", "compile", "demo_panel", "evaluate", "load_ipython_extension", "load_panel", "to_alphalens",
 ]
+
+
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext alphalang``: the ``%alpha`` / ``%%alpha`` magics (see ``alphalang.notebook``)."""
+    from alphalang.notebook import load_ipython_extension as load
+
+    load(ipython)
