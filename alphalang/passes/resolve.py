@@ -102,13 +102,14 @@ class Resolver:
             if isinstance(stmt, ast.Import):
                 self._import(stmt, scope, base_dir)
                 continue
+            seen = scope.snapshot()  # before a redefinition replaces the name: `x = x / close` uses the old x
             self._check_new_name(stmt.name, scope, stmt.span)
             if isinstance(stmt, ast.Assign):
-                scope.values[stmt.name] = _Value(stmt.value, scope.snapshot(), stmt.span)
+                scope.values[stmt.name] = _Value(stmt.value, seen, stmt.span)
             else:
                 if len(set(stmt.params)) != len(stmt.params):
                     raise AlphaNameError(f"repeated parameter name in def {stmt.name}", stmt.span)
-                scope.funcs[stmt.name] = _Func(stmt, scope.snapshot())
+                scope.funcs[stmt.name] = _Func(stmt, seen)
 
     def _check_new_name(self, name: str, scope: Scope, span: Span) -> None:
         if self.allow_redefinition:

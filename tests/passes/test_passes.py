@@ -147,3 +147,11 @@ def test_unknown_data_fields_are_allowed_when_declared():
     program = alphalang.compile("a = rank(sentiment)", fields=["Sentiment"])
     panel = alphalang.demo_panel(5, 3).with_fields(sentiment=np.arange(15.0).reshape(5, 3))
     assert program.run(panel)["a"][0].tolist() == [1 / 3, 2 / 3, 1.0]
+
+
+def test_redefinition_mode_refers_to_the_previous_definition():
+    from alphalang.plan import build_plan
+
+    plan = build_plan(parse_module("x = close\nx = x / open\ny = x"), allow_redefinition=True)
+    assert plan.graph.describe(plan.outputs["y"]) == "(close / open)"
+    assert list(plan.outputs) == ["x", "y"]
