@@ -225,8 +225,8 @@ class _Generator:
             self.release([*self.nodes[node_id].args, node_id], position[node_id], last_use)
         copies = [c for c in comments if "\n" in c]
         self.lines.extend(c.split("\n")[0] for c in comments)
-        self.lines.append(f"        table.run(prog, {start}, {len(self.table)}, t, r, keep, rows, fs, is_, fo, io, "
-                          "consts, groups, n_groups, ws, out)")
+        self.lines.append(f"        table.call_run(prog, {start}, {len(self.table)}, t, r, keep, rows, fs, is_, fo, "
+                          "io, consts, groups, n_groups, ws, out)")
         for c in copies:
             self.lines.extend(c.split("\n")[1:])
 
@@ -277,7 +277,7 @@ class _Generator:
             "",
             "Rows r0..r1-1 of the inputs are processed (absolute row t = t_base + r); outputs are written for",
             "r >= w0. Elementwise nodes are the loops below; each '# [k]' comment is row k of the node table",
-            "``prog`` that the following ``table.run`` call executes. State k spans fs[fo[k]:fo[k+1]].",
+            "``prog`` that the following ``table.call_run`` executes. State k spans fs[fo[k]:fo[k+1]].",
             "Outputs: " + _comment(", ".join(f"{k}={name}" for k, name in enumerate(self.outputs)))[:2000],
             '"""',
             "",

@@ -16,10 +16,14 @@ Example:
 
 from __future__ import annotations
 
+import llvmlite.binding as llvm_binding
 from numba import njit
 from numba import types as _t
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 from alphalang.backend.numba.kernels import (
+    FINGERPRINT,
     JIT_OPTIONS,
     WORKSPACE,
     comoments,
@@ -88,3 +92,35 @@ def run(prog, a, b, t, r, keep, rows, fs, is_, fo, io, consts, groups, n_groups,
         o = prog[p, 7]
         if keep and o >= 0:
             out[o, r, :] = dst
+
+
+# ---- calling ``run`` without linking it --------------------------------------------------------------------
+# A generated kernel that calls ``run`` directly would link (and re-optimise, and re-emit) the IR of every
+# kernel family: ~3 s per generated kernel, however small. Instead ``run``'s machine code is published under a
+# stable symbol name and ``call_run`` declares that symbol and calls it with numba's calling convention, so a
+# generated kernel's module holds only its own code (and its cached object code resolves the symbol in a new
+# process, where importing this module publishes it again).
+
+SYMBOL = f"alphalang_table_run_{FINGERPRINT}"
+
+
+def _publish() -> None:
+    cres = run.overloads[_SIG.args]
+    address = cres.library.get_pointer_to_function(cres.fndesc.llvm_func_name)
+    llvm_binding.add_symbol(SYMBOL, address)
+
+
+_publish()
+
+
+@intrinsic
+def call_run(typingctx, prog, a, b, t, r, keep, rows, fs, is_, fo, io, consts, groups, n_groups, ws, out):
+    """``run(...)`` through the published symbol (same arguments)."""
+
+    def codegen(context, builder, signature, args):
+        fnty = context.call_conv.get_function_type(_t.void, _SIG.args)
+        fn = cgutils.get_or_insert_function(builder.module, fnty, SYMBOL)
+        context.call_conv.call_function(builder, fn, _t.void, _SIG.args, args)
+        return context.get_dummy_value()
+
+    return _SIG, codegen
