@@ -27,8 +27,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-import alphalang  # noqa: E402
 from _common import best_time, machine, table  # noqa: E402
+
+import alphalang  # noqa: E402
 
 WQ101 = ROOT / "stdlib" / "wq101.alpha"
 FIELDS = ("open", "high", "low", "close", "volume", "vwap", "returns", "cap")
@@ -179,8 +180,8 @@ def main() -> None:
     for th in threads:
         seconds, runs = best_time(lambda th=th: program.run(panel, threads=th), args.repeat)
         base[th] = seconds
-        add("alphalang numba (all 101)", th, 101, seconds, base[threads[0]],
-            f"min of {runs}; cold compile {cold:.1f} s, warm start {warm:.2f} s" if th == threads[0] else f"min of {runs}")
+        note = f"min of {runs}" + (f"; cold compile {cold:.1f} s, warm start {warm:.2f} s" if th == threads[0] else "")
+        add("alphalang numba (all 101)", th, 101, seconds, base[threads[0]], note)
     rss1 = peak_rss_mib()
     io_mib = (len(FIELDS) + 101) * cells * 8 / 2**20
     notes.append(f"peak RSS grew by {rss1 - rss0:,.0f} MiB during the numba runs; the 101 outputs alone are "

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from nb_support import compile_both, op_module, random_module
 
 import alphalang
 from alphalang.resources import stdlib_dir
-
-from nb_support import compile_both, op_module, random_module
 
 
 @pytest.fixture(scope="session")

@@ -5,12 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
+from nb_support import assert_matches, loose_outputs, nasty_panel, op_module
 
 from alphalang.backend.numba.lowering import lower
 from alphalang.ops import REGISTRY
 from alphalang.testing.strategies import panels
-
-from nb_support import assert_matches, loose_outputs, nasty_panel, op_module
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import alphalang
-
 from nb_support import assert_matches
+
+import alphalang
 
 
 def test_wq101_matches_reference(wq101):
