@@ -28,8 +28,9 @@ Layout (every table but ``[data]`` and one node is optional)::
 
 Mistakes raise :class:`~alphalang.errors.AlphaTypeError` (bad keys/values) or
 :class:`~alphalang.errors.AlphaDataError` (missing files, signals or fields).  Prices are forward-filled
-(then back-filled) so a missing quote never reaches the simulation; alpha NaNs are kept (rules treat them
-as "no signal").
+(never back-filled: that would use a later quote); leading rows before every asset has its first quote are
+dropped, prices and signals alike, so a missing quote never reaches the simulation. Alpha NaNs are kept
+(rules treat them as "no signal").
 
 Example:
     >>> cfg = parse_config({"data": {"demo": {"days": 60, "assets": 4}}, "node": [{"rule": "momentum"}]})
@@ -192,16 +193,21 @@ def _meta(children: list, mode: str, logits, where: str) -> MetaNode:
         raise AlphaTypeError(f"{where}: {exc}") from None
 
 
-def _fill_prices(prices: np.ndarray, where: str) -> np.ndarray:
+def _fill_prices(prices: np.ndarray, where: str) -> tuple[np.ndarray, int]:
+    """Forward-filled prices without their leading rows where some asset has no quote yet, and how many
+    rows were dropped. Back-filling is never done: it would put a later price into earlier rows."""
     import pandas as pd
 
-    df = pd.DataFrame(prices).ffill().bfill()
-    out = df.to_numpy(dtype=np.float64)
-    if not np.isfinite(out).all():
-        raise AlphaDataError(f"{where}: an asset has no finite price at all")
+    out = pd.DataFrame(prices).ffill().to_numpy(dtype=np.float64)
+    complete = np.isfinite(out).all(axis=1)
+    if not complete.any():
+        raise AlphaDataError(f"{where}: no date has a finite price for every asset",
+                             hint="drop assets that have no prices in the period")
+    first = int(np.argmax(complete))
+    out = out[first:]
     if (out <= 0).any():
         raise AlphaDataError(f"{where}: prices must be positive")
-    return out
+    return out, first
 
 
 def _data(table: dict, base_dir: Path, scfg: StrategyConfig, root: Node, name: str) -> MarketData:
@@ -216,7 +222,7 @@ def _data(table: dict, base_dir: Path, scfg: StrategyConfig, root: Node, name: s
         if needed:
             raise AlphaDataError(f"{name}: nodes read signals {sorted(needed)} but [data] gives only prices",
                                  hint="use alphas = ... with demo = {...} or path = ...")
-        return MarketData(_fill_prices(np.atleast_2d(prices), name), {}, freq)
+        return MarketData(_fill_prices(np.atleast_2d(prices), name)[0], {}, freq)
     import alphalang
 
     if "demo" in table:
@@ -232,7 +238,7 @@ def _data(table: dict, base_dir: Path, scfg: StrategyConfig, root: Node, name: s
     else:
         raise AlphaTypeError(f"{name}: [data] needs one of demo, path or prices")
     price_field = table.get("price_field", "close")
-    prices = _fill_prices(np.asarray(panel.field(price_field), dtype=np.float64), name)
+    prices, first = _fill_prices(np.asarray(panel.field(price_field), dtype=np.float64), name)
     signals: dict[str, np.ndarray] = {}
     if "alphas" in table or "formulas" in table:
         source = base_dir / table["alphas"] if "alphas" in table else table["formulas"]
@@ -246,4 +252,4 @@ def _data(table: dict, base_dir: Path, scfg: StrategyConfig, root: Node, name: s
         have = ", ".join(sorted(signals)) or "none"
         raise AlphaDataError(f"{name}: node signal(s) {', '.join(missing)} not produced by the alphas",
                              hint=f"alpha outputs: {have}")
-    return MarketData(prices, {k: signals[k] for k in needed}, freq)
+    return MarketData(prices, {k: signals[k][first:] for k in needed}, freq)
