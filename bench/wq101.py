@@ -168,6 +168,7 @@ def main() -> None:
     def add(impl, thr, alphas, seconds, base, extra=""):
         rate = cells * alphas / seconds
         rows.append([impl, thr, alphas, seconds, rate / 1e6, seconds / base if base else float("nan"), extra])
+        print(f"  {impl}, {thr} thread(s): {seconds:.2f} s", flush=True)
 
     # alphalang numba: startup, run, memory
     cold = warm = float("nan")

@@ -125,46 +125,47 @@ def push(fs, is_, t, d, mode, x, y, out):
     direct = d <= DIRECT_MAX
     cur = (t % d) * n
     prev = ((t - 1) % d) * n
-    for i in range(n):
+    if not direct:  # O(1) sums, before the ring and counts move on (branch-free: vectorises across assets)
+        for i in range(n):
+            xn = x[i]
+            yn = y[i]
+            xo = rx[cur + i]
+            yo = ry[cur + i]
+            ok_new = np.isfinite(xn) & np.isfinite(yn)
+            ok_old = np.isfinite(xo) & np.isfinite(yo)
+            restart = miss[i] - (0 if ok_old else 1) == d - 1  # nothing complete stays: restart at the new pair
+            kx[i] = (xn if ok_new else 0.0) if restart else kx[i]
+            ky[i] = (yn if ok_new else 0.0) if restart else ky[i]
+            for p in range(5):
+                s[p, i] = 0.0 if restart else s[p, i]
+                c[p, i] = 0.0 if restart else c[p, i]
+            ao = xo - kx[i] if (ok_old and not restart) else 0.0
+            bo = yo - ky[i] if (ok_old and not restart) else 0.0
+            an = xn - kx[i] if ok_new else 0.0
+            bn = yn - ky[i] if ok_new else 0.0
+            add(s[0], c[0], i, an)
+            add(s[0], c[0], i, -ao)
+            add(s[1], c[1], i, bn)
+            add(s[1], c[1], i, -bo)
+            add(s[2], c[2], i, an * an)
+            add(s[2], c[2], i, -ao * ao)
+            add(s[3], c[3], i, bn * bn)
+            add(s[3], c[3], i, -bo * bo)
+            add(s[4], c[4], i, an * bn)
+            add(s[4], c[4], i, -ao * bo)
+    for i in range(n):  # the window: ring, missing pairs, repeat runs
         xn = x[i]
         yn = y[i]
-        xo = rx[cur + i]
-        yo = ry[cur + i]
-        xl = rx[prev + i]
+        xl = rx[prev + i]  # read before the write: for d = 1 it is the same slot
         yl = ry[prev + i]
+        ok_old = np.isfinite(rx[cur + i]) & np.isfinite(ry[cur + i])
         rx[cur + i] = xn
         ry[cur + i] = yn
-        ok_new = np.isfinite(xn) and np.isfinite(yn)
-        ok_old = np.isfinite(xo) and np.isfinite(yo)
-        stay_missing = miss[i] - (0 if ok_old else 1)
-        miss[i] = stay_missing + (0 if ok_new else 1)
-        runx[i] = runx[i] + 1 if (np.isfinite(xn) and xn == xl) else 0
-        runy[i] = runy[i] + 1 if (np.isfinite(yn) and yn == yl) else 0
-        if direct:
-            continue
-        if stay_missing == d - 1:  # nothing complete stays: restart exactly, anchored at the new pair
-            kx[i] = xn if ok_new else 0.0
-            ky[i] = yn if ok_new else 0.0
-            for p in range(5):
-                s[p, i] = 0.0
-                c[p, i] = 0.0
-            ao = 0.0
-            bo = 0.0
-        else:
-            ao = xo - kx[i] if ok_old else 0.0
-            bo = yo - ky[i] if ok_old else 0.0
-        an = xn - kx[i] if ok_new else 0.0
-        bn = yn - ky[i] if ok_new else 0.0
-        add(s[0], c[0], i, an)
-        add(s[0], c[0], i, -ao)
-        add(s[1], c[1], i, bn)
-        add(s[1], c[1], i, -bo)
-        add(s[2], c[2], i, an * an)
-        add(s[2], c[2], i, -ao * ao)
-        add(s[3], c[3], i, bn * bn)
-        add(s[3], c[3], i, -bo * bo)
-        add(s[4], c[4], i, an * bn)
-        add(s[4], c[4], i, -ao * bo)
+        fx = np.isfinite(xn)
+        fy = np.isfinite(yn)
+        miss[i] += (0 if (fx & fy) else 1) - (0 if ok_old else 1)
+        runx[i] = runx[i] + 1 if (fx & (xn == xl)) else 0
+        runy[i] = runy[i] + 1 if (fy & (yn == yl)) else 0
     if direct:
         _direct(rx, ry, miss, runx, runy, s[0], s[1], s[2], s[3], s[4], t, d, mode, out)
         return

@@ -9,6 +9,10 @@ them (a memmove of at most d words; no per-step sort). Today's rank is then two 
 
 exactly the reference's arithmetic. Missing values are counted (strict NaN rule).
 
+Windows of at most ``DIRECT_MAX`` rows skip the sorted copy and count ``< x_t`` / ``== x_t`` straight from the
+time-major ring: O(d), but branch-free and vectorised across assets, which measures ~8x faster than the
+per-asset binary searches at d = 10 (the baselines' finding for naive SIMD scans at small d).
+
 Example:
     >>> import numpy as np
     >>> fs = np.empty(state_size(1, 3)[0]); is_ = np.empty(state_size(1, 3)[1], np.int64)
@@ -27,7 +31,7 @@ import math
 import numpy as np
 from numba import njit
 
-from alphalang.backend.numba.kernels import JIT_OPTIONS, WINDOW_PUSH
+from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
 
 RANK = 0
 
@@ -67,6 +71,24 @@ def _right(a, lo, hi, v):
     return lo
 
 
+@njit(**JIT_OPTIONS)
+def _scan(ring, miss, cur, d, x, out):
+    """Short windows: count smaller and equal values across the ring, vectorised over assets."""
+    n = x.shape[0]
+    for i in range(n):
+        new = x[i]
+        miss[i] += (0 if np.isfinite(new) else 1) - (0 if np.isfinite(ring[cur + i]) else 1)
+        ring[cur + i] = new
+        out[i] = 0.0
+    for slot in range(d):  # out = count(< x_t) + count(== x_t) / 2: sums of halves, exact in floating point
+        base = slot * n
+        for i in range(n):
+            v = ring[base + i]
+            out[i] += (1.0 if v < x[i] else 0.0) + (0.5 if v == x[i] else 0.0)
+    for i in range(n):
+        out[i] = (out[i] + 0.5) / d if miss[i] == 0 else math.nan
+
+
 @njit(WINDOW_PUSH, **JIT_OPTIONS)
 def push(fs, is_, t, d, mode, x, out):
     """Push row ``x`` (absolute row ``t``); write today's rank within the window to ``out``."""
@@ -75,6 +97,9 @@ def push(fs, is_, t, d, mode, x, out):
     srt = fs[d * n : 2 * d * n]
     miss = is_[:n]
     cur = (t % d) * n
+    if d <= DIRECT_MAX:
+        _scan(ring, miss, cur, d, x, out)
+        return
     for i in range(n):
         new = x[i]
         old = ring[cur + i]
