@@ -14,7 +14,7 @@ Example:
     >>> from alphalang.plan import build_plan, parse_module
     >>> kernel = generate(build_plan(parse_module("a = rank(close - open)")))
     >>> print(kernel.source.splitlines()[-4])
-                v3 = (f0_close[r, i] - f1_open[r, i])  # %3 (close - open)
+                v2 = (f0_close[r, i] - f1_open[r, i])  # %2 (close - open)
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ Example:
     >>> from alphalang.backend.numba.codegen import generate
     >>> fo, io = layout(generate(build_plan(parse_module("a = ts_mean(close, 3)"))), n=2)
     >>> fo.tolist(), io.tolist()
-    ([0, 16], [0, 4])
+    ([0, 24], [0, 4])
 """
 
 from __future__ import annotations

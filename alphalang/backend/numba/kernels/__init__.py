@@ -14,7 +14,7 @@ Cross-sectional and group kernels work on one row and need no state.
 Example:
     >>> from alphalang.backend.numba.kernels import moments
     >>> moments.state_size(3, 5)
-    (35, 6)
+    (42, 6)
 """
 
 import hashlib

@@ -18,7 +18,7 @@ Example:
     >>> for t, (a, b) in enumerate([(1.0, 2.0), (2.0, 4.0), (3.0, 6.5)]):
     ...     push(fs, is_, t, 3, CORR, np.array([a]), np.array([b]), out)
     >>> round(float(out[0]), 6)
-    0.997176
+    0.997949
 """
 
 from __future__ import annotations
