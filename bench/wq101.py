@@ -143,6 +143,44 @@ def kunquant_module():
     return lib, lib.getModule("alpha101"), [f.__name__ for f in all_alpha], time.perf_counter() - t0
 
 
+def profile(panel) -> str:
+    """Time each distinct non-elementwise node of wq101 alone (one-node programs on the same panel) and
+    attribute count x time per operator; the rest of the full run is elementwise work and overhead."""
+    from collections import Counter
+
+    from alphalang.backend.numba.lowering import lower
+
+    program = alphalang.compile(WQ101, backend="numba")
+    plan = program.plan_for(panel.fields)
+    program.run(alphalang.demo_panel(12, 8, seed=1))
+    total, _ = best_time(lambda: program.run(panel), 1)
+    graph = plan.graph
+    kinds = Counter()
+    for node in graph.nodes:
+        if node.op in ("field", "const", "group") or lower(node.op).kind == "elementwise":
+            continue
+        kinds[(node.op, node.params)] += 1
+    per_op: Counter = Counter()
+    counts: Counter = Counter()
+    for (op, params), count in kinds.items():
+        args = {"ts_corr": "close, volume", "ts_cov": "close, volume"}.get(op, "close")
+        if op in ("indneutralize", "group_mean", "group_rank", "group_zscore"):
+            args = "close, IndClass.industry"
+        statics = "".join(f", {p:g}" for p in params)
+        one = alphalang.compile(f"a = {op}({args}{statics})", backend="numba")
+        one.run(alphalang.demo_panel(12, 8, seed=1))
+        seconds, _ = best_time(lambda one=one: one.run(panel), 1)
+        base, _ = best_time(lambda: alphalang.compile("a = close + 0", backend="numba").run(panel), 1)
+        per_op[op] += count * max(seconds - base, 0.0)
+        counts[op] += count
+    rows = [[op, counts[op], per_op[op], per_op[op] / total * 100] for op, _ in per_op.most_common()]
+    rest = total - sum(per_op.values())
+    rows.append(["elementwise + overhead (rest)", "-", rest, rest / total * 100])
+    return (f"Where alphalang's time goes on wq101 ({panel.shape[0]} x {panel.shape[1]}, 1 thread, total "
+            f"{total:.1f} s): each distinct operator node timed alone, minus a trivial program's time\n\n"
+            + table(["operator", "nodes", "seconds", "% of run"], rows))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--days", type=int, default=2520)
@@ -152,6 +190,7 @@ def main() -> None:
     ap.add_argument("--ref-assets", type=int, default=60, help="assets for the (slow) reference backend")
     ap.add_argument("--skip", default="", help="comma list of: startup, reference, pandas, kunquant")
     ap.add_argument("--out", type=Path, help="also write the markdown table here")
+    ap.add_argument("--profile", action="store_true", help="only: where alphalang's time goes, per operator")
     args = ap.parse_args()
     threads = [int(x) for x in args.threads.split(",")]
     skip = set(args.skip.split(",")) - {""}
@@ -161,6 +200,12 @@ def main() -> None:
 
     print(f"# machine: {machine()}", flush=True)
     panel = alphalang.demo_panel(t, n, seed=0)
+    if args.profile:
+        text = profile(panel)
+        print(text)
+        if args.out:
+            args.out.write_text(f"machine: {machine()}\n\n{text}\n")
+        return
     fields = {f: np.ascontiguousarray(panel.field(f)) for f in FIELDS}
     names = list(alpha_lines())
     cells = t * n
