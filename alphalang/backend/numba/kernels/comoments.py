@@ -32,6 +32,7 @@ from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
 from alphalang.backend.numba.kernels.compensated import add
 
 COV, CORR = range(2)
+BLOCK = 128  # assets per block in the two-pass path
 
 
 def state_size(n: int, d: int) -> tuple[int, int]:
@@ -72,31 +73,51 @@ def _reanchor(rx, ry, kx, ky, s, c, x, y, n, d):
 
 @njit(**JIT_OPTIONS)
 def _direct(rx, ry, miss, runx, runy, mx, my, sxx, syy, sxy, t, d, mode, out):
-    """Covariance / correlation two-pass from the rings, in the reference's order of operations."""
+    """Covariance / correlation two-pass from the rings, in the reference's order of operations.
+
+    Assets go in blocks of ``BLOCK`` with block-local accumulators, so the five running sums stay in L1 while
+    the window's rows stream past (unblocked, the accumulators' memory traffic halves the speed)."""
     n = out.shape[0]
     fd = float(d)
-    for i in range(n):
-        mx[i] = 0.0
-        my[i] = 0.0
-        sxx[i] = 0.0
-        syy[i] = 0.0
-        sxy[i] = 0.0
-    for age in range(d):  # oldest first
-        slot = ((t + 1 + age) % d) * n
-        for i in range(n):
-            mx[i] += rx[slot + i]
-            my[i] += ry[slot + i]
-    for i in range(n):
-        mx[i] /= fd
-        my[i] /= fd
-    for age in range(d):
-        slot = ((t + 1 + age) % d) * n
-        for i in range(n):
-            a = 0.0 if runx[i] >= d - 1 else rx[slot + i] - mx[i]
-            b = 0.0 if runy[i] >= d - 1 else ry[slot + i] - my[i]
-            sxy[i] += a * b
-            sxx[i] += a * a
-            syy[i] += b * b
+    am = np.empty(BLOCK)
+    bm = np.empty(BLOCK)
+    aa = np.empty(BLOCK)
+    bb = np.empty(BLOCK)
+    ab = np.empty(BLOCK)
+    for lo in range(0, n, BLOCK):
+        m = min(BLOCK, n - lo)
+        for j in range(m):
+            am[j] = 0.0
+            bm[j] = 0.0
+            aa[j] = 0.0
+            bb[j] = 0.0
+            ab[j] = 0.0
+        for age in range(d):  # oldest first
+            slot = ((t + 1 + age) % d) * n + lo
+            xs = rx[slot : slot + m]
+            ys = ry[slot : slot + m]
+            for j in range(m):
+                am[j] += xs[j]
+                bm[j] += ys[j]
+        for j in range(m):
+            am[j] /= fd
+            bm[j] /= fd
+        cx = runx[lo : lo + m]
+        cy = runy[lo : lo + m]
+        for age in range(d):
+            slot = ((t + 1 + age) % d) * n + lo
+            xs = rx[slot : slot + m]
+            ys = ry[slot : slot + m]
+            for j in range(m):
+                a = 0.0 if cx[j] >= d - 1 else xs[j] - am[j]
+                b = 0.0 if cy[j] >= d - 1 else ys[j] - bm[j]
+                ab[j] += a * b
+                aa[j] += a * a
+                bb[j] += b * b
+        for j in range(m):
+            sxy[lo + j] = ab[j]
+            sxx[lo + j] = aa[j]
+            syy[lo + j] = bb[j]
     for i in range(n):
         constant = runx[i] >= d - 1 or runy[i] >= d - 1
         if miss[i] > 0 or (mode == COV and d < 2) or (mode == CORR and constant):
