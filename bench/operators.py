@@ -47,7 +47,8 @@ def competitors(op: str, d: int, x: np.ndarray, y: np.ndarray) -> dict:
         out = {"bottleneck": (lambda: bn.move_std(x, d, axis=0, ddof=1), 1),
                "numbagg": (lambda: nbg.move_std(x, window=d, axis=0), 1), "pandas": (lambda: fx.rolling(d).std(), 1)}
     elif op == "ts_corr":
-        out = {"numbagg": (lambda: nbg.move_corr(x, y, window=d, axis=0), 1), "pandas": (lambda: fx.rolling(d).corr(fy), 1)}
+        out = {"numbagg": (lambda: nbg.move_corr(x, y, window=d, axis=0), 1),
+               "pandas": (lambda: fx.rolling(d).corr(fy), 1)}
     elif op == "ts_max":
         out = {"bottleneck": (lambda: bn.move_max(x, d, axis=0), 1), "pandas": (lambda: fx.rolling(d).max(), 1)}
     elif op == "ts_argmax":

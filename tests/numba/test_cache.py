@@ -21,7 +21,8 @@ print(json.dumps({"hits": sum(fn.stats.cache_hits.values()), "misses": sum(fn.st
 
 
 def _run(cache: Path) -> dict:
-    env = {**os.environ, "ALPHALANG_CACHE_DIR": str(cache)}
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}  # numba caches beside the kernel
+    env["ALPHALANG_CACHE_DIR"] = str(cache)
     root = Path(__file__).resolve().parents[2]
     env["PYTHONPATH"] = os.pathsep.join([str(root), env.get("PYTHONPATH", "")])
     done = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, check=True)

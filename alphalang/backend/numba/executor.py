@@ -21,7 +21,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from alphalang.backend.numba import kernels as _kernels  # noqa: F401  (package import for the families)
 from alphalang.backend.numba.codegen import Kernel
 from alphalang.backend.numba.kernels import comoments, ema, extrema, linear, moments, product, shift, tsrank
 

@@ -50,9 +50,6 @@ _OTHER = {
     "group_rank": Lowering("group", "RANK", "group"),
     "group_zscore": Lowering("group", "ZSCORE", "group"),
 }
-FAMILIES = ("shift", "moments", "comoments", "linear", "extrema", "product", "tsrank", "ema", "crosssection",
-            "group")
-
 
 def lower(op: str) -> Lowering:
     """The lowering of a registry operator (by canonical name)."""
