@@ -33,6 +33,7 @@ from alphalang.backend.numba.kernels.compensated import add
 
 COV, CORR = range(2)
 BLOCK = 128  # assets per block in the two-pass path
+CANCELLATION = 1e6  # recompute early when an outgoing square exceeds what stays by this factor
 
 
 def state_size(n: int, d: int) -> tuple[int, int]:
@@ -146,6 +147,7 @@ def push(fs, is_, t, d, mode, x, y, out):
     direct = d <= DIRECT_MAX
     cur = (t % d) * n
     prev = ((t - 1) % d) * n
+    lost = False  # a pair left whose squares dwarf what stays: recompute the sums from the rings
     if not direct:  # O(1) sums, before the ring and counts move on (branch-free: vectorises across assets)
         for i in range(n):
             xn = x[i]
@@ -172,6 +174,8 @@ def push(fs, is_, t, d, mode, x, y, out):
             add(s[2], c[2], i, -ao * ao)
             add(s[3], c[3], i, bn * bn)
             add(s[3], c[3], i, -bo * bo)
+            lost |= ao * ao > CANCELLATION * abs(s[2, i] + c[2, i])
+            lost |= bo * bo > CANCELLATION * abs(s[3, i] + c[3, i])
             add(s[4], c[4], i, an * bn)
             add(s[4], c[4], i, -ao * bo)
     for i in range(n):  # the window: ring, missing pairs, repeat runs
@@ -190,7 +194,7 @@ def push(fs, is_, t, d, mode, x, y, out):
     if direct:
         _direct(rx, ry, miss, runx, runy, s[0], s[1], s[2], s[3], s[4], t, d, mode, out)
         return
-    if d > 1 and (t + 1) % d == 0:
+    if d > 1 and ((t + 1) % d == 0 or lost):
         _reanchor(rx, ry, kx, ky, s, c, x, y, n, d)
     fd = float(d)
     for i in range(n):

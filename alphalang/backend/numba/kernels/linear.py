@@ -35,6 +35,7 @@ from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
 from alphalang.backend.numba.kernels.compensated import add
 
 DECAY, SLOPE, RSQUARE, RESID = range(4)
+CANCELLATION = 1e6  # recompute early when an outgoing square exceeds what stays by this factor
 
 
 def state_size(n: int, d: int) -> tuple[int, int]:
@@ -139,6 +140,7 @@ def push(fs, is_, t, d, mode, x, out):
     cur = (t % d) * n
     prev = ((t - 1) % d) * n
     fd = float(d)
+    lost = False  # a value left whose square dwarfs what stays: recompute from the ring
     for i in range(n):
         new = x[i]
         old = ring[cur + i]
@@ -167,10 +169,11 @@ def push(fs, is_, t, d, mode, x, out):
         add(acc[0], comp[0], i, -b)
         add(acc[2], comp[2], i, a * a)
         add(acc[2], comp[2], i, -b * b)
+        lost |= b * b > CANCELLATION * abs(acc[2, i] + comp[2, i])
     if direct:
         _direct(ring, miss, run, k, acc[0], acc[1], acc[2], t, d, mode, x, out)
         return
-    if d > 1 and (t + 1) % d == 0:
+    if d > 1 and ((t + 1) % d == 0 or lost):
         _reanchor(ring, k, acc, comp, x, t, n, d)
     total = fd * (fd + 1.0) / 2.0
     suu = fd * (fd * fd - 1.0) / 12.0

@@ -36,6 +36,7 @@ from alphalang.backend.numba.kernels.compensated import add
 
 SUM, MEAN, VAR, STD, ZSCORE, SKEW, KURT = range(7)
 BLOCK = 128  # assets per block in the two-pass path
+CANCELLATION = 1e6  # recompute early when an outgoing square exceeds what stays by this factor
 
 
 def state_size(n: int, d: int) -> tuple[int, int]:
@@ -188,6 +189,7 @@ def push(fs, is_, t, d, mode, x, out):
     run = is_[n : 2 * n]
     direct = d <= DIRECT_MAX
     high = mode >= SKEW and not direct
+    lost = False  # a value left whose square dwarfs what stays: the compensated sums cannot be trusted
     cur = (t % d) * n
     prev = ((t - 1) % d) * n
     for i in range(n):
@@ -217,6 +219,7 @@ def push(fs, is_, t, d, mode, x, out):
         add(s[0], c[0], i, -b)
         add(s[1], c[1], i, a2)
         add(s[1], c[1], i, -b2)
+        lost |= b2 > CANCELLATION * abs(s[1, i] + c[1, i])
         if high:
             add(s[2], c[2], i, a2 * a)
             add(s[2], c[2], i, -b2 * b)
@@ -225,6 +228,6 @@ def push(fs, is_, t, d, mode, x, out):
     if direct:
         _direct(ring, miss, run, s[0], s[1], s[2], s[3], t, d, mode, x, out)
         return
-    if d > 1 and (t + 1) % d == 0:
+    if d > 1 and ((t + 1) % d == 0 or lost):
         _reanchor(ring, k, s, c, x, n, d, high)
     _value(k, s, c, miss, run, d, mode, x, out)
