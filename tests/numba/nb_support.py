@@ -141,7 +141,7 @@ def assert_matches(got: dict, want: dict, rtol: float = 1e-9, loose: frozenset[s
 
     ``loose`` outputs are compared at ``loose_rtol``: higher moments over long windows of ``1e8 + noise``,
     where the *reference's* two-pass (its rounded window mean) is off by ~1e-8 relative while the O(1) kernels
-    are within 1e-14 of the exact value (``test_stability`` checks them against exact rationals).
+    are within 1e-14 of the exact value (``test_numba_stability`` checks them against exact rationals).
     """
     failures = []
     for name in want:
