@@ -26,13 +26,14 @@ from alphalang.syntax import ast
 from alphalang.syntax.parse import parse_expr, parse_module
 
 BACKENDS = {"reference": "alphalang.backend.reference.evaluate", "numba": "alphalang.backend.numba"}
+DEFAULT_BACKEND = "numba"
 DEFAULT_OUTPUT = "alpha"
 
 
 class Program:
     """A checked module: its outputs, their lookbacks, and ``run`` on a panel."""
 
-    def __init__(self, module: ast.Module, *, backend: str = "reference", profile: str = "paper",
+    def __init__(self, module: ast.Module, *, backend: str = DEFAULT_BACKEND, profile: str = "paper",
                  fields: Iterable[str] = (), base_dir: Path | None = None, **backend_options) -> None:
         self.module = module
         self.profile = get_profile(profile)
@@ -190,7 +191,7 @@ def load_module(source: str | Path) -> tuple[ast.Module, Path | None]:
         return ast.Module((ast.Assign(DEFAULT_OUTPUT, expr, expr.span),), filename, text), base_dir
 
 
-def compile(source: str | Path, backend: str = "reference", profile: str = "paper",  # noqa: A001
+def compile(source: str | Path, backend: str = DEFAULT_BACKEND, profile: str = "paper",  # noqa: A001
             fields: Iterable[str] = (), **backend_options) -> Program:
     """Parse and check a ``.alpha`` file or formula text.
 
@@ -201,7 +202,7 @@ def compile(source: str | Path, backend: str = "reference", profile: str = "pape
     return Program(module, backend=backend, profile=profile, fields=fields, base_dir=base_dir, **backend_options)
 
 
-def evaluate(expr: str, panel, backend: str = "reference", profile: str = "paper", **options) -> np.ndarray:
+def evaluate(expr: str, panel, backend: str = DEFAULT_BACKEND, profile: str = "paper", **options) -> np.ndarray:
     """Evaluate one expression on a panel; any field of the panel may be used.
 
     Example: ``evaluate("rank(delta(close, 5))", alphalang.demo_panel())``

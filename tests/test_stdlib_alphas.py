@@ -57,7 +57,9 @@ def test_lookback_is_exact(name, program):
     panel = alphalang.demo_panel(320, 12, seed=11)
     fields = {k: v for k, v in panel.fields.items() if k != "returns"}  # derive returns: lookback counts it
     base = alphalang.Panel(fields=fields, groups=panel.groups, dates=panel.dates, assets=panel.assets)
-    single = alphalang.compile(f"import wq101\nout = {name}")
+    # The reference backend: long-window running sums of the numba backend may differ in the last bits
+    # with more history (equal within 1e-12), while this test is about which rows a value depends on.
+    single = alphalang.compile(f"import wq101\nout = {name}", backend="reference")
     lookback = single.lookback["out"]
     has_conditional = any(n.op == "cond" for n in single.plan.graph.nodes)
     assert lookback == program.lookback[name]
