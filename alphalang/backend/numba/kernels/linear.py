@@ -33,6 +33,7 @@ from numba import njit
 
 from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
 from alphalang.backend.numba.kernels.compensated import add
+from alphalang.backend.numba.kernels.ring import slide
 
 DECAY, SLOPE, RSQUARE, RESID = range(4)
 CANCELLATION = 1e6  # recompute early when an outgoing square exceeds what stays by this factor
@@ -143,14 +144,9 @@ def push(fs, is_, t, d, mode, x, out):
     lost = False  # a value left whose square dwarfs what stays: recompute from the ring
     for i in range(n):
         new = x[i]
-        old = ring[cur + i]
-        last = ring[prev + i]
-        ring[cur + i] = new
+        old, stay_missing = slide(ring, miss, run, cur, prev, i, new)
         ok_new = np.isfinite(new)
         ok_old = np.isfinite(old)
-        stay_missing = miss[i] - (0 if ok_old else 1)
-        miss[i] = stay_missing + (0 if ok_new else 1)
-        run[i] = run[i] + 1 if (ok_new and new == last) else 0
         if direct:
             continue
         if stay_missing == d - 1:  # nothing finite stays: restart exactly, anchored at the new value

@@ -33,6 +33,7 @@ from numba import njit
 
 from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
 from alphalang.backend.numba.kernels.compensated import add
+from alphalang.backend.numba.kernels.ring import slide
 
 SUM, MEAN, VAR, STD, ZSCORE, SKEW, KURT = range(7)
 BLOCK = 128  # assets per block in the two-pass path
@@ -194,14 +195,9 @@ def push(fs, is_, t, d, mode, x, out):
     prev = ((t - 1) % d) * n
     for i in range(n):
         new = x[i]
-        old = ring[cur + i]
-        last = ring[prev + i]  # read before the write: for d = 1 it is the same slot
-        ring[cur + i] = new
+        old, stay_missing = slide(ring, miss, run, cur, prev, i, new)
         ok_new = np.isfinite(new)
         ok_old = np.isfinite(old)
-        stay_missing = miss[i] - (0 if ok_old else 1)  # missing among the d - 1 values that stay
-        miss[i] = stay_missing + (0 if ok_new else 1)
-        run[i] = run[i] + 1 if (ok_new and new == last) else 0
         if direct:
             continue
         if stay_missing == d - 1:  # nothing finite stays: restart exactly, anchored at the new value
