@@ -23,13 +23,20 @@ Example:
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 from numba import njit, objmode
+from numba.core.errors import NumbaWarning
 
 from alphalang.backend.numba.kernels import JIT_OPTIONS, RANK_ROW, SCALE_ROW, ZSCORE_ROW
 
 MISSING_KEY = np.int64(0x7FFFFFFFFFFFFFFF)
+
+# sort_keys deliberately calls numpy's SIMD sort in object mode (a short GIL hold per row); numba warns about
+# that at compile time, which users would see as noise on every cold start.
+warnings.filterwarnings("ignore", message=r".*Code running in object mode won't allow parallel execution",
+                        category=NumbaWarning)
 
 
 @njit(**JIT_OPTIONS)
