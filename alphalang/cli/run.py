@@ -36,7 +36,9 @@ def run(args: argparse.Namespace) -> int:
     done = time.perf_counter()
     print(format_table(summarize(results, program.lookback)))
     print(f"\n{len(results)} outputs on {panel.n_dates} dates x {panel.n_assets} assets "
-          f"({program.backend} backend): compile {compiled - start:.2f} s, run {done - compiled:.2f} s")
+          f"({program.backend} backend): check {compiled - start:.2f} s, run {done - compiled:.2f} s"
+          + (" (the first run compiles and caches the kernels; later runs start in about a second)"
+             if program.backend == "numba" and done - start > 5 else ""))
     if args.out:
         frame = panel.to_long(results)
         if args.out.endswith(".csv"):
