@@ -67,3 +67,14 @@ def test_every_subcommand_has_help_with_examples(command, capsys):
         main([command, "--help"])
     assert info.value.code == 0
     assert "example" in capsys.readouterr().out
+
+
+def test_run_json_and_quiet(capsys):
+    import json
+
+    assert main(["run", WQ101, "--demo", "--days", "40", "--assets", "5", "--json", "--backend", "reference"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["shape"] == [40, 5] and len(report["outputs"]) == 101
+    assert {"output", "lookback", "finite"} <= set(report["outputs"][0])
+    assert main(["run", WQ101, "--demo", "--days", "40", "--assets", "5", "--quiet", "--backend", "reference"]) == 0
+    assert capsys.readouterr().out == ""

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from alphalang.cli.common import add_compile_options, add_data_options, compile_options, load_data
-from alphalang.report.progress import Progress, add_output_options
+from alphalang.cli.progress import Progress, add_output_options
 
 
 def register(subparsers) -> None:

@@ -145,7 +145,7 @@ class _Terminal(__import__("io").StringIO):
 def test_progress_shows_on_a_terminal_only():
     import argparse
 
-    from alphalang.report.progress import Progress
+    from alphalang.cli.progress import Progress
 
     pytest.importorskip("rich")
     tty = _Terminal()
