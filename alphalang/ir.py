@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from alphalang.source import Span
+from alphalang.syntax.printer import number_text
 
 PANEL, SCALAR, GROUP = "panel", "scalar", "group"
 
@@ -74,8 +75,7 @@ def _describe(graph: Graph, node_id: int) -> str:
     if node.op == "group":
         return f"IndClass.{node.params[0]}"
     if node.op == "const":
-        value = node.params[0]
-        return str(int(value)) if value == int(value) and abs(value) < 1e15 else repr(value)
+        return number_text(node.params[0])
     args = [_describe(graph, a) for a in node.args]
     if node.op in _INFIX:
         return f"({args[0]} {_INFIX[node.op]} {args[1]})"
@@ -87,5 +87,5 @@ def _describe(graph: Graph, node_id: int) -> str:
         return f"({args[0]} ? {args[1]} : {args[2]})"
     if node.op == "broadcast":
         return args[0]
-    statics = [str(int(p)) if float(p) == int(p) else repr(p) for p in node.params]
+    statics = [number_text(float(p)) for p in node.params]
     return f"{node.op}({', '.join(args + statics)})"

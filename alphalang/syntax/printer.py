@@ -33,10 +33,16 @@ def _precedence(node: ast.Expr) -> int:
     return _ATOM
 
 
-def _number(value: float) -> str:
+def number_text(value: float) -> str:
+    """Shortest text that reads back as ``value``: ``number_text(2.0) == "2"``, infinity is ``1e999``.
+
+    NaN has no literal in the language; it prints as ``nan`` (only folded IR constants can be NaN).
+    """
+    if math.isnan(value):
+        return "nan"
     if math.isinf(value):
-        return "1e999"
-    if value == int(value) and abs(value) < 1e16:
+        return "1e999" if value > 0 else "-1e999"
+    if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return repr(value)
 
@@ -64,7 +70,7 @@ def to_text(node: ast.Expr | ast.Statement | ast.Module) -> str:
     if isinstance(node, ast.Import):
         return f"import {node.module}"
     if isinstance(node, ast.Number):
-        return _number(node.value)
+        return number_text(node.value)
     if isinstance(node, ast.Name):
         return node.name
     if isinstance(node, ast.GroupName):

@@ -30,6 +30,7 @@ from alphalang.data import Panel
 from alphalang.ops import INFIX, PREFIX, callable_ops
 from alphalang.ops.spec import ArgKind
 from alphalang.syntax import ast
+from alphalang.syntax.printer import number_text
 
 __all__ = [
     "ASSETS", "DAYS", "FIELDS", "GROUP_LEVELS", "REGIMES", "asts", "expressions", "group_labels", "numbers", "panels",
@@ -137,10 +138,6 @@ def numbers(max_value: float = 1e6) -> st.SearchStrategy[float]:
                      st.floats(0.0, max_value, allow_nan=False, allow_infinity=False))
 
 
-def _number_text(value: float) -> str:
-    return str(int(value)) if value == int(value) and abs(value) < 1e15 else repr(value)
-
-
 def _is_number_literal(text: str) -> bool:
     try:
         float(text)
@@ -169,7 +166,7 @@ def expressions(draw: st.DrawFn, max_depth: int = 3, fields: Sequence[str] = FIE
 
     def leaf() -> str:
         if not fields or draw(st.integers(0, 3)) == 0:
-            text = _number_text(draw(numbers(1e3)))
+            text = number_text(draw(numbers(1e3)))
             return f"-{text}" if draw(st.booleans()) else text
         return draw(st.sampled_from(list(fields)))
 
@@ -178,7 +175,7 @@ def expressions(draw: st.DrawFn, max_depth: int = 3, fields: Sequence[str] = FIE
             return str(draw(st.integers(1, 6)))
         if kind is ArgKind.LAG:
             return str(draw(st.integers(0, 4)))
-        return _number_text(draw(st.sampled_from([0.5, 1.0, 2.0, 3.0, 0.25, 10.0])))
+        return number_text(draw(st.sampled_from([0.5, 1.0, 2.0, 3.0, 0.25, 10.0])))
 
     def expr(depth: int) -> str:
         if depth <= 0:
