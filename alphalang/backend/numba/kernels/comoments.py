@@ -7,7 +7,7 @@ constant when its run reaches d - 1 (exact, no float threshold), which makes the
 covariance exactly 0.
 
 Windows of at most ``DIRECT_MAX`` rows are evaluated two-pass from the rings (bitwise equal to the
-reference). Longer windows: stability as in ``moments``: anchored Neumaier-compensated sums, recomputed
+reference). Longer windows: stability as in ``moments``: anchored running sums, recomputed
 exactly from the rings every d rows.
 
 Example:
@@ -29,17 +29,15 @@ import numpy as np
 from numba import njit
 
 from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH2
-from alphalang.backend.numba.kernels.compensated import add
 
 COV, CORR = range(2)
 BLOCK = 128  # assets per block in the two-pass path
-CANCELLATION = 1e6  # recompute early when an outgoing square exceeds what stays by this factor
+CANCELLATION = 1e3  # recompute early when an outgoing square exceeds what stays by this factor
 
 
 def state_size(n: int, d: int) -> tuple[int, int]:
-    """Float words: two rings (2*d*n), two anchors, five sums and their compensations (12n). Int words:
-    missing pairs, two runs."""
-    return 2 * d * n + 12 * n, 3 * n
+    """Float words: two rings (2*d*n), two anchors, five sums (7n). Int words: missing pairs, two runs."""
+    return 2 * d * n + 7 * n, 3 * n
 
 
 def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
@@ -50,14 +48,13 @@ def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
 
 
 @njit(**JIT_OPTIONS)
-def _reanchor(rx, ry, kx, ky, s, c, x, y, n, d):
-    """Recompute the (compensated) sums from the rings, anchored at today's pair (where complete)."""
+def _reanchor(rx, ry, kx, ky, s, x, y, n, d):
+    """Recompute the sums from the rings, anchored at today's pair (where complete)."""
     for i in range(n):
         if np.isfinite(x[i]) and np.isfinite(y[i]):
             kx[i] = x[i]
             ky[i] = y[i]
     s[:] = 0.0
-    c[:] = 0.0
     for j in range(d):
         for i in range(n):
             u = rx[j * n + i]
@@ -65,11 +62,11 @@ def _reanchor(rx, ry, kx, ky, s, c, x, y, n, d):
             ok = np.isfinite(u) and np.isfinite(v)
             a = u - kx[i] if ok else 0.0
             b = v - ky[i] if ok else 0.0
-            add(s[0], c[0], i, a)
-            add(s[1], c[1], i, b)
-            add(s[2], c[2], i, a * a)
-            add(s[3], c[3], i, b * b)
-            add(s[4], c[4], i, a * b)
+            s[0, i] += a
+            s[1, i] += b
+            s[2, i] += a * a
+            s[3, i] += b * b
+            s[4, i] += a * b
 
 
 @njit(**JIT_OPTIONS)
@@ -140,7 +137,6 @@ def push(fs, is_, t, d, mode, x, y, out):
     kx = fs[base : base + n]
     ky = fs[base + n : base + 2 * n]
     s = fs[base + 2 * n : base + 7 * n].reshape((5, n))  # sums of a, b, a^2, b^2, ab (a = x - kx, b = y - ky)
-    c = fs[base + 7 * n : base + 12 * n].reshape((5, n))  # their compensations
     miss = is_[:n]
     runx = is_[n : 2 * n]
     runy = is_[2 * n : 3 * n]
@@ -159,25 +155,18 @@ def push(fs, is_, t, d, mode, x, y, out):
             restart = miss[i] - (0 if ok_old else 1) == d - 1  # nothing complete stays: restart at the new pair
             kx[i] = (xn if ok_new else 0.0) if restart else kx[i]
             ky[i] = (yn if ok_new else 0.0) if restart else ky[i]
-            for p in range(5):
-                s[p, i] = 0.0 if restart else s[p, i]
-                c[p, i] = 0.0 if restart else c[p, i]
             ao = xo - kx[i] if (ok_old and not restart) else 0.0
             bo = yo - ky[i] if (ok_old and not restart) else 0.0
             an = xn - kx[i] if ok_new else 0.0
             bn = yn - ky[i] if ok_new else 0.0
-            add(s[0], c[0], i, an)
-            add(s[0], c[0], i, -ao)
-            add(s[1], c[1], i, bn)
-            add(s[1], c[1], i, -bo)
-            add(s[2], c[2], i, an * an)
-            add(s[2], c[2], i, -ao * ao)
-            add(s[3], c[3], i, bn * bn)
-            add(s[3], c[3], i, -bo * bo)
-            lost |= ao * ao > CANCELLATION * abs(s[2, i] + c[2, i])
-            lost |= bo * bo > CANCELLATION * abs(s[3, i] + c[3, i])
-            add(s[4], c[4], i, an * bn)
-            add(s[4], c[4], i, -ao * bo)
+            s[0, i] = (0.0 if restart else s[0, i]) + (an - ao)
+            s[1, i] = (0.0 if restart else s[1, i]) + (bn - bo)
+            sxx = (0.0 if restart else s[2, i]) + (an * an - ao * ao)
+            syy = (0.0 if restart else s[3, i]) + (bn * bn - bo * bo)
+            s[2, i] = sxx
+            s[3, i] = syy
+            s[4, i] = (0.0 if restart else s[4, i]) + (an * bn - ao * bo)
+            lost |= (ao * ao > CANCELLATION * sxx) | (bo * bo > CANCELLATION * syy)
     for i in range(n):  # the window: ring, missing pairs, repeat runs
         xn = x[i]
         yn = y[i]
@@ -195,14 +184,14 @@ def push(fs, is_, t, d, mode, x, y, out):
         _direct(rx, ry, miss, runx, runy, s[0], s[1], s[2], s[3], s[4], t, d, mode, out)
         return
     if d > 1 and ((t + 1) % d == 0 or lost):
-        _reanchor(rx, ry, kx, ky, s, c, x, y, n, d)
+        _reanchor(rx, ry, kx, ky, s, x, y, n, d)
     fd = float(d)
     for i in range(n):
-        sx = s[0, i] + c[0, i]
-        sy = s[1, i] + c[1, i]
-        sxx = s[2, i] + c[2, i]
-        syy = s[3, i] + c[3, i]
-        sxy = s[4, i] + c[4, i]
+        sx = s[0, i]
+        sy = s[1, i]
+        sxx = s[2, i]
+        syy = s[3, i]
+        sxy = s[4, i]
         constant = runx[i] >= d - 1 or runy[i] >= d - 1
         if miss[i] > 0 or (mode == COV and d < 2) or (mode == CORR and constant):
             out[i] = math.nan

@@ -10,8 +10,8 @@ With ``y = x - k`` (``k`` an anchor) and the window oldest-first, the state keep
 
 Int words: missing count (strict NaN rule) and the repeat run (an exactly constant window has slope and
 residual exactly 0 and R^2 NaN). Windows of at most ``DIRECT_MAX`` rows are evaluated two-pass from the
-ring (bitwise equal to the reference). Longer windows, stability: anchored Neumaier-compensated sums,
-recomputed exactly from the ring every d rows.
+ring (bitwise equal to the reference). Longer windows, stability as in ``moments``: anchored running sums,
+recomputed exactly from the ring every d rows and after a cancellation.
 
 Example:
     >>> import numpy as np
@@ -32,17 +32,15 @@ import numpy as np
 from numba import njit
 
 from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
-from alphalang.backend.numba.kernels.compensated import add
 from alphalang.backend.numba.kernels.ring import slide
 
 DECAY, SLOPE, RSQUARE, RESID = range(4)
-CANCELLATION = 1e6  # recompute early when an outgoing square exceeds what stays by this factor
+CANCELLATION = 1e3  # recompute early when an outgoing square exceeds what stays by this factor
 
 
 def state_size(n: int, d: int) -> tuple[int, int]:
-    """Float words: ring (d*n), anchor, s, w, q and their compensations (7n). Int words: missing count,
-    repeat run (2n)."""
-    return d * n + 7 * n, 2 * n
+    """Float words: ring (d*n), anchor, s, w, q (4n). Int words: missing count, repeat run (2n)."""
+    return d * n + 4 * n, 2 * n
 
 
 def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
@@ -53,22 +51,21 @@ def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
 
 
 @njit(**JIT_OPTIONS)
-def _reanchor(ring, k, acc, comp, x, t, n, d):
-    """Recompute s, w, q (compensated) from the ring (oldest row at slot (t+1) % d), anchored at today's value."""
+def _reanchor(ring, k, acc, x, t, n, d):
+    """Recompute s, w, q from the ring (oldest row at slot (t+1) % d), anchored at today's value."""
     for i in range(n):
         if np.isfinite(x[i]):
             k[i] = x[i]
     acc[:] = 0.0
-    comp[:] = 0.0
     for age in range(d):
         slot = ((t + 1 + age) % d) * n
         weight = float(age + 1)
         for i in range(n):
             v = ring[slot + i]
             a = v - k[i] if np.isfinite(v) else 0.0
-            add(acc[0], comp[0], i, a)
-            add(acc[1], comp[1], i, weight * a)
-            add(acc[2], comp[2], i, a * a)
+            acc[0, i] += a
+            acc[1, i] += weight * a
+            acc[2, i] += a * a
 
 
 @njit(**JIT_OPTIONS)
@@ -134,7 +131,6 @@ def push(fs, is_, t, d, mode, x, out):
     ring = fs[: d * n]
     k = fs[d * n : d * n + n]
     acc = fs[d * n + n : d * n + 4 * n].reshape((3, n))  # s, w, q
-    comp = fs[d * n + 4 * n : d * n + 7 * n].reshape((3, n))  # their compensations
     miss = is_[:n]
     run = is_[n : 2 * n]
     direct = d <= DIRECT_MAX
@@ -142,41 +138,33 @@ def push(fs, is_, t, d, mode, x, out):
     prev = ((t - 1) % d) * n
     fd = float(d)
     lost = False  # a value left whose square dwarfs what stays: recompute from the ring
-    for i in range(n):
+    for i in range(n):  # branch-free, so it vectorises across assets
         new = x[i]
         old, stay_missing = slide(ring, miss, run, cur, prev, i, new)
-        ok_new = np.isfinite(new)
-        ok_old = np.isfinite(old)
         if direct:
             continue
-        if stay_missing == d - 1:  # nothing finite stays: restart exactly, anchored at the new value
-            k[i] = new if ok_new else 0.0
-            for p in range(3):
-                acc[p, i] = 0.0
-                comp[p, i] = 0.0
-            b = 0.0
-        else:
-            b = old - k[i] if ok_old else 0.0
+        ok_new = np.isfinite(new)
+        restart = stay_missing == d - 1  # nothing finite stays: restart exactly, anchored at the new value
+        k[i] = (new if ok_new else 0.0) if restart else k[i]
+        b = old - k[i] if (np.isfinite(old) and not restart) else 0.0
         a = new - k[i] if ok_new else 0.0
-        add(acc[1], comp[1], i, fd * a)
-        add(acc[1], comp[1], i, -acc[0, i])  # minus the previous window's s (old value included), both parts
-        add(acc[1], comp[1], i, -comp[0, i])
-        add(acc[0], comp[0], i, a)
-        add(acc[0], comp[0], i, -b)
-        add(acc[2], comp[2], i, a * a)
-        add(acc[2], comp[2], i, -b * b)
-        lost |= b * b > CANCELLATION * abs(acc[2, i] + comp[2, i])
+        s_prev = 0.0 if restart else acc[0, i]  # the previous window's s (old value included)
+        acc[1, i] = (0.0 if restart else acc[1, i]) + (fd * a - s_prev)
+        acc[0, i] = s_prev + (a - b)
+        q = (0.0 if restart else acc[2, i]) + (a * a - b * b)
+        acc[2, i] = q
+        lost |= b * b > CANCELLATION * q
     if direct:
         _direct(ring, miss, run, k, acc[0], acc[1], acc[2], t, d, mode, x, out)
         return
     if d > 1 and ((t + 1) % d == 0 or lost):
-        _reanchor(ring, k, acc, comp, x, t, n, d)
+        _reanchor(ring, k, acc, x, t, n, d)
     total = fd * (fd + 1.0) / 2.0
     suu = fd * (fd * fd - 1.0) / 12.0
     for i in range(n):
-        s = acc[0, i] + comp[0, i]
-        w = acc[1, i] + comp[1, i]
-        q = acc[2, i] + comp[2, i]
+        s = acc[0, i]
+        w = acc[1, i]
+        q = acc[2, i]
         if miss[i] > 0 or (mode != DECAY and d < 2):
             out[i] = math.nan
             continue

@@ -7,11 +7,11 @@ exactly repeated values (an exactly constant window has ``run >= d - 1``: no flo
 
 Windows of at most ``DIRECT_MAX`` rows are evaluated two-pass from the ring instead (O(d) but vectorised
 across assets, and bitwise equal to the reference's sequential sums). For longer windows, numerical
-stability: Neumaier-compensated sums (``compensated``) of ``x - k`` with ``k`` a recent value of the series
-avoid the cancellation of raw power sums (``1e8 + noise``) and the residue a huge value leaves when it exits
-the window, and every d rows (``(t + 1) % d == 0``) the sums are recomputed from the ring with a fresh anchor,
-so rounding drift never accumulates beyond d updates (amortised O(1)). Exactly constant windows give exactly
-0 spread (var/std) and NaN for zscore/skew/kurt.
+stability: sums of ``x - k`` with ``k`` a recent value of the series avoid the cancellation of raw power
+sums (``1e8 + noise``); every d rows (``(t + 1) % d == 0``) the sums are recomputed from the ring with a fresh
+anchor, so rounding drift never accumulates beyond d updates (amortised O(1)), and at once when an outgoing
+square exceeds what stays by ``CANCELLATION`` (a huge value leaving would leave its rounding residue behind).
+Exactly constant windows give exactly 0 spread (var/std) and NaN for zscore/skew/kurt.
 
 Example:
     >>> import numpy as np
@@ -32,18 +32,16 @@ import numpy as np
 from numba import njit
 
 from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
-from alphalang.backend.numba.kernels.compensated import add
 from alphalang.backend.numba.kernels.ring import slide
 
 SUM, MEAN, VAR, STD, ZSCORE, SKEW, KURT = range(7)
 BLOCK = 128  # assets per block in the two-pass path
-CANCELLATION = 1e6  # recompute early when an outgoing square exceeds what stays by this factor
+CANCELLATION = 1e3  # recompute early when an outgoing square exceeds what stays by this factor
 
 
 def state_size(n: int, d: int) -> tuple[int, int]:
-    """Float words: ring (d*n), anchor, s1..s4 and their compensations (9n). Int words: missing count,
-    repeat run (2n)."""
-    return d * n + 9 * n, 2 * n
+    """Float words: ring (d*n), anchor, s1..s4 (5n). Int words: missing count, repeat run (2n)."""
+    return d * n + 5 * n, 2 * n
 
 
 def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
@@ -54,43 +52,42 @@ def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
 
 
 @njit(**JIT_OPTIONS)
-def _reanchor(ring, k, s, c, x, n, d, high):
-    """Recompute the (compensated) sums from the ring, anchored at today's value (where finite)."""
+def _reanchor(ring, k, s, x, n, d, high):
+    """Recompute the sums from the ring, anchored at today's value (where finite)."""
     for i in range(n):
         if np.isfinite(x[i]):
             k[i] = x[i]
     s[:] = 0.0
-    c[:] = 0.0
     for j in range(d):
         for i in range(n):
             v = ring[j * n + i]
             a = v - k[i] if np.isfinite(v) else 0.0
             a2 = a * a
-            add(s[0], c[0], i, a)
-            add(s[1], c[1], i, a2)
+            s[0, i] += a
+            s[1, i] += a2
             if high:
-                add(s[2], c[2], i, a2 * a)
-                add(s[3], c[3], i, a2 * a2)
+                s[2, i] += a2 * a
+                s[3, i] += a2 * a2
 
 
 @njit(**JIT_OPTIONS)
-def _value(k, s, c, miss, run, d, mode, x, out):
+def _value(k, s, miss, run, d, mode, x, out):
     n = x.shape[0]
     fd = float(d)
+    if mode <= MEAN:  # the first power sum only
+        divisor = 1.0 if mode == SUM else fd
+        for i in range(n):
+            total = k[i] * fd + s[0, i]
+            out[i] = total / divisor if miss[i] == 0 else math.nan
+        return
     for i in range(n):
-        s1 = s[0, i] + c[0, i]
-        s2 = s[1, i] + c[1, i]
-        s3 = s[2, i] + c[2, i]
-        s4 = s[3, i] + c[3, i]
         if miss[i] > 0:
             out[i] = math.nan
             continue
-        if mode == SUM:
-            out[i] = k[i] * fd + s1
-            continue
-        if mode == MEAN:
-            out[i] = (k[i] * fd + s1) / fd
-            continue
+        s1 = s[0, i]
+        s2 = s[1, i]
+        s3 = s[2, i]
+        s4 = s[3, i]
         constant = run[i] >= d - 1
         mu = s1 / fd
         m2 = s2 - s1 * mu  # sum of squared deviations
@@ -185,45 +182,35 @@ def push(fs, is_, t, d, mode, x, out):
     ring = fs[: d * n]
     k = fs[d * n : d * n + n]
     s = fs[d * n + n : d * n + 5 * n].reshape((4, n))  # sums of (x - k)^1..4
-    c = fs[d * n + 5 * n : d * n + 9 * n].reshape((4, n))  # their compensations
     miss = is_[:n]
     run = is_[n : 2 * n]
     direct = d <= DIRECT_MAX
     high = mode >= SKEW and not direct
-    lost = False  # a value left whose square dwarfs what stays: the compensated sums cannot be trusted
+    lost = False  # a value left whose square dwarfs what stays: its rounding residue is too large, recompute
     cur = (t % d) * n
     prev = ((t - 1) % d) * n
-    for i in range(n):
+    for i in range(n):  # branch-free, so it vectorises across assets
         new = x[i]
         old, stay_missing = slide(ring, miss, run, cur, prev, i, new)
-        ok_new = np.isfinite(new)
-        ok_old = np.isfinite(old)
         if direct:
             continue
-        if stay_missing == d - 1:  # nothing finite stays: restart exactly, anchored at the new value
-            k[i] = new if ok_new else 0.0
-            for p in range(4):
-                s[p, i] = 0.0
-                c[p, i] = 0.0
-            b = 0.0
-        else:
-            b = old - k[i] if ok_old else 0.0
+        ok_new = np.isfinite(new)
+        restart = stay_missing == d - 1  # nothing finite stays: restart exactly, anchored at the new value
+        k[i] = (new if ok_new else 0.0) if restart else k[i]
+        b = old - k[i] if (np.isfinite(old) and not restart) else 0.0
         a = new - k[i] if ok_new else 0.0
         a2 = a * a
         b2 = b * b
-        add(s[0], c[0], i, a)
-        add(s[0], c[0], i, -b)
-        add(s[1], c[1], i, a2)
-        add(s[1], c[1], i, -b2)
-        lost |= b2 > CANCELLATION * abs(s[1, i] + c[1, i])
+        squares = (0.0 if restart else s[1, i]) + (a2 - b2)  # every mode: it drives the cancellation check
+        s[0, i] = (0.0 if restart else s[0, i]) + (a - b)
+        s[1, i] = squares
+        lost |= b2 > CANCELLATION * squares
         if high:
-            add(s[2], c[2], i, a2 * a)
-            add(s[2], c[2], i, -b2 * b)
-            add(s[3], c[3], i, a2 * a2)
-            add(s[3], c[3], i, -b2 * b2)
+            s[2, i] = (0.0 if restart else s[2, i]) + (a2 * a - b2 * b)
+            s[3, i] = (0.0 if restart else s[3, i]) + (a2 * a2 - b2 * b2)
     if direct:
         _direct(ring, miss, run, s[0], s[1], s[2], s[3], t, d, mode, x, out)
         return
     if d > 1 and ((t + 1) % d == 0 or lost):
-        _reanchor(ring, k, s, c, x, n, d, high)
-    _value(k, s, c, miss, run, d, mode, x, out)
+        _reanchor(ring, k, s, x, n, d, high)
+    _value(k, s, miss, run, d, mode, x, out)
