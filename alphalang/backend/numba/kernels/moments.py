@@ -123,6 +123,8 @@ def _direct(ring, miss, run, acc1, acc2, acc3, acc4, t, d, mode, x, out):
     s2 = np.empty(BLOCK)
     s3 = np.empty(BLOCK)
     s4 = np.empty(BLOCK)
+    mu = np.empty(BLOCK)
+    flat = np.empty(BLOCK, np.bool_)
     for lo in range(0, n, BLOCK):
         m = min(BLOCK, n - lo)
         for j in range(m):
@@ -137,15 +139,23 @@ def _direct(ring, miss, run, acc1, acc2, acc3, acc4, t, d, mode, x, out):
                 s1[j] += xs[j]
         if mode >= VAR:
             cr = run[lo : lo + m]
+            for j in range(m):
+                mu[j] = s1[j] / fd
+                flat[j] = cr[j] >= d - 1
             for age in range(d):
                 slot = ((t + 1 + age) % d) * n + lo
                 xs = ring[slot : slot + m]
-                for j in range(m):
-                    c = 0.0 if cr[j] >= d - 1 else xs[j] - s1[j] / fd
-                    c2 = c * c
-                    s2[j] += c2
-                    s3[j] += c2 * c
-                    s4[j] += c2 * c2
+                if mode >= SKEW:
+                    for j in range(m):
+                        c = 0.0 if flat[j] else xs[j] - mu[j]
+                        c2 = c * c
+                        s2[j] += c2
+                        s3[j] += c2 * c
+                        s4[j] += c2 * c2
+                else:
+                    for j in range(m):
+                        c = 0.0 if flat[j] else xs[j] - mu[j]
+                        s2[j] += c * c
         for j in range(m):
             acc1[lo + j] = s1[j]
             acc2[lo + j] = s2[j]
