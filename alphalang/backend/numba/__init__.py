@@ -1,4 +1,4 @@
-"""The fused numba backend: one generated time-major kernel per plan, built from O(1) state kernels.
+"""The fused numba backend: generated time-major kernels (one per output group), built from O(1) state kernels.
 
 ``prepare(plan, threads=1)`` follows the backend protocol (``-> executor(fields, groups, shape) -> outputs``);
 ``kernel_source(plan)`` is the generated source (``alphalang explain --kernel``); ``Stream`` advances a
@@ -15,10 +15,11 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from alphalang.backend.numba import executor, loader
+from alphalang.backend.numba import executor, loader, partition
 from alphalang.backend.numba.codegen import Kernel, generate
 from alphalang.plan import Plan
 
@@ -38,19 +39,50 @@ def compile_plan(plan: Plan) -> tuple[Kernel, object]:
     return kernel, fn
 
 
+_PARTS: dict[int, tuple[Plan, list[tuple[Kernel, object]]]] = {}
+
+
+def _compile_parts(plan: Plan) -> list[tuple[Kernel, object]]:
+    """Every output group's kernel and dispatcher (memoised per plan object)."""
+    found = _PARTS.get(id(plan))
+    if found is None or found[0] is not plan:
+        found = (plan, [compile_plan(part) for part in partition.split(plan)])
+        _PARTS[id(plan)] = found
+    return found[1]
+
+
 def kernel_source(plan: Plan) -> str:
-    """The generated Python source of the plan's fused kernel."""
-    return generate(plan).source
+    """The generated Python source of the plan's kernels (one per output group, see ``partition``)."""
+    parts = partition.split(plan)
+    if len(parts) == 1:
+        return generate(plan).source
+    return "\n\n".join(f"# ---- kernel {k + 1} of {len(parts)}: {', '.join(part.outputs)}\n\n{generate(part).source}"
+                       for k, part in enumerate(parts))
 
 
 def prepare(plan: Plan, threads: int = 1) -> Callable[..., dict[str, np.ndarray]]:
-    """The backend protocol: ``prepare(plan) -> executor(fields, groups, shape) -> {output: (T, N)}``."""
+    """The backend protocol: ``prepare(plan) -> executor(fields, groups, shape) -> {output: (T, N)}``.
+
+    Each output group (``partition.split``) runs its own kernel. With ``threads > 1`` several groups run side
+    by side; a single group splits time into chunks instead."""
     if int(threads) < 1:
         raise ValueError(f"threads must be >= 1, got {threads}")
-    kernel, fn = compile_plan(plan)
+    threads = int(threads)
+    compiled = _compile_parts(plan)
 
     def execute(fields: dict[str, np.ndarray], groups: dict[str, np.ndarray],
                 shape: tuple[int, int]) -> dict[str, np.ndarray]:
-        return executor.run(kernel, fn, fields, groups, shape, int(threads))
+        if len(compiled) == 1:
+            kernel, fn = compiled[0]
+            return executor.run(kernel, fn, fields, groups, shape, threads)
+        results: dict[str, np.ndarray] = {}
+        if threads == 1:
+            for kernel, fn in compiled:
+                results.update(executor.run(kernel, fn, fields, groups, shape, 1))
+        else:
+            with ThreadPoolExecutor(threads) as pool:  # kernels release the GIL
+                for part in pool.map(lambda kf: executor.run(kf[0], kf[1], fields, groups, shape, 1), compiled):
+                    results.update(part)
+        return {name: results[name] for name in plan.outputs}
 
     return execute
