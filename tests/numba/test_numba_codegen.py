@@ -48,3 +48,14 @@ def test_comments_cannot_break_out_of_a_line():
     for line in source.splitlines():
         if "  # %" in line:
             assert line.lstrip().startswith(("v", "#")), line
+
+
+def test_only_outputs_nothing_else_reads_write_straight_into_the_output():
+    from alphalang.backend.numba.kernels.table import COLUMNS
+
+    kernel = generate(_plan("a = ts_mean(close, 5)\nb = rank(a)\nc = ts_max(close, 3)\nd = c"))
+    direct = COLUMNS.index("direct")
+    flags = {kernel.outputs[row[COLUMNS.index("output")]] if row[COLUMNS.index("output")] >= 0 else None: row[direct]
+             for row in kernel.table}
+    # a is read by rank: row buffer + copy; b is read by nobody: direct; c is two outputs (c, d): copied
+    assert flags == {"a": 0, "b": 1, "c": 0}

@@ -185,8 +185,8 @@ class _Generator:
             for k in self.out_index.get(node_id, ()):
                 self.lines.append(f"            if keep:\n                out[{k}, r, i] = v{node_id}")
 
-    def table_row(self, node_id: int) -> str:
-        """Add one node to the node table; returns its comment line."""
+    def table_row(self, node_id: int, consumed: bool) -> str:
+        """Add one node to the node table (``consumed``: another node reads it); returns its comment line."""
         node = self.nodes[node_id]
         low = lower(node.op)
         series = [a for a in node.args if self.nodes[a].op != "group"]
@@ -210,18 +210,20 @@ class _Generator:
         elif low.mode is not None:
             mode = getattr(importlib.import_module(f"alphalang.backend.numba.kernels.{low.family}"), low.mode)
         outputs = self.out_index.get(node_id, [])
+        direct = int(len(outputs) == 1 and not consumed)
         self.table.append((FAMILY_CODES[low.family], mode, window, ins[0], ins[1], out, state,
-                           outputs[0] if outputs else -1, level[0] if level else -1, const))
+                           outputs[0] if outputs else -1, level[0] if level else -1, const, direct))
         what = f"{low.family}.{low.mode}" + (f" d={window}" if low.kind == "window" else "")
         args = ", ".join(f"rows[{i}]" for i in ins if i >= 0)
-        line = f"        # [{len(self.table) - 1}] rows[{out}] = {what}({args})  {self.describe(node_id)}"
+        target = f"out[{outputs[0]}] (kept rows; else rows[{out}])" if direct else f"rows[{out}]"
+        line = f"        # [{len(self.table) - 1}] {target} = {what}({args})  {self.describe(node_id)}"
         return line + "".join(f"\n        if keep:\n            out[{k}, r] = rows[{out}]" for k in outputs[1:])
 
     def emit_table_run(self, run: list[int], position: dict[int, int], last_use: dict[int, int]) -> None:
         start = len(self.table)
         comments = []
         for node_id in run:
-            comments.append(self.table_row(node_id))
+            comments.append(self.table_row(node_id, node_id in last_use))
             self.release([*self.nodes[node_id].args, node_id], position[node_id], last_use)
         copies = [c for c in comments if "\n" in c]
         self.lines.extend(c.split("\n")[0] for c in comments)

@@ -23,6 +23,7 @@ import numpy as np
 
 from alphalang.backend.numba.codegen import Kernel
 from alphalang.backend.numba.kernels import comoments, ema, extrema, linear, moments, product, shift, tsrank
+from alphalang.backend.numba.kernels.table import COLUMNS
 
 FAMILY_MODULES = {"shift": shift, "moments": moments, "comoments": comoments, "linear": linear,
                   "extrema": extrema, "product": product, "tsrank": tsrank, "ema": ema}
@@ -82,7 +83,7 @@ def dense_groups(kernel: Kernel, groups: dict[str, np.ndarray], shape: tuple[int
 
 def tables(kernel: Kernel) -> tuple[np.ndarray, np.ndarray]:
     """The node table and its constants as the arrays the kernel takes."""
-    prog = np.array(kernel.table, dtype=np.int64).reshape(-1, 10)
+    prog = np.array(kernel.table, dtype=np.int64).reshape(-1, len(COLUMNS))
     return prog, np.array(kernel.consts, dtype=np.float64)
 
 
