@@ -76,6 +76,7 @@ def prepare(plan: Plan, threads: int = 1) -> Callable[..., dict[str, np.ndarray]
             kernel, fn = compiled[0]
             return executor.run(kernel, fn, fields, groups, shape, threads)
         results: dict[str, np.ndarray] = {}
+        groups = {level: executor.dense_labels(labels)[0] for level, labels in groups.items()}  # once, not per kernel
         if threads == 1:
             for kernel, fn in compiled:
                 results.update(executor.run(kernel, fn, fields, groups, shape, 1))

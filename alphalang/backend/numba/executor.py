@@ -51,34 +51,40 @@ def new_state(kernel: Kernel, n: int) -> tuple[np.ndarray, np.ndarray]:
     return fs, is_
 
 
+def dense_labels(labels: np.ndarray) -> tuple[np.ndarray, int]:
+    """One group level as C-contiguous int64 (rows, N) labels 0..G-1 (-1: no group) and G. Labels keep their
+    order; small non-negative labels are used as they are (no copy when already so)."""
+    a = np.asarray(labels)
+    if a.ndim == 1:
+        a = a[None, :]
+    elif a.shape[0] > 1 and a.strides[0] == 0:  # a broadcast (N,) -> (T, N) view
+        a = a[:1]
+    a = np.ascontiguousarray(a, dtype=np.int64)
+    if a.size == 0:
+        return a, 0
+    low, top = int(a.min()), int(a.max())
+    if top < 4 * max(a.shape[1], 1) + 64:  # small labels are dense enough as they are
+        return (a if low >= -1 else np.where(a < 0, -1, a)), top + 1
+    if top < 1 << 24:  # large codes (e.g. GICS): a lookup table over the labels present, no sort
+        present = np.bincount(a[a >= 0], minlength=top + 1) > 0
+        lut = np.cumsum(present) - 1
+        return np.where(a < 0, -1, lut[np.maximum(a, 0)]), int(present.sum())
+    uniq, inverse = np.unique(np.where(a < 0, -1, a), return_inverse=True)
+    shift_ = 1 if uniq[0] < 0 else 0
+    return np.ascontiguousarray((inverse.reshape(a.shape) - shift_).astype(np.int64)), len(uniq) - shift_
+
+
 def dense_groups(kernel: Kernel, groups: dict[str, np.ndarray], shape: tuple[int, int]):
-    """All group levels stacked as one int64 (levels, T or 1, N) array with labels 0..G-1 (negative: -1), and
-    G (the largest label count over levels)."""
-    arrays = []
-    n_groups = 0
-    for level in kernel.groups:
-        a = np.asarray(groups[level])
-        if a.ndim == 1:
-            a = a[None, :]
-        elif a.shape[0] > 1 and a.strides[0] == 0:  # a broadcast (N,) -> (T, N) view
-            a = a[:1]
-        a = a.astype(np.int64, copy=False)
-        top = int(a.max(initial=-1))
-        if top < 4 * max(a.shape[1], 1) + 64:  # small non-negative labels are dense enough as they are
-            dense = np.ascontiguousarray(np.where(a < 0, -1, a))
-            count = top + 1
-        else:
-            uniq, inverse = np.unique(np.where(a < 0, -1, a), return_inverse=True)
-            shift_ = 1 if uniq[0] < 0 else 0
-            dense = np.ascontiguousarray((inverse.reshape(a.shape) - shift_).astype(np.int64))
-            count = len(uniq) - shift_
-        arrays.append(dense)
-        n_groups = max(n_groups, count)
-    if not arrays:
+    """The kernel's group levels stacked as one int64 (levels, T or 1, N) array of ``dense_labels``, and G (the
+    largest label count over levels)."""
+    if not kernel.groups:
         return np.full((1, 1, shape[1]), -1, dtype=np.int64), 0
-    rows = max(a.shape[0] for a in arrays)
-    stacked = np.stack([np.broadcast_to(a, (rows, a.shape[1])) for a in arrays])
-    return np.ascontiguousarray(stacked), n_groups
+    dense = [dense_labels(groups[level]) for level in kernel.groups]
+    n_groups = max(count for _, count in dense)
+    if len(dense) == 1:
+        return dense[0][0][None], n_groups
+    rows = max(a.shape[0] for a, _ in dense)
+    return np.ascontiguousarray(np.stack([np.broadcast_to(a, (rows, a.shape[1])) for a, _ in dense])), n_groups
 
 
 def tables(kernel: Kernel) -> tuple[np.ndarray, np.ndarray]:
