@@ -150,7 +150,7 @@ def _weights_fn(node, cfg):
 @pytest.mark.parametrize("rule", ["momentum", "mean_reversion_channel", "min_variance", "signal_gradient",
                                   "signal_target"])
 @settings(max_examples=4, deadline=None)
-@given(seed=st.integers(0, 1000), cut=st.integers(3, 37))
+@given(seed=st.integers(0, 1000), cut=st.integers(3, 30))
 def test_no_look_ahead(rule, seed, cut):
     t, n = 40, 3
     prices = _prices(seed, t, n)
@@ -166,7 +166,11 @@ def test_no_look_ahead(rule, seed, cut):
     w2 = np.asarray(weights(params, bumped_p, {"s": bumped_s}))
     # the weight held over bar t may only depend on data up to bar t-1
     np.testing.assert_array_equal(w[: cut + 1], w2[: cut + 1])
-    assert not np.array_equal(w, w2)
+    # and the test can fail: the later weights do move, unless the guardrails pin them (every asset but one at
+    # the minimum weight: found by random exploration with seed=0, cut=37, where nothing could move)
+    tail = w[cut + 1 :]
+    pinned = np.all(np.sum(np.isclose(tail, tail.min()), axis=1) >= n - 1)
+    assert pinned or not np.array_equal(w, w2)
 
 
 def test_no_look_ahead_chunked():
