@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from nb_support import assert_matches, loose_outputs, nasty_panel, op_module
 
+import alphalang
 from alphalang.backend.numba.lowering import lower
 from alphalang.ops import REGISTRY
 from alphalang.testing.strategies import panels
@@ -57,3 +58,19 @@ def test_threads_split_time_exactly():
     two = program.run(panel, threads=3)
     for name in one:
         np.testing.assert_allclose(two[name], one[name], rtol=1e-12, atol=1e-12, equal_nan=True)
+
+
+def test_ts_rank_sorted_path_for_windows_beyond_the_scan():
+    """Windows longer than ``tsrank.SCAN_MAX`` keep a sorted copy: same values as the reference."""
+    from alphalang.backend.numba.kernels.tsrank import SCAN_MAX
+
+    d = SCAN_MAX + 1
+    rng = np.random.default_rng(5)
+    close = rng.integers(0, 40, (d + 150, 4)).astype(float)  # many ties
+    close[d + 20 : d + 25, 1] = np.nan
+    close[rng.integers(0, d + 150, 30), 2] = np.nan
+    text = f"a = ts_rank(close, {d})"
+    got = alphalang.compile(text, backend="numba").run({"close": close})["a"]
+    want = alphalang.compile(text, backend="reference").run({"close": close})["a"]
+    np.testing.assert_array_equal(got, want)
+    assert np.isfinite(got[-1, 0]) and np.isnan(got[d + 30, 1])

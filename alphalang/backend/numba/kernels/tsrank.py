@@ -1,6 +1,7 @@
-"""Window rank of today's value: ts_rank, O(log d) search in a per-asset sorted copy of the window.
+"""Window rank of today's value: ts_rank, by a vectorised scan of the window, or (windows beyond
+``SCAN_MAX``) an O(log d) search in a per-asset sorted copy of the window.
 
-Each asset keeps its window twice: in arrival order (a time-major ring, to know which value leaves) and
+Sorted path: each asset keeps its window twice: in arrival order (a time-major ring, to know which value leaves) and
 sorted (asset-major, d contiguous slots, missing values stored as +inf so they sort last). One update is a
 binary search for the leaving value, a binary search for the arriving one and a shift of the slots between
 them (a memmove of at most d words; no per-step sort). Today's rank is then two binary searches:
@@ -9,9 +10,11 @@ them (a memmove of at most d words; no per-step sort). Today's rank is then two 
 
 exactly the reference's arithmetic. Missing values are counted (strict NaN rule).
 
-Windows of at most ``DIRECT_MAX`` rows skip the sorted copy and count ``< x_t`` / ``== x_t`` straight from the
-time-major ring: O(d), but branch-free and vectorised across assets, which measures ~8x faster than the
-per-asset binary searches at d = 10 (the baselines' finding for naive SIMD scans at small d).
+Windows of at most ``SCAN_MAX`` rows (all the windows people use) skip the sorted copy and count ``< x_t`` /
+``== x_t`` straight from the time-major ring: O(d), but branch-free and vectorised across assets. Measured on
+2520 x 3000 (one thread), scan vs sorted: d=30 93 vs 689 ms, d=60 162 vs 899, d=120 328 vs
+1017, d=250 670 vs 1473; with 1000 assets d=500 379 vs 722, d=1000 707 vs 1015. The sorted update is not
+really O(log d): its shift moves ~d/3 slots, one asset at a time, and the gap closes only slowly with d.
 
 Example:
     >>> import numpy as np
@@ -31,14 +34,15 @@ import math
 import numpy as np
 from numba import njit
 
-from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
+from alphalang.backend.numba.kernels import JIT_OPTIONS, WINDOW_PUSH
 
 RANK = 0
+SCAN_MAX = 2000  # longest window counted by scanning the ring (see above); longer ones keep a sorted copy
 
 
 def state_size(n: int, d: int) -> tuple[int, int]:
-    """Float words: ring and sorted window (2*d*n). Int words: missing count (n)."""
-    return 2 * d * n, n
+    """Float words: ring (d*n), plus the sorted window (d*n) beyond ``SCAN_MAX``. Int words: missing count."""
+    return (d * n if d <= SCAN_MAX else 2 * d * n), n
 
 
 def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
@@ -94,12 +98,12 @@ def push(fs, is_, t, d, mode, x, out):
     """Push row ``x`` (absolute row ``t``); write today's rank within the window to ``out``."""
     n = x.shape[0]
     ring = fs[: d * n]
-    srt = fs[d * n : 2 * d * n]
     miss = is_[:n]
     cur = (t % d) * n
-    if d <= DIRECT_MAX:
+    if d <= SCAN_MAX:
         _scan(ring, miss, cur, d, x, out)
         return
+    srt = fs[d * n : 2 * d * n]
     for i in range(n):
         new = x[i]
         old = ring[cur + i]
