@@ -74,3 +74,30 @@ def test_ts_rank_sorted_path_for_windows_beyond_the_scan():
     want = alphalang.compile(text, backend="reference").run({"close": close})["a"]
     np.testing.assert_array_equal(got, want)
     assert np.isfinite(got[-1, 0]) and np.isnan(got[d + 30, 1])
+
+
+@pytest.mark.parametrize("d", [3, 30])  # the two-pass path and the O(1) path
+def test_means_of_exactly_constant_windows_are_the_value(d):
+    """A halted asset (flat prices) has mean == price exactly, so ``x - ts_mean(x, d)`` is exactly 0 and ranks
+    tie; other assets are untouched."""
+    rng = np.random.default_rng(1)
+    t, n = d + 40, 5
+    close = 100 + rng.normal(0, 1, (t, n))
+    close[:, 1] = 0.1
+    close[:, 2] = 1e8 + 0.7
+    close[d + 5 :, 3] = close[d + 5, 3]  # halted half-way
+    text = (f"m = ts_mean(close, {d})\nw = decay_linear(close, {d})\nz = close - ts_mean(close, {d})\n"
+            "g = group_mean(close, IndClass.sector)")
+    from alphalang.data import Panel
+
+    panel = Panel(fields={"close": close}, groups={"sector": np.array([0, 1, 2, 3, 3])})
+    got = alphalang.compile(text, backend="numba").run(panel)
+    want = alphalang.compile(text, backend="reference").run(panel)
+    for name in got:  # bitwise on the two-pass path, to rounding on the O(1) path; the flat assets exactly
+        np.testing.assert_allclose(got[name], want[name], rtol=0 if d <= 20 else 1e-12, atol=0 if d <= 20 else 1e-10,
+                                   err_msg=name)
+        np.testing.assert_array_equal(got[name][:, 1:3], want[name][:, 1:3], err_msg=name)
+    for j, value in ((1, 0.1), (2, 1e8 + 0.7)):
+        assert (got["m"][d - 1 :, j] == value).all() and (got["w"][d - 1 :, j] == value).all()
+        assert (got["z"][d - 1 :, j] == 0).all() and (got["g"][:, j] == value).all()
+    assert (got["z"][2 * d + 5 :, 3] == 0).all() and np.isfinite(got["z"][d - 1 :, 0]).all()

@@ -202,10 +202,9 @@ def test_ieee_special_values_do_not_warn(op: str, args: tuple) -> None:
         REGISTRY[op].reference(*args)
 
 
-@pytest.mark.xfail(reason="open design question for the lead: a mean over exactly-constant data is rounded "
-                   "(mean([0.1]*3) = 0.1 + 1 ulp), so rank(close - ts_mean(close, 3)) over halted (flat) assets "
-                   "ranks rounding noise instead of giving ties", strict=False)
-@pytest.mark.parametrize("value", [0.1, 0.7])
+# Decided (session 2, docs/semantics.md): a mean over exactly-constant data is exactly the value, so
+# rank(close - ts_mean(close, 3)) over a halted (flat) asset gives ties, not ranked rounding noise.
+@pytest.mark.parametrize("value", [0.1, 0.7, 1e8 + 0.1, -3.3])
 def test_mean_of_constant_data_is_exact(value: float) -> None:
     x = np.full((3, 1), value)
     assert REGISTRY["ts_mean"].reference(x, 3)[-1, 0] == value

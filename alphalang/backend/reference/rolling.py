@@ -72,7 +72,9 @@ def ts_sum(x, d: int):
 
 
 def ts_mean(x, d: int):
-    return _rolling(lambda w: w.mean(axis=-1), [x], d)
+    """The window mean; exactly the value itself over an exactly constant window (a rounded mean can be an
+    ulp off, and ``x - ts_mean(x, d)`` of a halted asset would then rank rounding noise)."""
+    return _rolling(lambda w: np.where(_constant(w), w[..., -1], w.mean(axis=-1)), [x], d)
 
 
 def ts_var(x, d: int):
@@ -148,9 +150,10 @@ def ts_corr(x, y, d: int):
 
 
 def decay_linear(x, d: int):
-    """Weighted mean with weight d on today down to 1 on the oldest row, normalised by d(d+1)/2."""
+    """Weighted mean with weight d on today down to 1 on the oldest row, normalised by d(d+1)/2; exactly the
+    value itself over an exactly constant window (as ``ts_mean``)."""
     weights = np.arange(1, d + 1, dtype=np.float64)
-    return _rolling(lambda w: (w * weights).sum(axis=-1) / weights.sum(), [x], d)
+    return _rolling(lambda w: np.where(_constant(w), w[..., -1], (w * weights).sum(axis=-1) / weights.sum()), [x], d)
 
 
 def ts_zscore(x, d: int):

@@ -75,8 +75,9 @@ def _per_group(x, g, fn) -> np.ndarray:
 
 
 def group_mean(x, g):
-    """The mean of x over the finite members of each asset's group on that date."""
-    return _per_group(x, g, lambda v: np.full(v.shape, v.mean()))
+    """The mean of x over the finite members of each asset's group on that date (exactly their value when they
+    are all equal)."""
+    return _per_group(x, g, lambda v: np.full(v.shape, v[0] if v.max() == v.min() else v.mean()))
 
 
 def indneutralize(x, g):

@@ -2,8 +2,8 @@
 
 Labels arrive dense (0..G-1 for the whole call, negative = no group). A stable counting sort by label (O(N + G))
 lays each label's members out contiguously in asset order, and each label's mean and spread are numpy's
-pairwise sums over that run (bitwise equal to the reference). A label whose members are all equal gives an
-exactly-zero deviation (neutralise: 0, zscore: NaN), not rounding noise.
+pairwise sums over that run (bitwise equal to the reference). A label whose members are all equal gives their
+value as the mean and an exactly-zero deviation (neutralise: 0, zscore: NaN), not rounding noise.
 
 ``group_rank`` reuses the cross-sectional packed-key sort (O(N log N)), then a stable counting sort by label
 (O(N + G)) keeps each label's members in ascending order, and ties are averaged within each label.
@@ -123,7 +123,7 @@ def push(x, g, mode, out, ws, n_groups):
         mean, std, flat = spread(vals2, lo, m, scratch)
         for j in range(lo, lo + m):
             if mode == MEAN:
-                out[idx2[j]] = mean
+                out[idx2[j]] = vals2[lo] if flat else mean
             elif mode == NEUTRALIZE:
                 out[idx2[j]] = 0.0 if flat else vals2[j] - mean
             else:

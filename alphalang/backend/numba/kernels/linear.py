@@ -109,7 +109,7 @@ def _direct(ring, miss, run, mean, s, w, q, t, d, mode, x, out):
             out[i] = math.nan
             continue
         if mode == DECAY:
-            out[i] = w[i] / total
+            out[i] = x[i] if constant else w[i] / total
             continue
         slope = s[i] / suu
         if mode == SLOPE:
@@ -168,10 +168,10 @@ def push(fs, is_, t, d, mode, x, out):
         if miss[i] > 0 or (mode != DECAY and d < 2):
             out[i] = math.nan
             continue
-        if mode == DECAY:
-            out[i] = (k[i] * total + w) / total
-            continue
         constant = run[i] >= d - 1
+        if mode == DECAY:
+            out[i] = x[i] if constant else (k[i] * total + w) / total
+            continue
         slope = 0.0 if constant else (w - s * (fd + 1.0) / 2.0) / suu
         if mode == SLOPE:
             out[i] = slope

@@ -78,7 +78,8 @@ def _value(k, s, miss, run, d, mode, x, out):
         divisor = 1.0 if mode == SUM else fd
         for i in range(n):
             total = k[i] * fd + s[0, i]
-            out[i] = total / divisor if miss[i] == 0 else math.nan
+            value = x[i] if (mode == MEAN and run[i] >= d - 1) else total / divisor  # constant: exactly x
+            out[i] = value if miss[i] == 0 else math.nan
         return
     for i in range(n):
         if miss[i] > 0:
@@ -168,7 +169,7 @@ def _direct(ring, miss, run, acc1, acc2, acc3, acc4, t, d, mode, x, out):
         elif mode == SUM:
             out[i] = acc1[i]
         elif mode == MEAN:
-            out[i] = acc1[i] / fd
+            out[i] = x[i] if constant else acc1[i] / fd
         elif mode == VAR or mode == STD:
             var = acc2[i] / (fd - 1.0) if d > 1 else math.nan
             out[i] = var if mode == VAR else math.sqrt(var)
