@@ -32,7 +32,7 @@ import numpy as np
 from numba import njit
 
 from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
-from alphalang.backend.numba.kernels.ring import slide
+from alphalang.backend.numba.kernels.ring import init, slide  # noqa: F401 (init: this family's initial state)
 
 DECAY, SLOPE, RSQUARE, RESID = range(4)
 CANCELLATION = 1e3  # recompute early when an outgoing square exceeds what stays by this factor
@@ -41,13 +41,6 @@ CANCELLATION = 1e3  # recompute early when an outgoing square exceeds what stays
 def state_size(n: int, d: int) -> tuple[int, int]:
     """Float words: ring (d*n), anchor, s, w, q (4n). Int words: missing count, repeat run (2n)."""
     return d * n + 4 * n, 2 * n
-
-
-def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
-    fs[: d * n] = np.nan
-    fs[d * n :] = 0.0
-    is_[:n] = d
-    is_[n:] = 0
 
 
 @njit(**JIT_OPTIONS)

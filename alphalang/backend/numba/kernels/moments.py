@@ -32,7 +32,7 @@ import numpy as np
 from numba import njit
 
 from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
-from alphalang.backend.numba.kernels.ring import slide
+from alphalang.backend.numba.kernels.ring import init, slide  # noqa: F401 (init: this family's initial state)
 
 SUM, MEAN, VAR, STD, ZSCORE, SKEW, KURT = range(7)
 BLOCK = 128  # assets per block in the two-pass path
@@ -42,13 +42,6 @@ CANCELLATION = 1e3  # recompute early when an outgoing square exceeds what stays
 def state_size(n: int, d: int) -> tuple[int, int]:
     """Float words: ring (d*n), anchor, s1..s4 (5n). Int words: missing count, repeat run (2n)."""
     return d * n + 5 * n, 2 * n
-
-
-def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
-    fs[: d * n] = np.nan
-    fs[d * n :] = 0.0
-    is_[:n] = d  # every value of the (empty) window is missing
-    is_[n:] = 0
 
 
 @njit(**JIT_OPTIONS)

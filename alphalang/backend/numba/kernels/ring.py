@@ -19,6 +19,15 @@ from numba import njit
 from alphalang.backend.numba.kernels import JIT_OPTIONS
 
 
+def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
+    """Initial state of a one-ring window family (``moments``, ``linear``): the ring all missing, every sum 0,
+    the missing count d (the empty window), the repeat run 0."""
+    fs[: d * n] = np.nan
+    fs[d * n :] = 0.0
+    is_[:n] = d
+    is_[n:] = 0
+
+
 @njit(inline="always", **JIT_OPTIONS)
 def slide(ring, miss, run, cur, prev, i, new):
     """Write asset ``i``'s ``new`` value into the ring slot at offset ``cur`` (``prev``: the previous row's
