@@ -7,7 +7,7 @@ outputs are packed, in module order, into groups whose state fits a budget of wo
 sub-expression shared across groups is computed in each) and gets its own kernel. Measured on wq101
 (800 x 3000, one thread): one kernel 20.0 s; budget 200 (56 kernels) 14.4 s; 400 (34 kernels) 14.7 s;
 800 (17) 15.9 s; 1600 (8) 15.3-16.7 s; 6400 (2) 18.5 s. Separate kernels also let ``threads=2`` run groups side
-by side (8.5 s), where time chunks would redo ``lookback`` rows.
+by side (8.5 s), where time chunks would redo ``lookback`` rows. Reproduce with ``python bench/partition.py``.
 
 Example:
     >>> from alphalang.plan import build_plan, parse_module
