@@ -18,15 +18,21 @@ from __future__ import annotations
 from alphalang.ir import Graph
 
 
-def prune(graph: Graph, outputs: dict[str, int]) -> tuple[Graph, dict[str, int]]:
-    """A copy of ``graph`` holding only what ``outputs`` reach, and the outputs' new node ids."""
+def reachable(graph: Graph, roots) -> set[int]:
+    """The nodes ``roots`` depend on, themselves included."""
     live: set[int] = set()
-    stack = list(outputs.values())
+    stack = list(roots)
     while stack:
         node_id = stack.pop()
         if node_id not in live:
             live.add(node_id)
             stack.extend(graph[node_id].args)
+    return live
+
+
+def prune(graph: Graph, outputs: dict[str, int]) -> tuple[Graph, dict[str, int]]:
+    """A copy of ``graph`` holding only what ``outputs`` reach, and the outputs' new node ids."""
+    live = reachable(graph, outputs.values())
     new = Graph()
     remap: dict[int, int] = {}
     for old in sorted(live):

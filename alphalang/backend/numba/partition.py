@@ -1,4 +1,4 @@
-"""Split a plan's outputs into kernel groups whose operator state stays cache-resident.
+"""Split a plan's outputs into kernel groups, each with a bounded amount of operator state.
 
 A time-major kernel touches every stateful node's per-asset state (rings, running sums) on every row. When one
 kernel holds all 101 alphas, that state is ~70 MB at 3000 assets and every row streams it from L3/DRAM. So
@@ -20,9 +20,10 @@ Example:
 
 from __future__ import annotations
 
+from alphalang.backend.numba.executor import FAMILY_MODULES
 from alphalang.backend.numba.lowering import lower
 from alphalang.ir import Graph
-from alphalang.passes.cse import prune
+from alphalang.passes.cse import prune, reachable
 from alphalang.passes.lookback import node_lookbacks
 from alphalang.plan import Plan
 
@@ -33,8 +34,6 @@ STATE_BUDGET = 400
 
 def state_words(graph: Graph, node_id: int) -> int:
     """Per-asset state words of one node (0 for elementwise and row-wise nodes)."""
-    from alphalang.backend.numba.executor import FAMILY_MODULES
-
     node = graph[node_id]
     if node.op in ("field", "group", "const"):
         return 0
@@ -43,17 +42,6 @@ def state_words(graph: Graph, node_id: int) -> int:
         return 0
     floats, ints = FAMILY_MODULES[low.family].state_size(1, int(node.params[0]) if low.kind == "window" else 0)
     return floats + ints
-
-
-def _reach(graph: Graph, node_id: int) -> set[int]:
-    seen: set[int] = set()
-    stack = [node_id]
-    while stack:
-        k = stack.pop()
-        if k not in seen:
-            seen.add(k)
-            stack.extend(graph[k].args)
-    return seen
 
 
 def split(plan: Plan, budget: int | None = None) -> list[Plan]:
@@ -69,7 +57,7 @@ def split(plan: Plan, budget: int | None = None) -> list[Plan]:
     held: set[int] = set()
     used = 0
     for name, node_id in plan.outputs.items():
-        reach = _reach(graph, node_id)
+        reach = reachable(graph, [node_id])
         extra = sum(words[k] for k in reach - held)
         if groups and (used + extra <= budget or extra == 0):
             groups[-1].append(name)
