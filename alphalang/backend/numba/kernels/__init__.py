@@ -56,6 +56,11 @@ _drop_stale_cache(FINGERPRINT)
 # longer windows use the O(1) anchored running sums (equal to the reference within ~1e-12 relative).
 DIRECT_MAX = 20
 
+# The O(1) running sums are recomputed from the ring every d rows and, at once, when an outgoing value's square
+# exceeds the sum of squares that stays by this factor: a value that large leaves a rounding residue of up to
+# ~d ulps of itself, which the bound keeps below ~1e-11 of what stays (docs/kernels.md).
+CANCELLATION = 1e3
+
 # One compiled version per family, whatever the window: literal windows and modes would otherwise specialise
 # (and recompile, and re-optimise) a kernel for every distinct constant at every call site.
 from numba import types as _t  # noqa: E402

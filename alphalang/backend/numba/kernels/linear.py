@@ -31,11 +31,10 @@ import math
 import numpy as np
 from numba import njit
 
-from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
+from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
 from alphalang.backend.numba.kernels.ring import init, slide  # noqa: F401 (init: this family's initial state)
 
 DECAY, SLOPE, RSQUARE, RESID = range(4)
-CANCELLATION = 1e3  # recompute early when an outgoing square exceeds what stays by this factor
 
 
 def state_size(n: int, d: int) -> tuple[int, int]:

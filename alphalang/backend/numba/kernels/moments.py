@@ -31,12 +31,11 @@ import math
 import numpy as np
 from numba import njit
 
-from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
+from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
 from alphalang.backend.numba.kernels.ring import init, slide  # noqa: F401 (init: this family's initial state)
 
 SUM, MEAN, VAR, STD, ZSCORE, SKEW, KURT = range(7)
 BLOCK = 128  # assets per block in the two-pass path
-CANCELLATION = 1e3  # recompute early when an outgoing square exceeds what stays by this factor
 
 
 def state_size(n: int, d: int) -> tuple[int, int]:
