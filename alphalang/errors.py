@@ -11,7 +11,9 @@ Example:
 
 from __future__ import annotations
 
-from alphalang.source import Span
+from alphalang.source import Span, clip
+
+MAX_MESSAGE = 1000  # characters of a message or hint; a 1 MB token must not make a 1 MB error
 
 
 class AlphaError(Exception):
@@ -20,9 +22,9 @@ class AlphaError(Exception):
     kind = "error"
 
     def __init__(self, message: str, span: Span | None = None, hint: str | None = None) -> None:
-        self.message = message
+        self.message = clip(message, MAX_MESSAGE)
         self.span = span
-        self.hint = hint
+        self.hint = clip(hint, MAX_MESSAGE) if hint else hint
         super().__init__(self.render())
 
     @property

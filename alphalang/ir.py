@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from alphalang.source import Span
 from alphalang.syntax.printer import number_text
+from alphalang.syntax.walk import render
 
 PANEL, SCALAR, GROUP = "panel", "scalar", "group"
 
@@ -58,34 +59,41 @@ class Graph:
     def __len__(self) -> int:
         return len(self.nodes)
 
-    def describe(self, node_id: int, max_len: int = 80) -> str:
-        """Canonical formula text of a node (for comments, explain output and messages)."""
-        text = _describe(self, node_id)
-        return text if len(text) <= max_len else text[: max_len - 3] + "..."
+    def describe(self, node_id: int, max_len: int | None = 80) -> str:
+        """Canonical formula text of a node (for comments, explain output and messages).
+
+        Depth-independent, and O(max_len) for a long formula: only the shown prefix is produced.
+        """
+        text = render(node_id, self._pieces, max_len)
+        return text if max_len is None or len(text) <= max_len else text[: max_len - 3] + "..."
+
+    def _pieces(self, node_id: int) -> list:
+        """One node's text as pieces: strings, and the argument node ids to expand in their place."""
+        node = self.nodes[node_id]
+        if node.op == "field":
+            return [node.params[0]]
+        if node.op == "group":
+            return [f"IndClass.{node.params[0]}"]
+        if node.op == "const":
+            return [number_text(node.params[0])]
+        args = node.args
+        if node.op in _INFIX:
+            return ["(", args[0], f" {_INFIX[node.op]} ", args[1], ")"]
+        if node.op == "neg":
+            return ["-", args[0]]
+        if node.op == "not":
+            return ["!", args[0]]
+        if node.op == "cond":
+            return ["(", args[0], " ? ", args[1], " : ", args[2], ")"]
+        if node.op == "broadcast":
+            return [args[0]]
+        items = [*args, *(number_text(float(p)) for p in node.params)]
+        pieces: list = [f"{node.op}("]
+        for i, item in enumerate(items):
+            pieces += [", ", item] if i else [item]
+        return [*pieces, ")"]
 
 
 _INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "^", "lt": "<", "le": "<=", "gt": ">",
           "ge": ">=", "eq": "==", "ne": "!=", "or": "||", "and": "&&"}
 
-
-def _describe(graph: Graph, node_id: int) -> str:
-    node = graph[node_id]
-    if node.op == "field":
-        return node.params[0]
-    if node.op == "group":
-        return f"IndClass.{node.params[0]}"
-    if node.op == "const":
-        return number_text(node.params[0])
-    args = [_describe(graph, a) for a in node.args]
-    if node.op in _INFIX:
-        return f"({args[0]} {_INFIX[node.op]} {args[1]})"
-    if node.op == "neg":
-        return f"-{args[0]}"
-    if node.op == "not":
-        return f"!{args[0]}"
-    if node.op == "cond":
-        return f"({args[0]} ? {args[1]} : {args[2]})"
-    if node.op == "broadcast":
-        return args[0]
-    statics = [number_text(float(p)) for p in node.params]
-    return f"{node.op}({', '.join(args + statics)})"

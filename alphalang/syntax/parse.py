@@ -8,14 +8,19 @@ Example:
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from alphalang.errors import AlphaError, AlphaSyntaxError
+from alphalang.errors import AlphaSyntaxError
 from alphalang.resources import data_path
 from alphalang.source import Span, span_at
 from alphalang.syntax import ast
+from alphalang.syntax.walk import fold_tree
+
+MAX_DEPTH = 10_000  # nesting levels of one formula; every later walk is iterative, this bounds memory only
+BOM = "\ufeff"
 
 _BINARY = {
     "add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "^",
@@ -40,13 +45,28 @@ def _parser() -> Lark:
     )
 
 
-class _ToAst(Transformer):
-    """Turns lark's parse tree into frozen AST nodes with spans."""
+class _ToAst:
+    """Turns lark's parse tree into frozen AST nodes with spans, bottom-up without recursion.
+
+    Each rule ``r`` of the grammar has a method ``r(meta, children)``; children are already converted.
+    """
 
     def __init__(self, filename: str, text: str) -> None:
-        super().__init__()
         self.filename = filename
         self.text = text
+
+    def transform(self, tree: Tree):
+        """The AST of a parse tree; a formula nested deeper than ``MAX_DEPTH`` is a syntax error."""
+        def combine(node: Tree, kids: list) -> tuple[object, int]:
+            depth = 1 + max((d for _, d in kids), default=0)
+            if depth > MAX_DEPTH:
+                raise AlphaSyntaxError(f"formula is nested too deeply (more than {MAX_DEPTH:,} levels)",
+                                       self._span(node.meta), hint="split it into named steps")
+            converted = iter(value for value, _ in kids)
+            children = [next(converted) if isinstance(c, Tree) else c for c in node.children]
+            return getattr(self, node.data)(node.meta, children), depth
+
+        return fold_tree(tree, _subtrees, combine)[0]
 
     def _span(self, meta) -> Span:
         if getattr(meta, "empty", True):
@@ -56,19 +76,15 @@ class _ToAst(Transformer):
     def _tok_span(self, tok: Token) -> Span:
         return span_at(self.filename, self.text, tok.start_pos, tok.end_pos)
 
-    @v_args(meta=True)
     def number(self, meta, children):
         return ast.Number(float(children[0]), self._span(meta))
 
-    @v_args(meta=True)
     def name(self, meta, children):
         return ast.Name(str(children[0]).lower(), self._span(meta))
 
-    @v_args(meta=True)
     def group(self, meta, children):
         return ast.GroupName(str(children[0]).split(".", 1)[1].lower(), self._span(meta))
 
-    @v_args(meta=True)
     def call(self, meta, children):
         func, arglist = children
         items = arglist or []
@@ -80,53 +96,52 @@ class _ToAst(Transformer):
             raise AlphaSyntaxError("positional argument after a keyword argument", bad.span)
         return ast.Call(str(func).lower(), args, kwargs, self._span(meta), self._tok_span(func))
 
-    def args(self, children):
+    def args(self, meta, children):
         return list(children)
 
-    @v_args(meta=True)
     def kwarg(self, meta, children):
         return ast.Keyword(str(children[0]).lower(), children[1], self._span(meta))
 
-    @v_args(meta=True)
     def neg(self, meta, children):
         return ast.Unary("-", children[0], self._span(meta))
 
-    def pos(self, children):
+    def pos(self, meta, children):
         return children[0]
 
-    @v_args(meta=True)
     def not_(self, meta, children):
         return ast.Unary("!", children[0], self._span(meta))
 
-    @v_args(meta=True)
     def cond(self, meta, children):
         return ast.Conditional(*children, span=self._span(meta))
 
-    @v_args(meta=True)
     def assign(self, meta, children):
         return ast.Assign(str(children[0]).lower(), children[1], self._span(meta))
 
-    @v_args(meta=True)
     def funcdef(self, meta, children):
         _, name, params, body = children
         return ast.FuncDef(str(name).lower(), tuple(params or ()), body, self._span(meta))
 
-    def params(self, children):
+    def params(self, meta, children):
         return [str(c).lower() for c in children]
 
-    @v_args(meta=True)
     def import_(self, meta, children):
         return ast.Import(children[1], self._span(meta))
 
-    def module_name(self, children):
+    def module_name(self, meta, children):
         return ".".join(str(c).lower() for c in children)
 
-    def repl_input(self, children):
+    def repl_input(self, meta, children):
         return children[0]
+
+    def module(self, meta, children):
+        return children
+
+
+def _subtrees(tree: Tree) -> list[Tree]:
+    return [c for c in tree.children if isinstance(c, Tree)]
 
 
 def _binary_method(op: str):
-    @v_args(meta=True)
     def method(self, meta, children):
         return ast.Binary(op, children[0], children[1], self._span(meta))
 
@@ -192,9 +207,33 @@ def _syntax_error(exc: UnexpectedInput, filename: str, text: str) -> AlphaSyntax
     return AlphaSyntaxError(str(exc).splitlines()[0], None)
 
 
+def read_source(path: str | Path) -> str:
+    """The text of a ``.alpha`` file: UTF-8 (a leading byte-order mark is dropped). A missing, unreadable or
+    non-UTF-8 file is an ``AlphaSyntaxError``; for bad bytes it points at the first one (file:line:col).
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise AlphaSyntaxError(f"no such file: {path}") from None
+    except OSError as exc:
+        raise AlphaSyntaxError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        at = exc.start
+        prefix = data[skip:at].decode("utf-8")
+        text = prefix + data[at:].decode("utf-8", errors="replace")
+        raise AlphaSyntaxError(f"{path} is not valid UTF-8: byte 0x{data[at]:02x} at byte offset {at}",
+                               span_at(str(path), text, len(prefix), len(prefix) + 1),
+                               hint="alphalang files must be UTF-8; re-save the file as UTF-8") from None
+
+
 def _parse(text: str, start: str, filename: str):
     if not isinstance(text, str):
         raise AlphaSyntaxError(f"expected formula text, got {type(text).__name__}")
+    text = text.removeprefix(BOM)
     if "\x00" in text:
         at = text.index("\x00")
         raise AlphaSyntaxError("unexpected NUL character", span_at(filename, text, at, at + 1))
@@ -203,18 +242,14 @@ def _parse(text: str, start: str, filename: str):
         return _ToAst(filename, text).transform(tree)
     except UnexpectedInput as exc:
         raise _syntax_error(exc, filename, text) from None
-    except RecursionError:
+    except RecursionError:  # a guard: the parser and the conversion are iterative
         raise AlphaSyntaxError("formula is nested too deeply", span_at(filename, text, 0, 1)) from None
-    except VisitError as exc:
-        if isinstance(exc.orig_exc, AlphaError):
-            raise exc.orig_exc from None
-        raise
 
 
 def parse_module(text: str, filename: str = "<string>") -> ast.Module:
     """Parse a whole ``.alpha`` file: a sequence of statements."""
-    node = _parse(text, "module", filename)
-    return ast.Module(tuple(node.children), filename, text)
+    statements = _parse(text, "module", filename)
+    return ast.Module(tuple(statements), filename, text.removeprefix(BOM))
 
 
 def parse_expr(text: str, filename: str = "<expr>") -> ast.Expr:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 from alphalang.syntax import ast
+from alphalang.syntax.walk import render
 
 # Binding strength; higher binds tighter.
 _COND, _OR, _AND, _EQ, _CMP, _ADD, _MUL, _UNARY, _POW, _ATOM = range(1, 11)
@@ -47,47 +48,63 @@ def number_text(value: float) -> str:
     return repr(value)
 
 
-def _wrap(node: ast.Expr, parenthesise: bool) -> str:
-    text = to_text(node)
-    return f"({text})" if parenthesise else text
+def _wrap(node: ast.Expr, parenthesise: bool) -> list:
+    return ["(", node, ")"] if parenthesise else [node]
 
 
-def _exponent_text(node: ast.Expr) -> str:
+def _exponent(node: ast.Expr) -> list:
     """The right operand of ``^``: a power, or a unary minus of one, needs no parentheses."""
     if isinstance(node, ast.Unary) and node.op == "-":
-        return "-" + _exponent_text(node.operand)
+        return ["-", _Exponent(node.operand)]
     return _wrap(node, _precedence(node) < _POW)
 
 
+class _Exponent:
+    """A node printed in exponent position (kept as a piece so deep ``^ -`` chains stay iterative)."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: ast.Expr) -> None:
+        self.node = node
+
+
 def to_text(node: ast.Expr | ast.Statement | ast.Module) -> str:
-    """Canonical source text of an expression, statement or module."""
+    """Canonical source text of an expression, statement or module (depth-independent)."""
+    return render(node, _pieces)
+
+
+def _pieces(node) -> list:
+    """One node's text as pieces: strings, and the sub-nodes to print in their place."""
+    if isinstance(node, _Exponent):
+        return _exponent(node.node)
     if isinstance(node, ast.Module):
-        return "".join(to_text(s) + "\n" for s in node.statements)
+        return [piece for s in node.statements for piece in (s, "\n")]
     if isinstance(node, ast.Assign):
-        return f"{node.name} = {to_text(node.value)}"
+        return [f"{node.name} = ", node.value]
     if isinstance(node, ast.FuncDef):
-        return f"def {node.name}({', '.join(node.params)}) = {to_text(node.body)}"
+        return [f"def {node.name}({', '.join(node.params)}) = ", node.body]
     if isinstance(node, ast.Import):
-        return f"import {node.module}"
+        return [f"import {node.module}"]
     if isinstance(node, ast.Number):
-        return number_text(node.value)
+        return [number_text(node.value)]
     if isinstance(node, ast.Name):
-        return node.name
+        return [node.name]
     if isinstance(node, ast.GroupName):
-        return f"IndClass.{node.level}"
+        return [f"IndClass.{node.level}"]
     if isinstance(node, ast.Call):
-        parts = [to_text(a) for a in node.args] + [f"{k.name}={to_text(k.value)}" for k in node.kwargs]
-        return f"{node.func}({', '.join(parts)})"
+        items = [[a] for a in node.args] + [[f"{k.name}=", k.value] for k in node.kwargs]
+        pieces: list = [f"{node.func}("]
+        for i, item in enumerate(items):
+            pieces += [", ", *item] if i else item
+        return [*pieces, ")"]
     if isinstance(node, ast.Unary):
-        return node.op + _wrap(node.operand, _precedence(node.operand) < _UNARY)
+        return [node.op, *_wrap(node.operand, _precedence(node.operand) < _UNARY)]
     if isinstance(node, ast.Conditional):
-        cond = _wrap(node.cond, _precedence(node.cond) <= _COND)
-        return f"{cond} ? {to_text(node.then)} : {to_text(node.other)}"
+        return [*_wrap(node.cond, _precedence(node.cond) <= _COND), " ? ", node.then, " : ", node.other]
     if isinstance(node, ast.Binary):
         prec = BINARY_PRECEDENCE[node.op]
         if node.op == "^":
-            return f"{_wrap(node.left, _precedence(node.left) < _ATOM)} ^ {_exponent_text(node.right)}"
-        left = _wrap(node.left, _precedence(node.left) < prec)
-        right = _wrap(node.right, _precedence(node.right) <= prec)
-        return f"{left} {node.op} {right}"
+            return [*_wrap(node.left, _precedence(node.left) < _ATOM), " ^ ", *_exponent(node.right)]
+        return [*_wrap(node.left, _precedence(node.left) < prec), f" {node.op} ",
+                *_wrap(node.right, _precedence(node.right) <= prec)]
     raise TypeError(f"cannot print {type(node).__name__}")
