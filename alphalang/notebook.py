@@ -52,20 +52,23 @@ def _parser() -> argparse.ArgumentParser:
 def find_panel(namespace: dict[str, Any], name: str | None = None):
     """The Panel to evaluate against: ``namespace[name]``, else ``panel``, else the only Panel there is.
 
+    ``-p NAME`` may also name a dict of fields (arrays or DataFrames, aligned on their labels as in ``Panel``)
+    or an xarray Dataset.
+
     Example:
         >>> import alphalang
         >>> find_panel({"p": alphalang.demo_panel(5, 2)}).shape
         (5, 2)
     """
-    from alphalang.data import Panel
+    from alphalang.data import Panel, as_panel
 
     if name is not None:
         if name not in namespace:
             raise AlphaDataError(f"no variable {name!r} in the notebook")
-        value = namespace[name]
-        if not isinstance(value, Panel):
-            raise AlphaDataError(f"{name!r} is a {type(value).__name__}, not an alphalang Panel")
-        return value
+        try:
+            return as_panel(namespace[name])
+        except AlphaDataError as err:
+            raise AlphaDataError(f"{name!r}: {err.message}", hint=err.hint) from None
     if isinstance(namespace.get("panel"), Panel):
         return namespace["panel"]
     panels = [k for k, v in namespace.items() if isinstance(v, Panel) and not k.startswith("_")]

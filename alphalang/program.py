@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -71,7 +71,8 @@ class Program:
         return self.plan if not supplied else self._plan(supplied)
 
     def run(self, panel, **options) -> dict[str, np.ndarray]:
-        """Evaluate every output on a ``Panel`` (or a mapping of field name -> (T, N) array)."""
+        """Evaluate every output on a ``Panel``, a mapping of field name -> (T, N) array or DataFrame (aligned on
+        labels as ``Panel`` does), or an xarray Dataset."""
         panel = _as_panel(panel)
         plan = self.plan_for(panel.fields)
         fields, groups = _bind(plan, panel)
@@ -137,14 +138,10 @@ def _backend_module(name: str):
 
 
 def _as_panel(panel):
-    from alphalang.data import Panel
+    """A Panel from what ``run``/``evaluate``/``stream`` were given (DataFrames aligned on their labels)."""
+    from alphalang.data import as_panel
 
-    if isinstance(panel, Panel):
-        return panel
-    if isinstance(panel, Mapping):
-        return Panel(fields=panel)
-    raise AlphaDataError(f"expected a Panel or a mapping of field arrays, got {type(panel).__name__}",
-                         hint="build one with alphalang.Panel(fields={...}) or alphalang.demo_panel()")
+    return as_panel(panel)
 
 
 def _bind(plan: Plan, panel) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:

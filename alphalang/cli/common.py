@@ -18,6 +18,8 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--days", type=int, default=500, help="demo data: number of dates (default 500)")
     parser.add_argument("--assets", type=int, default=100, help="demo data: number of assets (default 100)")
     parser.add_argument("--seed", type=int, default=0, help="demo data: random seed (default 0)")
+    parser.add_argument("--date-format", metavar="FMT", default=None,
+                        help="--data: how text dates are written, e.g. '%%d/%%m/%%Y' (default ISO-8601)")
 
 
 def add_compile_options(parser: argparse.ArgumentParser) -> None:
@@ -32,7 +34,7 @@ def load_data(args: argparse.Namespace):
     from alphalang.data import demo_panel, load_panel
 
     if args.data:
-        return load_panel(args.data)
+        return load_panel(args.data, date_format=getattr(args, "date_format", None))
     if args.days < 1 or args.assets < 1:
         raise AlphaDataError("--days and --assets must be at least 1")
     return demo_panel(args.days, args.assets, args.seed)

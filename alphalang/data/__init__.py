@@ -8,6 +8,6 @@ Example:
 
 from alphalang.data.demo import demo_panel
 from alphalang.data.io import load_panel, read_csv, read_parquet, write_csv, write_parquet
-from alphalang.data.panel import Panel
+from alphalang.data.panel import Panel, as_panel
 
-__all__ = ["Panel", "demo_panel", "load_panel", "read_csv", "read_parquet", "write_csv", "write_parquet"]
+__all__ = ["Panel", "as_panel", "demo_panel", "load_panel", "read_csv", "read_parquet", "write_csv", "write_parquet"]

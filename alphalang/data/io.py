@@ -15,8 +15,14 @@ Example:
 
 from __future__ import annotations
 
+import bz2
+import gzip
+import itertools
 import json
+import lzma
 import os
+import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,8 +33,10 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from alphalang.data.columns import check_errors, is_text, parse_dates, parse_ids, parse_numbers
 from alphalang.data.panel import DEFAULT_GROUP_LEVELS, Panel, _suggest
 from alphalang.errors import AlphaDataError
+from alphalang.source import Span
 
 __all__ = ["read_parquet", "read_csv", "write_parquet", "write_csv", "load_panel"]
 
@@ -38,6 +46,12 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".csv.zip", ".csv.xz")
 
 PathLike = str | os.PathLike[str]
+
+#: parquet pages written with a CRC (write_parquet writes one) are verified on read
+PARQUET_FORMAT = ds.ParquetFileFormat(
+    default_fragment_scan_options=ds.ParquetFragmentScanOptions(page_checksum_verification=True))
+#: what a damaged file can raise while it is read (decompression, decoding, arrow)
+READ_ERRORS = (OSError, ValueError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile, pa.ArrowException)
 
 
 def _existing(path: PathLike) -> Path:
@@ -157,6 +171,8 @@ def read_parquet(
     date: str = "date",
     asset: str = "asset",
     groups: Sequence[str] | None = None,
+    date_format: str | None = None,
+    errors: str = "raise",
 ) -> Panel:
     """Read a long parquet file or directory into a Panel, reading only the needed columns and dates.
 
@@ -168,15 +184,20 @@ def read_parquet(
         date, asset: the names of the date and asset columns.
         groups: group-level columns; default the levels recorded by :func:`write_parquet`, else whichever of
             sector, industry, subindustry exist.
+        date_format: how text dates are written (``strftime`` pattern); default ISO-8601.
+        errors: ``"raise"`` (default) on a text cell in a field column, or ``"coerce"`` it to NaN with a warning.
+
+    A damaged file (or one damaged file of a directory) raises ``AlphaDataError`` naming that file.
 
     Example:
         >>> # panel = read_parquet("prices/", fields=["close", "volume"], start="2020-01-01")
     """
+    check_errors(errors)
     p = _existing(path)
     try:
-        dataset = ds.dataset(str(p), format="parquet", partitioning="hive")
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise AlphaDataError(f"cannot read '{path}' as parquet: {exc}") from None
+        dataset = ds.dataset(str(p), format=PARQUET_FORMAT, partitioning="hive")
+    except READ_ERRORS as exc:
+        raise _unreadable_parquet(p, exc) from None
     schema = dataset.schema
     default_groups: list[str] = list(DEFAULT_GROUP_LEVELS)
     meta = schema.metadata or {}
@@ -196,38 +217,81 @@ def read_parquet(
     if end is not None:
         upper = ds.field(date) <= _bound_scalar(end, typ, "end")
         expr = upper if expr is None else expr & upper
-    table = _scan(dataset, columns, expr)
-    df = table.to_pandas()
-    return _from_frame(df, date, asset, field_cols, group_cols, explicit_fields=fields is not None)
+    try:
+        df = _scan(dataset, columns, expr).to_pandas()
+    except READ_ERRORS as exc:
+        raise _unreadable_parquet(p, exc) from None
+    where = _row_locator(path)
+    df[date] = parse_dates(df[date], date, date_format, where)
+    return _from_frame(df, date, asset, field_cols, group_cols, fields is not None, errors, where)
 
 
-def _from_frame(
-    df: pd.DataFrame,
-    date: str,
-    asset: str,
-    field_cols: list[str],
-    group_cols: list[str],
-    explicit_fields: bool,
-) -> Panel:
+def _unreadable_parquet(path: Path, exc: BaseException) -> AlphaDataError:
+    """The error for a parquet file or directory that cannot be read, naming the first damaged file."""
+    files = sorted(f for f in path.rglob("*") if f.is_file() and not f.name.startswith(("_", "."))) \
+        if path.is_dir() else [path]
+    for f in files:
+        try:
+            pq.ParquetFile(f, page_checksum_verification=True).read()
+        except READ_ERRORS as file_exc:
+            where = f"'{f}'" if f == path else f"'{f}' (in '{path}')"
+            return AlphaDataError(f"cannot read {where} as parquet: {file_exc}",
+                                  hint="the file is damaged or not parquet; rewrite it or move it away")
+    return AlphaDataError(f"cannot read '{path}' as parquet: {exc}")
+
+
+def _row_locator(path: PathLike):
+    """Cells of a table without source text are located by row (1-based)."""
+    return lambda label, column, value: (f" at row {int(label) + 1} of '{path}'", None)
+
+
+def _csv_locator(path: Path, shown: PathLike, header: list[str]):
+    """Cells of a CSV file are located by ``file:line:col`` with the line and a caret (one line per row)."""
+
+    def where(label: Any, column: str, value: Any) -> tuple[str, Span | None]:
+        line = int(label) + 2  # line 1 is the header
+        text = _csv_line(path, line)
+        if text is None:
+            return f" at line {line} of '{shown}'", None
+        cells, k = text.split(","), header.index(column) if column in header else -1
+        if len(cells) == len(header) and k >= 0:
+            offset = sum(len(c) + 1 for c in cells[:k])
+        else:
+            offset = max(text.find(str(value)), 0)
+        start = line - 1 + offset
+        return "", Span(str(shown), "\n" * (line - 1) + text, line, offset + 1, start, start + len(str(value)))
+
+    return where
+
+
+def _csv_line(path: Path, line: int) -> str | None:
+    """The text of one (1-based) line of a plain or compressed text file, or None."""
+    openers = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+    opener = openers.get(path.suffix.lower(), open)
+    try:
+        with opener(path, "rt", encoding="utf-8", errors="replace") as f:
+            got = next(itertools.islice(f, line - 1, None), None)
+    except READ_ERRORS:
+        return None
+    return None if got is None else got.rstrip("\r\n")
+
+
+def _from_frame(df: pd.DataFrame, date: str, asset: str, field_cols: list[str], group_cols: list[str],
+                explicit_fields: bool, errors: str, where) -> Panel:
+    """Numbers parsed (text-only columns skipped unless asked for), then the long table -> Panel."""
     if not explicit_fields:
-        field_cols = [
-            c for c in field_cols
-            if pd.api.types.is_numeric_dtype(df[c].dtype) or pd.api.types.is_bool_dtype(df[c].dtype)
-        ]
-    if df[date].dtype == object or pd.api.types.is_string_dtype(df[date].dtype):
-        df[date] = _parse_dates(df[date])
+        field_cols = [c for c in field_cols if not is_text(df[c])]
+    for c in field_cols:
+        df[c] = parse_numbers(df[c], c, errors, where)
     return Panel.from_long(df, date=date, asset=asset, groups=group_cols, fields=field_cols)
 
 
-def _parse_dates(col: pd.Series) -> pd.Series:
-    """Text dates -> datetime64 when every value parses; otherwise leave the column alone."""
+def _read_csv(path: Path, shown: PathLike, **kw: Any) -> pd.DataFrame:
     try:
-        return pd.to_datetime(col, format="ISO8601")
-    except (TypeError, ValueError):
-        try:
-            return pd.to_datetime(col)
-        except (TypeError, ValueError):
-            return col
+        return pd.read_csv(path, **kw)
+    except READ_ERRORS as exc:
+        raise AlphaDataError(f"cannot read '{shown}' as CSV: {exc}",
+                             hint="CSV files must be UTF-8 text with a header line") from None
 
 
 def read_csv(
@@ -238,32 +302,31 @@ def read_csv(
     date: str = "date",
     asset: str = "asset",
     groups: Sequence[str] | None = None,
+    date_format: str | None = None,
+    errors: str = "raise",
 ) -> Panel:
     """Read a long CSV file (columns date, asset, fields...) into a Panel; same options as read_parquet.
 
-    Text dates are parsed to datetimes when they all parse. Only the needed columns are parsed. CSV keeps no
-    metadata, so group levels other than sector/industry/subindustry must be named in ``groups``.
+    Dates are ISO-8601 unless ``date_format`` is given; a date, or a field cell, that does not parse is an error
+    at ``file:line:col`` (``errors="coerce"`` reads bad field cells as NaN, with one warning). Asset ids keep
+    their text. Only the needed columns are parsed. CSV keeps no metadata, so group levels other than
+    sector/industry/subindustry must be named in ``groups``.
 
     Example:
         >>> # panel = read_csv("prices.csv", fields=["close"], start="2020-01-01", end="2020-12-31")
     """
+    check_errors(errors)
     p = _existing(path)
-    try:
-        header = pd.read_csv(p, nrows=0)
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise AlphaDataError(f"cannot read '{path}' as CSV: {exc}") from None
+    header = list(_read_csv(p, path, nrows=0).columns)
     field_cols, group_cols, columns = _select_columns(
-        list(header.columns), date, asset, fields, groups, DEFAULT_GROUP_LEVELS, source=f"'{path}'"
+        header, date, asset, fields, groups, DEFAULT_GROUP_LEVELS, source=f"'{path}'"
     )
-    try:
-        df = pd.read_csv(p, usecols=columns)
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise AlphaDataError(f"cannot read '{path}' as CSV: {exc}") from None
+    df = _read_csv(p, path, usecols=columns, dtype={date: str, asset: str}, skip_blank_lines=False)
+    df = df.dropna(how="all")  # blank lines (kept above so that row i is line i + 2)
+    where = _csv_locator(p, path, header)
+    df[asset] = parse_ids(df[asset])
+    df[date] = dates = parse_dates(df[date], date, date_format, where)
     if start is not None or end is not None:
-        dates = df[date]
-        if dates.dtype == object or pd.api.types.is_string_dtype(dates.dtype):
-            dates = _parse_dates(dates)
-            df[date] = dates
         keep = np.ones(len(df), dtype=bool)
         for bound, what in ((start, "start"), (end, "end")):
             if bound is None:
@@ -280,7 +343,7 @@ def read_csv(
                 msg = f"{what}={bound!r} cannot be compared with the dates in '{path}'"
                 raise AlphaDataError(msg) from None
         df = df.loc[keep]
-    return _from_frame(df, date, asset, field_cols, group_cols, explicit_fields=fields is not None)
+    return _from_frame(df, date, asset, field_cols, group_cols, fields is not None, errors, where)
 
 
 def _long_frame(data: Panel | pd.DataFrame, date: str, asset: str) -> tuple[pd.DataFrame, list[str]]:
@@ -327,10 +390,10 @@ def write_parquet(
         if missing:
             raise AlphaDataError(f"cannot partition by missing column(s): {', '.join(missing)}")
         out.mkdir(parents=True, exist_ok=True)
-        pq.write_to_dataset(table, root_path=str(out), partition_cols=parts)
+        pq.write_to_dataset(table, root_path=str(out), partition_cols=parts, write_page_checksum=True)
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, str(out))
+        pq.write_table(table, str(out), write_page_checksum=True)
 
 
 def write_csv(

@@ -20,22 +20,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from alphalang.data.labels import align_fields, align_group
+from alphalang.data.labels import as_date_index as _as_date_index
+from alphalang.data.labels import fmt_label as _fmt
 from alphalang.errors import AlphaDataError
 
 DEFAULT_GROUP_LEVELS: tuple[str, ...] = ("sector", "industry", "subindustry")
 
-__all__ = ["Panel", "DEFAULT_GROUP_LEVELS"]
-
-
-def _fmt(value: Any) -> str:
-    """A short human rendering of a date or asset label."""
-    if isinstance(value, pd.Timestamp):
-        if value.tz is None and value == value.normalize():
-            return str(value.date())
-        return str(value)
-    if isinstance(value, np.datetime64):
-        return _fmt(pd.Timestamp(value))
-    return repr(value) if isinstance(value, str) else str(value)
+__all__ = ["Panel", "DEFAULT_GROUP_LEVELS", "as_panel"]
 
 
 def _names_list(names: Iterable[str], limit: int = 12) -> str:
@@ -133,17 +125,6 @@ def _to_group_array(level: str, values: Any) -> np.ndarray:
     return np.asarray(out.astype(np.int64), order="C")
 
 
-def _as_date_index(dates: Any) -> pd.Index:
-    """A pandas Index of the dates; datetime and ``datetime.date`` values become a DatetimeIndex."""
-    idx = pd.Index(dates)
-    if idx.dtype == object and len(idx) and idx.inferred_type in ("date", "datetime", "datetime64"):
-        try:
-            return pd.DatetimeIndex(idx)
-        except (TypeError, ValueError):
-            return idx
-    return idx
-
-
 def _check_index(idx: pd.Index, what: str, expected_len: int, axis: str) -> None:
     if len(idx) != expected_len:
         raise AlphaDataError(
@@ -195,12 +176,17 @@ class Panel:
     """Dense (T dates x N assets) float64 fields, group labels, and the dates/assets indexes.
 
     Args:
-        fields: name -> (T, N) array-like (ints, bools, floats; NaN = missing). Names are case-insensitive.
-        groups: level -> (N,) or (T, N) integer labels (negative = no group; float NaN becomes -1).
-        dates: T labels, strictly increasing (default ``np.arange(T)``); datetimes become a DatetimeIndex.
-        assets: N unique labels (default ``np.arange(N)``).
+        fields: name -> (T, N) array-like (ints, bools, floats; NaN = missing), or a DataFrame (dates x
+            assets) placed by its labels. Names are case-insensitive.
+        groups: level -> (N,) or (T, N) integer labels (negative = no group; float NaN becomes -1), or a
+            Series by asset / DataFrame by (date, asset), reindexed on the panel's labels (missing -> -1).
+        dates: T labels, strictly increasing (default ``np.arange(T)``, or the sorted union of the frames'
+            indexes); datetimes become a DatetimeIndex.
+        assets: N unique labels (default ``np.arange(N)``, or the sorted union of the frames' columns).
 
-    Arrays already float64 and C-contiguous are stored without copying.
+    DataFrames are aligned on their labels (see :mod:`alphalang.data.labels`: sorted union of dates, NaN where
+    a frame lacks a cell); plain arrays are positional. Arrays already float64 and C-contiguous are stored
+    without copying.
 
     Example:
         >>> import numpy as np
@@ -223,6 +209,7 @@ class Panel:
                 f"fields must be a mapping of name -> (T, N) array, got {type(fields).__name__}",
                 hint="e.g. Panel({'close': close_array})",
             )
+        fields, dates, assets = align_fields(fields, dates, assets)
         stored: dict[str, np.ndarray] = {}
         shape: tuple[int, int] | None = None
         first = ""
@@ -267,7 +254,7 @@ class Panel:
             level = _norm_name(raw, "group level")
             if level in group_store:
                 raise AlphaDataError(f"group level '{raw}' is given twice (names are case-insensitive)")
-            arr = _to_group_array(level, values)
+            arr = _to_group_array(level, align_group(level, values, date_index, asset_index))
             if arr.shape not in ((n,), (t, n)):
                 raise AlphaDataError(
                     f"group level '{level}' has shape {arr.shape}; expected ({n},) or ({t}, {n})",
@@ -392,11 +379,18 @@ class Panel:
             >>> p = Panel({"close": np.ones((2, 2))}).with_fields(volume=np.full((2, 2), 10))
             >>> sorted(p.fields)
             ['close', 'volume']
+
+        A DataFrame is aligned on its labels together with this panel's (union of dates and assets).
         """
         fields: dict[str, Any] = dict(self._fields)
-        for name, values in arrays.items():
-            fields[_norm_name(name, "field")] = values
-        return Panel(fields, groups=self._groups, dates=self._dates, assets=self._assets)
+        new = {_norm_name(name, "field"): values for name, values in arrays.items()}
+        if not any(isinstance(v, pd.DataFrame) for v in new.values()):
+            return Panel({**fields, **new}, groups=self._groups, dates=self._dates, assets=self._assets)
+        # labelled values: this panel's fields and groups join the alignment with their own labels
+        fields = {k: self.to_wide(v) for k, v in fields.items()}
+        groups = {k: pd.Series(v, index=self._assets) if v.ndim == 1 else self.to_wide(v)
+                  for k, v in self._groups.items()}
+        return Panel({**fields, **new}, groups=groups)
 
     def with_groups(self, **levels: Any) -> Panel:
         """A new Panel with group levels added or replaced."""
@@ -539,10 +533,10 @@ class Panel:
     ) -> Panel:
         """Build a Panel from one DataFrame per field (dates as index, assets as columns).
 
-        Frames are aligned by label union: the dates are the sorted union of all indexes, the assets the
-        (sorted when possible) union of all columns; cells a frame lacks are NaN. ``groups`` values may be
-        arrays of shape (N,) / (T, N) in that aligned order, a Series indexed by asset, or a DataFrame
-        shaped like the fields (missing labels become -1).
+        Frames are aligned by the rule of :mod:`alphalang.data.labels` (as ``Panel(frames)``): the dates are
+        the sorted union of all indexes, the assets the sorted union of all columns; cells a frame lacks are
+        NaN. ``groups`` values may be arrays of shape (N,) / (T, N) in that aligned
+        order, a Series indexed by asset, or a DataFrame by (date, asset) (missing labels become -1).
 
         Example:
             >>> a = pd.DataFrame({"x": [1.0, 2.0]}, index=[10, 11])
@@ -552,8 +546,6 @@ class Panel:
         """
         if not isinstance(frames, Mapping) or not frames:
             raise AlphaDataError("from_wide needs a non-empty mapping of field name -> DataFrame")
-        dates: pd.Index | None = None
-        assets: pd.Index | None = None
         for name, frame in frames.items():
             if isinstance(frame, pd.Series):
                 raise AlphaDataError(
@@ -562,43 +554,7 @@ class Panel:
                 )
             if not isinstance(frame, pd.DataFrame):
                 raise AlphaDataError(f"field '{name}' is a {type(frame).__name__}, not a DataFrame")
-            if not frame.index.is_unique:
-                dup = frame.index[frame.index.duplicated()][0]
-                raise AlphaDataError(f"field '{name}' has duplicate date {_fmt(dup)} in its index")
-            if not frame.columns.is_unique:
-                dup = frame.columns[frame.columns.duplicated()][0]
-                raise AlphaDataError(f"field '{name}' has duplicate asset column {_fmt(dup)}")
-            dates = frame.index if dates is None else dates.union(frame.index, sort=False)
-            assets = frame.columns if assets is None else assets.union(frame.columns, sort=False)
-        assert dates is not None and assets is not None
-        try:
-            dates = dates.sort_values()
-        except TypeError:
-            raise AlphaDataError("the frames' date indexes cannot be sorted (mixed types?)") from None
-        try:
-            assets = assets.sort_values()
-        except TypeError:
-            pass
-        fields: dict[str, np.ndarray] = {}
-        for name, frame in frames.items():
-            key = _norm_name(name, "field")
-            if key in fields:
-                raise AlphaDataError(f"field '{name}' is given twice (names are case-insensitive)")
-            aligned = frame
-            if not (frame.index.equals(dates) and frame.columns.equals(assets)):
-                aligned = frame.reindex(index=dates, columns=assets)
-            fields[key] = _to_float_array(key, aligned)
-        out_groups: dict[str, Any] = {}
-        for level, values in (groups or {}).items():
-            if isinstance(values, pd.DataFrame):
-                values = values.reindex(index=dates, columns=assets)
-                values = values.to_numpy(dtype=np.float64, na_value=np.nan)
-            elif isinstance(values, pd.Series):
-                values = values.reindex(assets).to_numpy(dtype=np.float64, na_value=np.nan)
-            out_groups[level] = values
-        return cls(
-            fields, groups=out_groups, dates=pd.Index(dates, name=None), assets=pd.Index(assets, name=None)
-        )
+        return cls(frames, groups=groups)
 
     def _check_result(self, name: str, values: Any) -> np.ndarray:
         arr = _to_float_array(name, values) if not isinstance(values, np.ndarray) else values
@@ -651,6 +607,28 @@ class Panel:
         """
         arr = self.field(values) if isinstance(values, str) else self._check_result("array", values)
         return pd.DataFrame(arr, index=self._dates.copy(), columns=self._assets.copy())
+
+
+def as_panel(data: Any) -> Panel:
+    """The Panel an entry point was given: a Panel, a mapping of fields (arrays or labelled DataFrames, aligned
+    as in ``Panel``), or an xarray Dataset.
+
+    Example:
+        >>> frame = pd.DataFrame({"A": [2.0, 1.0]}, index=[1, 0])
+        >>> as_panel({"close": frame}).field("close").tolist()
+        [[1.0], [2.0]]
+    """
+    if isinstance(data, Panel):
+        return data
+    if type(data).__module__.split(".")[0] == "xarray":  # before Mapping: a Dataset is a mapping too
+        from alphalang.data.xarray_io import panel_from_xarray
+
+        return panel_from_xarray(data)
+    if isinstance(data, Mapping):
+        return Panel(fields=data)
+    raise AlphaDataError(f"expected a Panel, a mapping of field arrays or an xarray Dataset, got "
+                         f"{type(data).__name__}",
+                         hint="build one with alphalang.Panel(fields={...}) or alphalang.demo_panel()")
 
 
 def _is_numeric(col: pd.Series) -> bool:

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from alphalang.data.panel import DEFAULT_GROUP_LEVELS, Panel
 from alphalang.errors import AlphaDataError
@@ -88,7 +89,8 @@ def panel_from_xarray(data, *, date: str | None = None, asset: str | None = None
 
     Variables marked as groups (``attrs["alphalang"] == "group"``) or integer variables named like a standard
     level (sector, industry, subindustry) become group levels; other numeric variables become fields.
-    Results (``attrs["alphalang"] == "result"``) are skipped unless ``include_results``.
+    Results (``attrs["alphalang"] == "result"``) are skipped unless ``include_results``. Variables are placed
+    by their coordinates, as DataFrames are in ``Panel`` (dates sorted with their rows; duplicates refused).
     """
     xr = _xr()
     if isinstance(data, xr.DataArray):
@@ -100,8 +102,8 @@ def panel_from_xarray(data, *, date: str | None = None, asset: str | None = None
     dims = list(data.dims)
     date_dim = _pick_dim(dims, DATE_DIMS, date, "date")
     asset_dim = _pick_dim([d for d in dims if d != date_dim], ASSET_DIMS, asset, "asset")
-    out_fields: dict[str, np.ndarray] = {}
-    out_groups: dict[str, np.ndarray] = {}
+    out_fields: dict[str, pd.DataFrame] = {}
+    out_groups: dict[str, pd.Series | pd.DataFrame] = {}
     wanted_fields = {f.lower() for f in fields} if fields is not None else None
     wanted_groups = {g.lower() for g in groups} if groups is not None else None
     for name, var in data.data_vars.items():
@@ -115,10 +117,7 @@ def panel_from_xarray(data, *, date: str | None = None, asset: str | None = None
             role is None and key in DEFAULT_GROUP_LEVELS and np.issubdtype(var.dtype, np.integer))
         if is_group:
             if wanted_groups is None or key in wanted_groups:
-                if var.dims == (asset_dim,):
-                    out_groups[key] = var.values
-                else:
-                    out_groups[key] = var.transpose(date_dim, asset_dim).values
+                out_groups[key] = _labelled(var, date_dim, asset_dim)
             continue
         if role == "result" and not include_results:
             continue
@@ -128,16 +127,28 @@ def panel_from_xarray(data, *, date: str | None = None, asset: str | None = None
             continue
         missing = [d for d in (date_dim, asset_dim) if d not in var.dims]
         if missing:  # a per-date or per-asset (or scalar) variable: repeat it over the missing dimension
-            var = var.expand_dims({d: data.sizes[d] for d in missing})
-        out_fields[key] = np.ascontiguousarray(var.transpose(date_dim, asset_dim).values, dtype=np.float64)
+            var = var.expand_dims({d: _labels(data, d) for d in missing})
+        out_fields[key] = _labelled(var, date_dim, asset_dim)
     if wanted_fields is not None:
         missing = sorted(wanted_fields - set(out_fields))
         if missing:
             raise AlphaDataError(f"the dataset has no field {missing[0]!r}",
                                  hint=f"variables: {', '.join(map(str, data.data_vars))}")
-    return Panel(out_fields, groups=out_groups, dates=data.indexes[date_dim] if date_dim in data.indexes
-                 else np.arange(data.sizes[date_dim]),
-                 assets=data.indexes[asset_dim] if asset_dim in data.indexes else np.arange(data.sizes[asset_dim]))
+    if out_fields:  # labelled frames: the Panel aligns them (dates sorted with their rows)
+        return Panel(out_fields, groups=out_groups)
+    return Panel({}, groups=out_groups, dates=_labels(data, date_dim), assets=_labels(data, asset_dim))
+
+
+def _labels(data, dim: str):
+    return data.indexes[dim] if dim in data.indexes else pd.RangeIndex(data.sizes[dim])
+
+
+def _labelled(var, date_dim: str, asset_dim: str) -> pd.Series | pd.DataFrame:
+    """A variable as a pandas object labelled by its coordinates (a Series over assets, else a frame)."""
+    if var.dims == (asset_dim,):
+        return pd.Series(var.values, index=_labels(var, asset_dim))
+    var = var.transpose(date_dim, asset_dim)
+    return pd.DataFrame(var.values, index=_labels(var, date_dim), columns=_labels(var, asset_dim))
 
 
 def results_from_xarray(ds, *, date: str = "date", asset: str = "asset") -> dict[str, np.ndarray]:
