@@ -5,6 +5,10 @@ aliases (case-insensitive), the min/max overload, and derived fields (``returns`
 not supply. Argument checks come from ``kinds``, constant folding from ``fold``. A name may only use names
 defined before it, so cycles are reported as uses before definition.
 
+Depth-independent: the expression walk is a set of generators run by one loop (``_run``), so a formula nested
+10,000 levels deep or a chain of 10,000 definitions resolves without Python recursion. Scopes are persistent
+(``Bindings``): the names visible to a statement are a snapshot in O(1), so checking is linear in the module.
+
 Example:
     >>> from alphalang.syntax import parse_module
     >>> r = Resolver()
@@ -16,6 +20,9 @@ Example:
 from __future__ import annotations
 
 import difflib
+import itertools
+from bisect import bisect_left
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +38,86 @@ from alphalang.passes.profile import PROFILES, Profile
 from alphalang.resources import stdlib_dir
 from alphalang.source import Span
 from alphalang.syntax import ast
-from alphalang.syntax.parse import parse_expr, parse_module
+from alphalang.syntax.parse import parse_expr, parse_module, read_source
+from alphalang.syntax.walk import fold_tree
+
+_TICKS = itertools.count()  # one clock for every binding change and snapshot
+_REMOVED = None
+
+Steps = Generator["Steps", int, int]  # a resolution step: yields sub-steps, receives their node ids
+
+
+def _run(step: Steps) -> int:
+    """Run a resolution step and every sub-step it yields with an explicit stack (no Python recursion)."""
+    stack = [step]
+    value = None
+    while True:
+        try:
+            sub = stack[-1].send(value)
+        except StopIteration as done:
+            stack.pop()
+            if not stack:
+                return done.value
+            value = done.value
+            continue
+        stack.append(sub)
+        value = None
+
+
+class Bindings(Mapping):
+    """name -> binding as seen at one point of a module; the live view can change, snapshots cannot.
+
+    Every change is logged per name with a tick, so a snapshot is O(1) and a lookup O(log changes of the name).
+
+    Example:
+        >>> live = Bindings(); live["x"] = 1; before = live.snapshot(); live["x"] = 2
+        >>> before["x"], live["x"], "x" in before.snapshot()
+        (1, 2, True)
+    """
+
+    def __init__(self, log: dict[str, list[tuple[int, object]]] | None = None, upto: int | None = None) -> None:
+        self._log = {} if log is None else log
+        self._upto = upto
+
+    def snapshot(self) -> Bindings:
+        return Bindings(self._log, next(_TICKS) if self._upto is None else self._upto)
+
+    def get(self, name: str, default=None):
+        entries = self._log.get(name)
+        if not entries:
+            return default
+        if self._upto is None:
+            found = entries[-1][1]
+        else:
+            at = bisect_left(entries, (self._upto,))
+            found = entries[at - 1][1] if at else _REMOVED
+        return default if found is _REMOVED else found
+
+    def __getitem__(self, name: str):
+        found = self.get(name, _REMOVED)
+        if found is _REMOVED:
+            raise KeyError(name)
+        return found
+
+    def __contains__(self, name: object) -> bool:
+        return self.get(name, _REMOVED) is not _REMOVED
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in self._log if name in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __setitem__(self, name: str, value: object) -> None:
+        assert self._upto is None, "a snapshot is read-only"
+        self._log.setdefault(name, []).append((next(_TICKS), value))
+
+    def pop(self, name: str, default=None):
+        found = self.get(name, _REMOVED)
+        if found is _REMOVED:
+            return default
+        self[name] = _REMOVED
+        return found
 
 
 @dataclass
@@ -53,12 +139,13 @@ class _Func:
 
 @dataclass
 class Scope:
-    values: dict[str, _Value] = field(default_factory=dict)
-    funcs: dict[str, _Func] = field(default_factory=dict)
+    values: Bindings = field(default_factory=Bindings)  # name -> _Value
+    funcs: Bindings = field(default_factory=Bindings)  # name -> _Func
     later: dict[str, int] = field(default_factory=dict)  # names defined further down the module -> line
 
     def snapshot(self) -> Scope:
-        return Scope(dict(self.values), dict(self.funcs), self.later)
+        """The names visible now, unaffected by later statements (O(1))."""
+        return Scope(self.values.snapshot(), self.funcs.snapshot(), self.later)
 
 
 class Resolver:
@@ -122,11 +209,15 @@ class Resolver:
                                  hint="choose another name")
 
     def value_node(self, value: _Value) -> int:
+        """The node of a named definition (resolved once)."""
+        return _run(self._value_node(value))
+
+    def _value_node(self, value: _Value) -> Steps:
         if value.node is None:
             if value.resolving:  # unreachable through the grammar's ordering, kept as a guard
                 raise AlphaNameError("definition refers to itself (cycle)", value.span)
             value.resolving = True
-            value.node = self.as_output(self.expr(value.expr, value.scope, {}), value.expr.span)
+            value.node = self.as_output((yield self._expr(value.expr, value.scope, {})), value.expr.span)
             value.resolving = False
         return value.node
 
@@ -146,7 +237,7 @@ class Resolver:
         if path not in self._imports:
             self._import_stack.append(path)
             try:
-                module = parse_module(path.read_text(), str(path))
+                module = parse_module(read_source(path), str(path))
                 imported = Scope()
                 self._bind_statements(module, imported, path.parent)
             finally:
@@ -176,40 +267,45 @@ class Resolver:
 
     # ---- expressions ---------------------------------------------------------------------------------
     def expr(self, e: ast.Expr, scope: Scope, env: dict[str, int]) -> int:
+        """The node of an expression in a scope, with user-function parameters bound by ``env``."""
+        return _run(self._expr(e, scope, env))
+
+    def _expr(self, e: ast.Expr, scope: Scope, env: dict[str, int]) -> Steps:
         if isinstance(e, ast.Number):
             return self.graph.add("const", (), (float(e.value),), ir.SCALAR, e.span)
         if isinstance(e, ast.Name):
-            return self._name(e, scope, env)
+            return (yield self._name(e, scope, env))
         if isinstance(e, ast.GroupName):
             return self.graph.add("group", (), (e.level,), ir.GROUP, e.span)
         if isinstance(e, ast.Unary):
-            return self.apply(lookup(PREFIX[e.op]), [self._series(e.operand, scope, env)], (), e.span)
-        if isinstance(e, ast.Binary):
-            args = [self._series(e.left, scope, env), self._series(e.right, scope, env)]
-            return self.apply(lookup(INFIX[e.op]), args, (), e.span)
-        if isinstance(e, ast.Conditional):
-            args = [self._series(x, scope, env) for x in (e.cond, e.then, e.other)]
-            return self.apply(lookup("cond"), args, (), e.span)
+            return self.apply(lookup(PREFIX[e.op]), [(yield self._series(e.operand, scope, env))], (), e.span)
+        if isinstance(e, (ast.Binary, ast.Conditional)):
+            args = []
+            for operand in ast.children(e):
+                args.append((yield self._series(operand, scope, env)))
+            spec = lookup(INFIX[e.op] if isinstance(e, ast.Binary) else "cond")
+            return self.apply(spec, args, (), e.span)
         if isinstance(e, ast.Call):
-            return self._call(e, scope, env)
+            return (yield self._call(e, scope, env))
         raise TypeError(f"unexpected AST node {type(e).__name__}")
 
-    def _series(self, e: ast.Expr, scope: Scope, env: dict[str, int]) -> int:
+    def _series(self, e: ast.Expr, scope: Scope, env: dict[str, int]) -> Steps:
         """Resolve an operand that must be numeric (not group labels)."""
-        node_id = self.expr(e, scope, env)
+        node_id = yield self._expr(e, scope, env)
         if self.graph[node_id].kind == ir.GROUP:
             raise AlphaTypeError("group labels are not numbers; use them inside a group operator", e.span,
                                  hint="e.g. indneutralize(x, IndClass.sector)")
         return node_id
 
-    def _name(self, e: ast.Name, scope: Scope, env: dict[str, int]) -> int:
+    def _name(self, e: ast.Name, scope: Scope, env: dict[str, int]) -> Steps:
         name = e.name
         if name in env:
             return env[name]
-        if name in scope.values:
-            return self.value_node(scope.values[name])
+        value = scope.values.get(name)
+        if value is not None:
+            return (yield self._value_node(value))
         if is_derivable(name) and name not in self.supplied and derivation(name, self.profile):
-            return self._derive(name, e.span)
+            return (yield self._derive(name, e.span))
         if name in self.known_fields or is_derivable(name):
             return self.graph.add("field", (), (name,), ir.PANEL, e.span)
         if name in scope.later:
@@ -221,17 +317,18 @@ class Resolver:
         raise AlphaNameError(f"unknown name {name!r}", e.span, hint=_suggest(name, candidates,
                              "if it is a field of your data, pass it with fields=[...] or run with that data"))
 
-    def _derive(self, name: str, span: Span) -> int:
+    def _derive(self, name: str, span: Span) -> Steps:
         if name not in self._derived:
             self.derived_used.add(name)
             expr = _respan(parse_expr(derivation(name, self.profile), f"<derived {name}>"), span)
-            self._derived[name] = self.expr(expr, Scope(), {})
+            self._derived[name] = yield self._expr(expr, Scope(), {})
         return self._derived[name]
 
-    def _call(self, e: ast.Call, scope: Scope, env: dict[str, int]) -> int:
+    def _call(self, e: ast.Call, scope: Scope, env: dict[str, int]) -> Steps:
         name = e.func
-        if name in scope.funcs:
-            return self._inline(scope.funcs[name], e, scope, env)
+        func = scope.funcs.get(name)
+        if func is not None:
+            return (yield self._inline(func, e, scope, env))
         spec = lookup(name)
         if spec is None or spec.extra.get("internal"):
             hint = _suggest(name, [*all_names(), *scope.funcs], None)
@@ -249,11 +346,11 @@ class Resolver:
         for param, given in zip(spec.params, slots, strict=True):
             span = given.span if isinstance(given, ast.Expr) else e.span
             if param.kind.is_static:
-                value = given if isinstance(given, float) else self._constant(given, scope, env, param.name,
-                                                                              spec.name)
-                statics.append(static_value(param, value, self.profile, span))
+                if not isinstance(given, float):
+                    given = yield self._constant(given, scope, env, param.name, spec.name)
+                statics.append(static_value(param, given, self.profile, span))
                 continue
-            node_id = self.expr(given, scope, env)
+            node_id = yield self._expr(given, scope, env)
             kind = self.graph[node_id].kind
             if param.kind is ArgKind.GROUP and kind != ir.GROUP:
                 raise AlphaTypeError(f"{spec.name}() needs group labels for {param.name!r}", span,
@@ -267,14 +364,14 @@ class Resolver:
             node_id = self.apply(lookup("mul"), [node_id, days], (), e.span)
         return node_id
 
-    def _constant(self, given: ast.Expr, scope: Scope, env: dict[str, int], param: str, func: str) -> float:
-        node = self.graph[self.expr(given, scope, env)]
+    def _constant(self, given: ast.Expr, scope: Scope, env: dict[str, int], param: str, func: str) -> Steps:
+        node = self.graph[(yield self._expr(given, scope, env))]
         if node.op != "const":
             raise AlphaTypeError(f"{func}() needs a constant for {param!r}, not a series", given.span,
                                  hint="windows and lags are fixed numbers of rows")
         return node.params[0]
 
-    def _inline(self, func: _Func, e: ast.Call, scope: Scope, env: dict[str, int]) -> int:
+    def _inline(self, func: _Func, e: ast.Call, scope: Scope, env: dict[str, int]) -> Steps:
         fdef = func.definition
         params = fdef.params
         if len(e.args) > len(params):
@@ -291,8 +388,10 @@ class Resolver:
         if missing:
             raise AlphaTypeError(f"{fdef.name}() is missing {', '.join(map(repr, missing))}", e.span,
                                  hint=f"defined at {fdef.span.location()} as def {fdef.name}({', '.join(params)})")
-        inner_env = {p: self.expr(bound[p], scope, env) for p in params}
-        return self.expr(fdef.body, func.scope, inner_env)
+        inner_env = {}
+        for p in params:
+            inner_env[p] = yield self._expr(bound[p], scope, env)
+        return (yield self._expr(fdef.body, func.scope, inner_env))
 
     # ---- building nodes ------------------------------------------------------------------------------
     def apply(self, spec: OpSpec, args: list[int], statics: tuple, span: Span) -> int:
@@ -322,14 +421,17 @@ def _suggest(name: str, candidates, fallback: str | None) -> str | None:
 
 def _respan(e: ast.Expr, span: Span) -> ast.Expr:
     """A copy of a derived-field expression whose nodes all point at the user's use of the field."""
-    if isinstance(e, ast.Call):
-        return ast.Call(e.func, tuple(_respan(a, span) for a in e.args), e.kwargs, span, span)
-    if isinstance(e, ast.Binary):
-        return ast.Binary(e.op, _respan(e.left, span), _respan(e.right, span), span)
-    if isinstance(e, ast.Unary):
-        return ast.Unary(e.op, _respan(e.operand, span), span)
-    if isinstance(e, ast.Name):
-        return ast.Name(e.name, span)
-    if isinstance(e, ast.Number):
-        return ast.Number(e.value, span)
-    return e
+    def respan(node: ast.Expr, kids: list) -> ast.Expr:
+        if isinstance(node, ast.Call):
+            return ast.Call(node.func, tuple(kids[:len(node.args)]), node.kwargs, span, span)
+        if isinstance(node, ast.Binary):
+            return ast.Binary(node.op, *kids, span)
+        if isinstance(node, ast.Unary):
+            return ast.Unary(node.op, *kids, span)
+        if isinstance(node, ast.Name):
+            return ast.Name(node.name, span)
+        if isinstance(node, ast.Number):
+            return ast.Number(node.value, span)
+        return node
+
+    return fold_tree(e, ast.children, respan)

@@ -26,7 +26,8 @@ Layout (every table but ``[data]`` and one node is optional)::
     train_length = 250
     test_length = 60
 
-Mistakes raise :class:`~alphalang.errors.AlphaTypeError` (bad keys/values) or
+Mistakes raise :class:`~alphalang.errors.AlphaTypeError` (bad keys/values; a value of the wrong TOML type
+names its key, and the file:line:col where the key is written) or
 :class:`~alphalang.errors.AlphaDataError` (missing files, signals or fields).  Prices are forward-filled
 (never back-filled: that would use a later quote); leading rows before every asset has its first quote are
 dropped, prices and signals alike, so a missing quote never reaches the simulation. Alpha NaNs are kept
@@ -40,7 +41,10 @@ Example:
 
 from __future__ import annotations
 
+import re
 import tomllib
+import types
+import typing
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -48,11 +52,13 @@ from typing import Any
 import numpy as np
 
 from alphalang.errors import AlphaDataError, AlphaTypeError
+from alphalang.source import span_at
 from alphalang.strategy.meta import MIX_MODES, MetaNode
 from alphalang.strategy.metrics import OBJECTIVES
 from alphalang.strategy.nodes import SIMULATIONS, MarketData, Node, RuleNode, Strategy, StrategyConfig
 from alphalang.strategy.rules import RULES, SIGNAL_TRANSFORMS
-from alphalang.strategy.train import AGGREGATIONS, OPTIMISERS, SCHEDULES
+from alphalang.strategy.train import AGGREGATIONS, OPTIMISERS, SCHEDULES, train
+from alphalang.strategy.walkforward import walk_forward
 
 TOP_KEYS = {"data", "strategy", "meta", "node", "training", "walk_forward"}
 DATA_KEYS = {"alphas", "formulas", "demo", "path", "prices", "price_field", "outputs", "start", "end"}
@@ -81,18 +87,25 @@ def load_config(path: str | Path) -> TrainConfig:
     if not path.is_file():
         raise AlphaDataError(f"config file not found: {path}")
     try:
-        raw = tomllib.loads(path.read_text())
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
+    except UnicodeDecodeError as exc:
+        raise AlphaTypeError(f"{path}: not valid UTF-8 (byte offset {exc.start}); TOML files must be UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise AlphaTypeError(f"{path}: invalid TOML: {exc}") from None
-    cfg = parse_config(raw, base_dir=path.parent, name=str(path))
+    cfg = parse_config(raw, base_dir=path.parent, name=str(path), text=text)
     cfg.source = path
     return cfg
 
 
-def parse_config(raw: dict, base_dir: Path | str = ".", name: str = "<config>") -> TrainConfig:
-    """Validate a config already parsed from TOML (a dict) and build the strategy and data."""
+def parse_config(raw: dict, base_dir: Path | str = ".", name: str = "<config>", text: str | None = None) -> TrainConfig:
+    """Validate a config already parsed from TOML (a dict) and build the strategy and data.
+
+    ``text`` (the TOML source) lets a type error point at the line of the offending key.
+    """
     base_dir = Path(base_dir)
     _check_keys(raw, TOP_KEYS, name)
+    _check_types(raw, _schema(), _Where(name, text))
     if "data" not in raw:
         raise AlphaTypeError(f"{name}: missing [data] table", hint="add e.g. [data] demo = {days = 500}")
     if not raw.get("node"):
@@ -122,6 +135,115 @@ def parse_config(raw: dict, base_dir: Path | str = ".", name: str = "<config>") 
 
 
 # ------------------------------------------------------------------------------------------ validation
+_NODE_TYPES: dict[str, Any] = {
+    "rule": str, "signal": str, "initial": dict, "mode": str, "initial_logits": list[float], "transform": str,
+    "memory_days": float, "k_per_day": float, "use_alt_lamb": bool,
+}
+_NODE_TYPES["children"] = list[_NODE_TYPES]  # type: ignore[valid-type]
+
+
+def _schema() -> dict[str, Any]:
+    """The TOML type of every known key: Python types, ``list[T]``, and dicts for tables (derived from the
+    signatures of StrategyConfig, train and walk_forward, so the schema cannot drift from them)."""
+    def hints(obj, keys) -> dict[str, Any]:
+        return {k: v for k, v in typing.get_type_hints(obj).items() if k in keys}
+
+    return {
+        "data": {"alphas": str, "formulas": str, "path": str, "prices": str, "price_field": str,
+                 "outputs": list[str], "demo": {"days": int, "assets": int, "seed": int}},
+        "strategy": hints(StrategyConfig, {f.name for f in fields(StrategyConfig)}),
+        "meta": {"mode": str, "initial_logits": list[float]},
+        "node": list[_NODE_TYPES],  # type: ignore[valid-type]
+        "training": hints(train, TRAIN_KEYS),
+        "walk_forward": hints(walk_forward, WALK_KEYS),
+    }
+
+
+class _Where:
+    """Names the config file in errors, and finds the line of a key in its TOML text (when given)."""
+
+    def __init__(self, name: str, text: str | None) -> None:
+        self.name = name
+        self.text = text
+
+    def error(self, path: tuple, message: str) -> AlphaTypeError:
+        section = ".".join(str(p) for p in path[:-1] if isinstance(p, str))
+        label = f"[{section}] " if section else ""
+        span = self._locate(path)
+        if span is None:
+            return AlphaTypeError(f"{self.name}: {label}{message}")
+        return AlphaTypeError(f"{label}{message}", span)
+
+    def _locate(self, path: tuple):
+        """The span of ``path``'s last key, written after the header of its first table (best effort)."""
+        if self.text is None:
+            return None
+        text, key = self.text, str(path[-1])
+        start, end = 0, len(text)
+        if len(path) > 1 and isinstance(path[0], str):
+            count = path[1] if len(path) > 2 and isinstance(path[1], int) else 0
+            headers = list(re.finditer(r"(?m)^[ \t]*\[\[?[ \t]*([\w.]+)[ \t]*\]\]?", text))
+            own = [h for h in headers if h.group(1) == path[0]]
+            if count < len(own):
+                start = own[count].end()
+                end = next((h.start() for h in headers if h.start() > start), len(text))
+        found = re.compile(rf'(?m)(?:^|[{{,])[ \t]*"?({re.escape(key)})"?[ \t]*=').search(text, start, end)
+        if found is None:
+            return None
+        return span_at(self.name, text, found.start(1), found.end(1))
+
+
+def _type_text(expected: Any) -> str:
+    if isinstance(expected, dict) or expected is dict:
+        return "a table"
+    if typing.get_origin(expected) is list:
+        inner = typing.get_args(expected)[0]
+        return "a list of tables" if isinstance(inner, dict) else f"a list of {_type_text(inner)[2:]}s"
+    names = {int: "an integer", float: "a number", str: "a string", bool: "true or false"}
+    options = [names[t] for t in _options(expected) if t in names]
+    return " or ".join(options) or f"a {getattr(expected, '__name__', expected)}"
+
+
+def _options(expected: Any) -> tuple:
+    """The alternatives of a union annotation (None dropped: TOML has no null), or the type itself."""
+    if isinstance(expected, types.UnionType) or typing.get_origin(expected) is typing.Union:
+        return tuple(t for t in typing.get_args(expected) if t is not type(None))
+    return (expected,)
+
+
+def _fits(expected: Any, value: Any) -> bool:
+    """Whether a TOML value has the expected type (an integer is a number; true is not an integer)."""
+    if isinstance(expected, dict) or expected is dict:
+        return isinstance(value, dict)
+    if typing.get_origin(expected) is list:
+        inner = typing.get_args(expected)[0]
+        return isinstance(value, list) and all(_fits(inner, v) for v in value) or (
+            isinstance(inner, dict) and isinstance(value, dict))  # one table where a list of tables may stand
+    for option in _options(expected):
+        if option is float and isinstance(value, int | float) and not isinstance(value, bool):
+            return True
+        if option is int and isinstance(value, int) and not isinstance(value, bool):
+            return True
+        if option in (str, bool) and isinstance(value, option):
+            return True
+    return expected is Any
+
+
+def _check_types(table: dict, schema: dict[str, Any], where: _Where, path: tuple = ()) -> None:
+    """Every known key of ``table`` (and of its sub-tables) holds a value of its schema type."""
+    for key, value in table.items():
+        expected = schema.get(key)
+        if expected is None:
+            continue  # unknown keys are reported by _check_keys, with the allowed ones
+        if not _fits(expected, value):
+            raise where.error((*path, key), f"{key} must be {_type_text(expected)}, got {value!r}")
+        if isinstance(expected, dict):
+            _check_types(value, expected, where, (*path, key))
+        elif typing.get_origin(expected) is list and isinstance(typing.get_args(expected)[0], dict):
+            for i, item in enumerate([value] if isinstance(value, dict) else value):
+                _check_types(item, typing.get_args(expected)[0], where, (*path, key, i))
+
+
 def _check_keys(table: Any, allowed: set, where: str) -> None:
     if not isinstance(table, dict):
         raise AlphaTypeError(f"{where}: expected a table, got {type(table).__name__}")
