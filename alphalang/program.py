@@ -23,7 +23,7 @@ from alphalang.errors import AlphaDataError, AlphaSyntaxError, AlphaTypeError
 from alphalang.passes.profile import get_profile
 from alphalang.plan import Plan, build_plan
 from alphalang.syntax import ast
-from alphalang.syntax.parse import parse_expr, parse_module
+from alphalang.syntax.parse import parse_expr, parse_module, read_source
 
 BACKENDS = {"reference": "alphalang.backend.reference.evaluate", "numba": "alphalang.backend.numba"}
 DEFAULT_BACKEND = "numba"
@@ -167,9 +167,7 @@ def _read_source(source: str | Path) -> tuple[str, str, Path | None]:
     """(text, filename, directory) for a path or a formula text."""
     if isinstance(source, Path) or (isinstance(source, str) and source.endswith(".alpha") and "\n" not in source):
         path = Path(source)
-        if not path.is_file():
-            raise AlphaSyntaxError(f"no such file: {path}")
-        return path.read_text(), str(path), path.resolve().parent
+        return read_source(path), str(path), path.resolve().parent
     if not isinstance(source, str):
         raise AlphaSyntaxError(f"expected formula text or a path, got {type(source).__name__}")
     return source, "<string>", None

@@ -2,7 +2,8 @@
 ``register(subparsers)``, which adds an argparse parser and sets ``func=run`` where
 ``run(args) -> int`` returns the exit code.
 
-Exit codes: 0 ok, 1 user error (an ``AlphaError``, printed with its caret), 2 internal error.
+Exit codes: 0 ok, 1 user error (an ``AlphaError``, printed with its caret), 2 internal error, 141 (quietly) when
+the reader of the output went away (``alphalang ... | head``), like any Unix tool stopped by SIGPIPE.
 
 Example:
     $ alphalang check stdlib/wq101.alpha
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from alphalang.errors import AlphaError
@@ -56,7 +58,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 1
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # inside the try: a closed pipe shows up here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except AlphaError as err:
         print(err.render(), file=sys.stderr)
         return 1
@@ -66,6 +72,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         print("  this is a bug in alphalang; please report it with the command you ran.", file=sys.stderr)
         return 2
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader closed our stdout: point stdout at /dev/null so the final flush cannot fail again (the
+    recipe of the Python docs, "Note on SIGPIPE"), and exit 141 = 128 + SIGPIPE without a message."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (tests capture it): nothing left to flush
+        pass
+    return 141
 
 
 if __name__ == "__main__":

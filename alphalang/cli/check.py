@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from alphalang.cli.common import add_compile_options, compile_options
 
@@ -24,8 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from alphalang.program import compile
 
     fields = [f.strip() for f in args.fields.split(",") if f.strip()]
-    program = compile(args.file if args.file.endswith(".alpha") else open(args.file).read(),
-                      fields=fields, **{**compile_options(args), "backend": "reference"})
+    program = compile(Path(args.file), fields=fields, **{**compile_options(args), "backend": "reference"})
     width = max((len(n) for n in program.outputs), default=6)
     print(f"{'output'.ljust(width)}  lookback")
     for name, rows in program.lookback.items():

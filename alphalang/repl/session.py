@@ -26,7 +26,7 @@ from alphalang.passes.lookback import node_lookbacks
 from alphalang.plan import Plan, build_plan
 from alphalang.program import Program
 from alphalang.syntax import ast
-from alphalang.syntax.parse import parse_expr, parse_module, parse_repl
+from alphalang.syntax.parse import parse_expr, parse_module, parse_repl, read_source
 
 __all__ = ["Session", "SessionProgram", "VALUE_NAME", "is_blank", "is_complete"]
 
@@ -144,9 +144,7 @@ class Session:
     def load(self, path: str | Path) -> str:
         """Add every statement of a ``.alpha`` file."""
         path = Path(path).expanduser()
-        if not path.is_file():
-            raise AlphaSyntaxError(f"no such file: {path}")
-        module = parse_module(path.read_text(), str(path))
+        module = parse_module(read_source(path), str(path))
         program = self.add(list(module.statements))
         outputs = [s.name for s in module.statements if isinstance(s, ast.Assign) and not s.name.startswith("_")]
         return f"loaded {path}: {len(module.statements)} statements, {len(outputs)} outputs" + (
