@@ -323,3 +323,36 @@ def test_roundtrip_keeps_integer_assets_and_dates(tmp_path):
     alphalang.data.write_csv(p, tmp_path / "p.csv")
     q = read_csv(tmp_path / "p.csv")
     assert list(q.assets) == [10, 13] and list(q.dates) == [3, 5, 9]
+
+
+# -- more corners of the same rules -----------------------------------------------------------------------
+def test_explicit_labels_reorder_frames_and_refuse_labels_outside_them():
+    close = _close()
+    p = Panel({"close": close}, assets=["C", "A", "B"])
+    assert np.array_equal(p.field("close"), close[["C", "A", "B"]].to_numpy())
+    with pytest.raises(AlphaDataError, match="field 'close' has asset 'C', which is not among the given assets"):
+        Panel({"close": close}, assets=["A", "B"])
+
+
+def test_frames_with_incomparable_date_labels_are_an_error():
+    text = pd.DataFrame({"A": [1.0]}, index=["2020-01-02"])
+    with pytest.raises(AlphaDataError, match="date labels cannot be compared"):
+        Panel({"close": _close(), "volume": text})
+
+
+def test_parquet_text_cell_names_the_row(tmp_path):
+    frame = pd.DataFrame({"date": ["2020-01-02", "2020-01-03"], "asset": ["A", "A"], "close": ["1.5", "bad"]})
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
+    with pytest.raises(AlphaDataError, match=r"cannot read 'bad' in column 'close' as a number at row 2 of"):
+        read_parquet(path, fields=["close"])
+    with pytest.warns(UserWarning, match="coerced 1 cell"):
+        p = load_panel(path, fields=["close"], errors="coerce")
+    assert np.array_equal(p.field("close")[:, 0], [1.5, np.nan], equal_nan=True)
+
+
+def test_csv_date_filter_uses_the_parsed_dates(tmp_path):
+    path = _write(tmp_path / "p.csv", "date,asset,close\n31/12/2019,A,1\n02/01/2020,A,2\n10/01/2020,A,3\n")
+    p = read_csv(path, date_format="%d/%m/%Y", start="2020-01-01")
+    assert list(p.dates) == list(pd.to_datetime(["2020-01-02", "2020-01-10"]))  # not text order
+    assert p.field("close")[:, 0].tolist() == [2.0, 3.0]
