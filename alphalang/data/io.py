@@ -130,10 +130,6 @@ def _bound_scalar(value: Any, typ: pa.DataType, what: str) -> pa.Scalar:
         return ns.cast(typ, safe=False)
     if pa.types.is_date(typ):
         return pa.scalar(_timestamp(value, what).date(), type=typ)
-    if pa.types.is_string(typ) or pa.types.is_large_string(typ):
-        if isinstance(value, str):
-            return pa.scalar(value, type=typ)
-        return pa.scalar(str(_timestamp(value, what).date()), type=typ)
     try:
         return pa.scalar(value).cast(typ)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
@@ -212,9 +208,10 @@ def read_parquet(
     )
     expr: ds.Expression | None = None
     typ = schema.field(date).type
-    if start is not None:
+    text_dates = pa.types.is_string(typ) or pa.types.is_large_string(typ)
+    if start is not None and not text_dates:  # text dates are filtered once parsed (text order is not time)
         expr = ds.field(date) >= _bound_scalar(start, typ, "start")
-    if end is not None:
+    if end is not None and not text_dates:
         upper = ds.field(date) <= _bound_scalar(end, typ, "end")
         expr = upper if expr is None else expr & upper
     try:
@@ -223,6 +220,8 @@ def read_parquet(
         raise _unreadable_parquet(p, exc) from None
     where = _row_locator(path)
     df[date] = parse_dates(df[date], date, date_format, where)
+    if text_dates:
+        df = _between(df, date, start, end, path)
     return _from_frame(df, date, asset, field_cols, group_cols, fields is not None, errors, where)
 
 
@@ -276,6 +275,28 @@ def _csv_line(path: Path, line: int) -> str | None:
     return None if got is None else got.rstrip("\r\n")
 
 
+def _between(df: pd.DataFrame, date: str, start: Any, end: Any, path: PathLike) -> pd.DataFrame:
+    """The rows of ``df`` whose (parsed) date lies in ``[start, end]``."""
+    if start is None and end is None:
+        return df
+    dates = df[date]
+    keep = np.ones(len(df), dtype=bool)
+    for bound, what in ((start, "start"), (end, "end")):
+        if bound is None:
+            continue
+        value: Any = bound
+        if pd.api.types.is_datetime64_any_dtype(dates.dtype):
+            value = _timestamp(bound, what)
+            tz = getattr(dates.dt, "tz", None)
+            if tz is not None and value.tzinfo is None:
+                value = value.tz_localize(tz)
+        try:
+            keep &= (dates >= value).to_numpy() if what == "start" else (dates <= value).to_numpy()
+        except TypeError:
+            raise AlphaDataError(f"{what}={bound!r} cannot be compared with the dates in '{path}'") from None
+    return df.loc[keep]
+
+
 def _from_frame(df: pd.DataFrame, date: str, asset: str, field_cols: list[str], group_cols: list[str],
                 explicit_fields: bool, errors: str, where) -> Panel:
     """Numbers parsed (text-only columns skipped unless asked for), then the long table -> Panel."""
@@ -325,24 +346,8 @@ def read_csv(
     df = df.dropna(how="all")  # blank lines (kept above so that row i is line i + 2)
     where = _csv_locator(p, path, header)
     df[asset] = parse_ids(df[asset])
-    df[date] = dates = parse_dates(df[date], date, date_format, where)
-    if start is not None or end is not None:
-        keep = np.ones(len(df), dtype=bool)
-        for bound, what in ((start, "start"), (end, "end")):
-            if bound is None:
-                continue
-            value: Any = bound
-            if pd.api.types.is_datetime64_any_dtype(dates.dtype):
-                value = _timestamp(bound, what)
-                tz = getattr(dates.dt, "tz", None)
-                if tz is not None and value.tzinfo is None:
-                    value = value.tz_localize(tz)
-            try:
-                keep &= (dates >= value).to_numpy() if what == "start" else (dates <= value).to_numpy()
-            except TypeError:
-                msg = f"{what}={bound!r} cannot be compared with the dates in '{path}'"
-                raise AlphaDataError(msg) from None
-        df = df.loc[keep]
+    df[date] = parse_dates(df[date], date, date_format, where)
+    df = _between(df, date, start, end, path)
     return _from_frame(df, date, asset, field_cols, group_cols, fields is not None, errors, where)
 
 

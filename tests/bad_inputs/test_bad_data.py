@@ -356,3 +356,12 @@ def test_csv_date_filter_uses_the_parsed_dates(tmp_path):
     p = read_csv(path, date_format="%d/%m/%Y", start="2020-01-01")
     assert list(p.dates) == list(pd.to_datetime(["2020-01-02", "2020-01-10"]))  # not text order
     assert p.field("close")[:, 0].tolist() == [2.0, 3.0]
+
+
+def test_parquet_text_dates_are_filtered_in_time_order(tmp_path):
+    frame = pd.DataFrame({"date": ["31/12/2019", "02/01/2020", "10/01/2020"], "asset": "A", "close": [1.0, 2.0, 3.0]})
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
+    p = read_parquet(path, date_format="%d/%m/%Y", start="2020-01-01")  # as text, '02/01/2020' < '2020-01-01'
+    assert list(p.dates) == list(pd.to_datetime(["2020-01-02", "2020-01-10"]))
+    assert p.field("close")[:, 0].tolist() == [2.0, 3.0]
