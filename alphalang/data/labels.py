@@ -1,6 +1,7 @@
 """Label alignment: the one rule every entry point applies to pandas fields and group levels.
 
-A field given as a DataFrame (dates as index, assets as columns) is placed by its labels, never by position:
+A field given as a DataFrame (dates as index, assets as columns) or a 2-D xarray DataArray is placed by its
+labels, never by position:
 
 - the panel's dates are the sorted union of the frames' indexes (reversed or unsorted rows move with their
   dates); a date repeated inside one frame is an error;
@@ -99,6 +100,7 @@ def align_fields(fields: Mapping[Any, Any], dates: Any = None,
     Without DataFrames, everything is returned unchanged. Explicit ``dates``/``assets`` are the target labels:
     a frame label outside them is an error (nothing is dropped silently).
     """
+    fields = {name: _from_xarray(v) for name, v in fields.items()}
     frames = {name: v for name, v in fields.items() if isinstance(v, pd.DataFrame)}
     if not frames:
         return dict(fields), dates, assets
@@ -135,6 +137,15 @@ def align_fields(fields: Mapping[Any, Any], dates: Any = None,
             frame = frame.reindex(index=target_dates, columns=target_assets)
         out[name] = frame
     return out, target_dates.rename(None), target_assets.rename(None)
+
+
+def _from_xarray(values: Any) -> Any:
+    """A 2-D xarray DataArray becomes a labelled DataFrame (dates x assets); anything else is returned as is."""
+    if type(values).__module__.split(".")[0] != "xarray" or getattr(values, "ndim", 0) != 2:
+        return values
+    from alphalang.data.xarray_io import data_array_frame
+
+    return data_array_frame(values)
 
 
 def align_group(level: str, values: Any, dates: pd.Index, assets: pd.Index) -> Any:

@@ -25,7 +25,7 @@ import pandas as pd
 from alphalang.data.panel import DEFAULT_GROUP_LEVELS, Panel
 from alphalang.errors import AlphaDataError
 
-__all__ = ["panel_to_xarray", "panel_from_xarray", "results_from_xarray"]
+__all__ = ["data_array_frame", "panel_to_xarray", "panel_from_xarray", "results_from_xarray"]
 
 ROLE = "alphalang"
 DATE_DIMS = ("date", "time", "datetime", "dates")
@@ -137,6 +137,21 @@ def panel_from_xarray(data, *, date: str | None = None, asset: str | None = None
     if out_fields:  # labelled frames: the Panel aligns them (dates sorted with their rows)
         return Panel(out_fields, groups=out_groups)
     return Panel({}, groups=out_groups, dates=_labels(data, date_dim), assets=_labels(data, asset_dim))
+
+
+def data_array_frame(da) -> pd.DataFrame:
+    """A 2-D DataArray as a DataFrame (dates x assets) labelled by its coordinates.
+
+    Example:
+        >>> import xarray as xr
+        >>> da = xr.DataArray([[1.0, 2.0]], dims=("asset", "date"), coords={"asset": ["A"], "date": [5, 6]})
+        >>> data_array_frame(da).to_dict()
+        {'A': {5: 1.0, 6: 2.0}}
+    """
+    dims = list(da.dims)
+    date_dim = _pick_dim(dims, DATE_DIMS, None, "date")
+    asset_dim = _pick_dim([d for d in dims if d != date_dim], ASSET_DIMS, None, "asset")
+    return _labelled(da, date_dim, asset_dim)
 
 
 def _labels(data, dim: str):

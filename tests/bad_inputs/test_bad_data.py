@@ -365,3 +365,11 @@ def test_parquet_text_dates_are_filtered_in_time_order(tmp_path):
     p = read_parquet(path, date_format="%d/%m/%Y", start="2020-01-01")  # as text, '02/01/2020' < '2020-01-01'
     assert list(p.dates) == list(pd.to_datetime(["2020-01-02", "2020-01-10"]))
     assert p.field("close")[:, 0].tolist() == [2.0, 3.0]
+
+
+def test_mapping_of_data_arrays_is_aligned_on_coordinates():
+    xr = pytest.importorskip("xarray")
+    close = _close()
+    da = xr.DataArray(close.to_numpy().T[::-1], dims=("asset", "date"), coords={"asset": ["C", "B", "A"], "date": D})
+    got = alphalang.evaluate("close", {"close": da, "volume": close}, backend="reference")
+    assert np.array_equal(got, close.to_numpy())
