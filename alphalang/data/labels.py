@@ -128,8 +128,9 @@ def align_fields(fields: Mapping[Any, Any], dates: Any = None,
             out[name] = values
             continue
         frame = frames[name]
-        for axis, target, what in ((frame.index, target_dates, "date"), (frame.columns, target_assets, "asset")):
-            label = _outside(axis, target) if (dates if what == "date" else assets) is not None else None
+        for axis, given, target, what in ((frame.index, dates, target_dates, "date"),
+                                          (frame.columns, assets, target_assets, "asset")):
+            label = None if given is None else _outside(axis, target)
             if label is not None:
                 raise AlphaDataError(f"field '{name}' has {what} {fmt_label(label)}, which is not among the "
                                      f"given {what}s", hint=f"drop it, or leave {what}s= out to take the union")
