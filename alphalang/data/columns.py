@@ -6,7 +6,8 @@ Rules (the README's "Data contract"):
   (a ``strftime`` pattern such as ``"%d/%m/%Y"``); a value that does not parse is an error naming the file, the
   line and the value. A column holding only whole numbers (no leading zeros) stays integer labels, so
   ``yyyymmdd`` integers need ``date_format="%Y%m%d"`` to become dates.
-- numbers: a cell that is not a number is an error naming the column, the line and the value; with
+- numbers: ``true``/``false`` read as 1/0 and empty, ``NA``, ``NaN``, ``null`` as missing; any other cell that is
+  not a number is an error naming the column, the line and the value; with
   ``errors="coerce"`` such cells become NaN and one warning says how many. A column where no cell is a number is
   a text column (a label, not a field) and is skipped unless asked for.
 - ids: asset ids keep their text ("007" stays "007"); a column holding only whole numbers without leading zeros
@@ -38,6 +39,9 @@ __all__ = ["ERRORS", "check_errors", "is_text", "parse_dates", "parse_ids", "par
 ERRORS = ("raise", "coerce")
 Where = Callable[[Any, str, Any], "tuple[str, Span | None]"]
 _INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
+#: text cells read as values: booleans, and the spellings of "missing" (CSV readers already map most of these)
+_WORDS = {"true": 1.0, "false": 0.0, "": np.nan, "nan": np.nan, "na": np.nan, "n/a": np.nan, "null": np.nan,
+          "none": np.nan}
 
 
 def check_errors(errors: str) -> str:
@@ -122,10 +126,9 @@ def parse_numbers(col: pd.Series, name: str, errors: str, where: Where) -> pd.Se
     """
     if not _is_text(col):
         return col
-    booleans = {"true": 1.0, "false": 0.0}
-    cells = col.map(lambda v: booleans.get(v.strip().lower(), v) if isinstance(v, str) else v)
+    cells = col.map(lambda v: _WORDS.get(v.strip().lower(), v) if isinstance(v, str) else v)
     numbers = pd.to_numeric(cells, errors="coerce").astype(np.float64)
-    bad = (numbers.isna() & col.notna()).to_numpy()
+    bad = (numbers.isna() & cells.notna()).to_numpy()
     if bad.any():
         if errors == "raise":
             pos = int(np.flatnonzero(bad)[0])
