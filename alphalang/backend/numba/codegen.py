@@ -8,7 +8,8 @@ machine, and the generated code stays small, so it compiles in seconds. Values t
 a few reusable row buffers (``rows[slot]``, assigned by liveness); only outputs are written to (T, N) arrays.
 
 The source is built only from registry templates, kernel-family names, numbers formatted by ``repr(float)``
-and sanitised identifiers; user text never reaches it (comments are stripped of line breaks).
+and sanitised identifiers; user text (output names, node descriptions) reaches it only inside ``#`` comments
+stripped of line breaks, so no name can end a comment or a string and inject code.
 
 Example:
     >>> from alphalang.plan import build_plan, parse_module
@@ -280,12 +281,12 @@ class _Generator:
             "Rows r0..r1-1 of the inputs are processed (absolute row t = t_base + r); outputs are written for",
             "r >= w0. Elementwise nodes are the loops below; each '# [k]' comment is row k of the node table",
             "``prog`` that the following ``table.call_run`` executes. State k spans fs[fo[k]:fo[k+1]].",
-            "Outputs: " + _comment(", ".join(f"{k}={name}" for k, name in enumerate(self.outputs)))[:2000],
+            "The loader compiles KERNEL_NAME with numba.njit(**JIT_OPTIONS) (cached only in a trusted cache).",
             '"""',
             "",
-            "import math",
+            "# Outputs: " + _comment(", ".join(f"{k}={name}" for k, name in enumerate(self.outputs)))[:2000],
             "",
-            "from numba import njit",
+            "import math",
             "",
             "from alphalang.backend.numba.kernels import crosssection, table",
             "from alphalang.backend.numba.kernels import elementwise as ew",
@@ -293,7 +294,6 @@ class _Generator:
             f"# alphalang {alphalang.__version__}, numba {numba.__version__}, kernels {FINGERPRINT}",
             "",
             "",
-            '@njit(cache=True, nogil=True, error_model="numpy")',
             f"def KERNEL_NAME({signature}):",
             "    ws = crosssection.workspace(n, n_groups)",
             "    for r in range(r0, r1):",

@@ -1,53 +1,54 @@
-"""Write generated kernel source to the cache directory and import it, so numba's on-disk cache works.
+"""Turn a generated kernel into a numba dispatcher, cached on disk when the cache directory is trusted.
 
-numba cannot cache functions built with ``exec`` (no source file to key on), so each kernel is written to
-``<cache dir>/kernels/alphalang_kernel_<digest>.py`` and imported from there; numba keeps its compiled code in
-``__pycache__`` beside it, and a second process imports the same file and loads the machine code instead of
-compiling. The cache directory is ``$ALPHALANG_CACHE_DIR`` (default ``~/.cache/alphalang``). Files are written
-to a temporary name and renamed into place (atomic on POSIX), and an existing file with the right content is
-never rewritten (its timestamp is part of numba's cache key), so processes can share the directory.
+numba can only cache a function that has a source file, so each kernel's source is written to
+``<cache dir>/kernels/alphalang_kernel_<digest>.py`` (atomically: a temporary name renamed into place; an
+existing file with the right content is never rewritten, as its timestamp is part of numba's cache key), and
+numba keeps the compiled code under ``<cache dir>/numba`` (see ``cache``). The file is only numba's anchor:
+the code that runs is always compiled from ``kernel.source`` in memory (never read back from the file or from
+a ``.pyc``), so a truncated or tampered ``.py`` is simply rewritten. When the cache cannot be used (refused,
+read-only, no home) the kernel is compiled in memory without a file.
 
 Example:
-    >>> import os
-    >>> cache_dir().name in ("alphalang", os.path.basename(os.environ.get("ALPHALANG_CACHE_DIR", "")))
+    >>> from alphalang.plan import build_plan, parse_module
+    >>> from alphalang.backend.numba.codegen import generate
+    >>> load(generate(build_plan(parse_module("x = close")))).__name__.startswith("fused_")
     True
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 import tempfile
+import types
 import warnings
 from pathlib import Path
 
+import numba
 from numba.core.errors import NumbaWarning
 
+from alphalang.backend.numba import cache
 from alphalang.backend.numba.codegen import Kernel
+from alphalang.backend.numba.kernels import JIT_OPTIONS
 
-ENV_VAR = "ALPHALANG_CACHE_DIR"
+ENV_VAR = cache.ENV_VAR
+cache_dir = cache.cache_dir
 
 # objmode blocks (the SIMD row sort) re-take the GIL for ~0.2 us; numba warns about it at every compile.
 warnings.filterwarnings("ignore", message=".*Code running in object mode won't allow parallel execution.*",
                         category=NumbaWarning)
 
 
-def cache_dir() -> Path:
-    """Where generated kernels (and numba's compiled code for them) are kept."""
-    return Path(os.environ.get(ENV_VAR) or Path.home() / ".cache" / "alphalang")
+def source_path(kernel: Kernel, root: Path) -> Path:
+    return root / "kernels" / f"alphalang_kernel_{kernel.digest}.py"
 
 
-def source_path(kernel: Kernel) -> Path:
-    return cache_dir() / "kernels" / f"alphalang_kernel_{kernel.digest}.py"
-
-
-def write_source(kernel: Kernel) -> Path:
+def write_source(kernel: Kernel, root: Path) -> Path:
     """The kernel's source file, written atomically unless it already exists with this content."""
-    path = source_path(kernel)
-    if path.is_file() and path.read_text() == kernel.source:
+    path = source_path(kernel, root)
+    if path.is_file() and path.read_bytes() == kernel.source.encode():
         return path
-    path.parent.mkdir(parents=True, exist_ok=True)
+    cache.private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=path.stem + ".", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w") as f:
@@ -59,18 +60,30 @@ def write_source(kernel: Kernel) -> Path:
     return path
 
 
+def _anchor(kernel: Kernel) -> Path | None:
+    """The source file numba caches against, or None (compile in memory)."""
+    root = cache.usable_dir()
+    if root is None:
+        return None
+    try:
+        return write_source(kernel, root)
+    except OSError as exc:
+        cache.warn_once(f"source:{root}", f"cannot write kernel sources in {root / 'kernels'} ({exc}): "
+                        "compiling kernels in memory")
+        return None
+
+
 def load(kernel: Kernel):
     """The kernel's numba dispatcher (compiled on first call, or loaded from numba's cache)."""
     module_name = f"alphalang_kernel_{kernel.digest}"
     module = sys.modules.get(module_name)
     if module is None:
-        path = write_source(kernel)
-        spec = importlib.util.spec_from_file_location(module_name, path)
-        module = importlib.util.module_from_spec(spec)
+        path = _anchor(kernel)
+        filename = str(path) if path is not None else f"<alphalang kernel {kernel.digest}>"
+        module = types.ModuleType(module_name)
+        module.__file__ = filename
+        exec(compile(kernel.source, filename, "exec"), module.__dict__)  # noqa: S102 - our own generated source
+        options = {**JIT_OPTIONS, "cache": path is not None}
+        setattr(module, kernel.name, numba.njit(**options)(getattr(module, kernel.name)))
         sys.modules[module_name] = module
-        try:
-            spec.loader.exec_module(module)
-        except BaseException:
-            sys.modules.pop(module_name, None)
-            raise
     return getattr(module, kernel.name)

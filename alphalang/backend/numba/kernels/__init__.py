@@ -20,7 +20,7 @@ Example:
 import hashlib
 from pathlib import Path
 
-JIT_OPTIONS = {"cache": True, "nogil": True, "error_model": "numpy"}
+from alphalang.backend.numba import cache as _cache
 
 
 def _fingerprint() -> str:
@@ -31,24 +31,11 @@ def _fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def _drop_stale_cache(fingerprint: str) -> None:
-    """numba keys a cached function on its own file only, but a cached caller embeds its callees' machine
-    code: after any kernel source changes, drop the whole kernels cache so no caller keeps stale callees."""
-    cache = Path(__file__).parent / "__pycache__"
-    stamp = cache / "alphalang-kernels.fingerprint"
-    try:
-        if stamp.is_file() and stamp.read_text() == fingerprint:
-            return
-        for f in [*cache.glob("*.nbi"), *cache.glob("*.nbc")]:
-            f.unlink(missing_ok=True)
-        cache.mkdir(exist_ok=True)
-        stamp.write_text(fingerprint)
-    except OSError:  # a read-only install: numba falls back to its own cache dir
-        pass
-
-
+# numba keys a cached function on its own file only, but a cached caller embeds its callees' machine code: the
+# fingerprint of all kernel sources names the cache subdirectory, so no caller keeps stale callees. The cache
+# lives under alphalang's cache directory (never in the package); ``cache`` is False when it cannot be trusted.
 FINGERPRINT = _fingerprint()  # also part of every generated kernel's source, hence of its cache key
-_drop_stale_cache(FINGERPRINT)
+JIT_OPTIONS = {"cache": _cache.install(FINGERPRINT), "nogil": True, "error_model": "numpy"}
 
 # Windows up to this many rows are evaluated two-pass from the ring buffer (O(d), sequential oldest-first
 # sums: bitwise equal to the reference). A rank or comparison downstream turns a last-ulp difference between
