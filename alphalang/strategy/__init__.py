@@ -42,6 +42,7 @@ from alphalang.strategy.params import (  # noqa: E402
     squareplus,
 )
 from alphalang.strategy.periods import PeriodSpec, period_specs  # noqa: E402
+from alphalang.strategy.results import FoldResult, TrainResult, WalkForwardResult  # noqa: E402
 from alphalang.strategy.rules import RULES, ParamSpec, Rule, get_rule  # noqa: E402
 from alphalang.strategy.simulate import (  # noqa: E402
     SimResult,
@@ -50,14 +51,8 @@ from alphalang.strategy.simulate import (  # noqa: E402
     simulate_g3m_fees,
     simulate_portfolio,
 )
-from alphalang.strategy.train import (  # noqa: E402
-    FoldResult,
-    TrainResult,
-    WalkForwardResult,
-    aggregate,
-    train,
-    walk_forward,
-)
+from alphalang.strategy.train import aggregate, train  # noqa: E402
+from alphalang.strategy.walkforward import walk_forward  # noqa: E402
 
 __all__ = [
     "RULES", "FoldResult", "Frequency", "MarketData", "MetaNode", "Node", "ParamSpec", "PeriodSpec", "Rule",

@@ -186,15 +186,10 @@ class RuleNode(Node):
 
     def init_params(self, n_assets, cfg, data=None):
         overrides = dict(self.initial)
-        if (self.spec.uses == "signal" and self.rule == "signal_gradient" and "log_k" not in overrides
-                and data is not None and self.signal in data.signals
-                and dict(self.options).get("transform", "identity") == "identity"):
-            # scale k so a one-std signal asks for a 5%-of-equal-weight change per step
-            sig = data.signals[self.signal]
-            scale = float(np.nanstd(sig)) if np.isfinite(sig).any() else 1.0
-            overrides["log_k"] = float(np.log2(0.05 / n_assets / max(scale, 1e-12)))
-        elif self.rule == "signal_gradient" and "log_k" not in overrides:
-            overrides["log_k"] = float(np.log2(0.05 / n_assets))
+        if self.spec.initial_overrides is not None:
+            signal = data.signals.get(self.signal) if data is not None and self.signal else None
+            derived = self.spec.initial_overrides(n_assets, signal, dict(self.options))
+            overrides = {**derived, **overrides}
         return self.spec.initial_params(n_assets, self.context(cfg), overrides)
 
     def trainable(self, params):

@@ -94,18 +94,33 @@ def mean_reversion_channel_update(gradient, k, width, amplitude, exponents, pre_
 def transform_signal(signal, kind: str = "identity", exponent=1.0):
     """Cross-sectional transform of an alpha row: ``identity``, ``zscore`` or ``signed_power``.
 
-    NaN entries are ignored by the z-score statistics and come back as NaN (callers mask them).
+    ``zscore`` means exactly the language's ``cs_zscore``: ``(x - mean) / std`` over the row's non-NaN
+    entries (std with ddof 0), NaN where those entries are all equal. NaN entries come back as NaN (callers
+    mask them; :func:`signal_gradient_update` turns them into "no change").
+
+    Example:
+        >>> [round(float(v), 6) for v in transform_signal(jnp.array([1.0, 2.0, jnp.nan, 3.0]), "zscore")[::3]]
+        [-1.224745, 1.224745]
+        >>> bool(jnp.isnan(transform_signal(jnp.array([0.1, 0.1, 0.1]), "zscore")).all())
+        True
     """
     if kind == "identity":
         return signal
     if kind == "zscore":
         valid = ~jnp.isnan(signal)
         count = jnp.maximum(jnp.sum(valid, axis=-1, keepdims=True), 1)
+        high = jnp.max(jnp.where(valid, signal, -jnp.inf), axis=-1, keepdims=True)
+        low = jnp.min(jnp.where(valid, signal, jnp.inf), axis=-1, keepdims=True)
+        spread = valid & (high > low)  # all-equal rows give NaN, as cs_zscore does
         clean = jnp.where(valid, signal, 0.0)
         mean = jnp.sum(clean, axis=-1, keepdims=True) / count
         dev = jnp.where(valid, signal - mean, 0.0)
-        var = jnp.sum(dev * dev, axis=-1, keepdims=True) / count
-        return jnp.where(valid, dev / jnp.sqrt(var + 1e-12), jnp.nan)
+        # deviations scaled by their largest magnitude first, so squares neither underflow nor overflow
+        top = jnp.max(jnp.abs(dev), axis=-1, keepdims=True)
+        unit = dev / jnp.where(top > 0, top, 1.0)
+        std = jnp.sqrt(jnp.sum(unit * unit, axis=-1, keepdims=True) / count)
+        ok = spread & (top > 0)
+        return jnp.where(ok, unit / jnp.where(ok, std, 1.0), jnp.nan)
     if kind == "signed_power":
         return signed_power(signal, exponent)
     raise ValueError(f"unknown signal transform {kind!r}; expected one of {SIGNAL_TRANSFORMS}")
@@ -121,6 +136,7 @@ def signal_gradient_update(signal, k, kind="identity", exponent=1.0):
     clean = jnp.where(valid, signal, 0.0)
     transformed = transform_signal(jnp.where(valid, clean, jnp.nan) if kind == "zscore" else clean, kind,
                                    exponent)
+    valid = valid & ~jnp.isnan(transformed)  # an all-equal row has no z-score: no change
     transformed = jnp.where(valid, transformed, 0.0)
     return zero_sum_update(k, transformed, valid)
 
@@ -210,6 +226,10 @@ class Rule:
     schema: tuple[ParamSpec, ...]
     fn: Callable = field(compare=False)
     doc: str = ""
+    #: ``(n_assets, signal or None, options) -> {param: raw initial value}``: data-dependent initial values
+    initial_overrides: Callable[[int, np.ndarray | None, dict], dict] | None = field(default=None, compare=False)
+    #: ``(params, ctx) -> blend factor`` of a target rule (default: ``ctx.lamb(logit_lamb + logit_delta_lamb)``)
+    blend: Callable | None = field(default=None, compare=False)
 
     def initial_params(self, n_assets: int, ctx: RuleContext, overrides: dict | None = None) -> dict:
         """Initial raw parameters, each (N,) or scalar. ``overrides`` maps name -> raw value."""
@@ -294,6 +314,15 @@ def _signal_gradient(params, ctx, prices, signal):
     return signal_gradient_update(_signal_rows(signal), k, kind, exponent)
 
 
+def _signal_gradient_initial(n_assets: int, signal, options: dict) -> dict:
+    """Scale k so a one-std signal asks for a 5%-of-equal-weight change per step (identity transform only:
+    the other transforms are already unit-scale)."""
+    scale = 1.0
+    if signal is not None and options.get("transform", "identity") == "identity" and np.isfinite(signal).any():
+        scale = float(np.nanstd(signal))
+    return {"log_k": float(np.log2(0.05 / n_assets / max(scale, 1e-12)))}
+
+
 def _signal_target(params, ctx, prices, signal):
     return signal_target_weights(_signal_rows(signal), params["beta"])
 
@@ -325,11 +354,13 @@ RULES: dict[str, Rule] = {
         (ParamSpec("log_k", 0.0, -10.0, 10.0, "log2 of k (weight change per unit signal)"),
          ParamSpec("sp_exponents", lambda ctx: float(inverse_squareplus(1.0)), -2.0, 4.0,
                    "squareplus-space exponent for the signed_power transform")),
-        _signal_gradient, "zero-sum update on a transformed alpha signal"),
+        _signal_gradient, "zero-sum update on a transformed alpha signal",
+        initial_overrides=_signal_gradient_initial),
     "signal_target": Rule(
         "signal_target", "target", "signal",
         (ParamSpec("beta", 1.0, -20.0, 20.0, "softmax inverse temperature", per_asset=False), _TARGET_LAMB),
-        _signal_target, "softmax(beta * alpha) blended with the previous weights"),
+        _signal_target, "softmax(beta * alpha) blended with the previous weights",
+        blend=lambda params, ctx: sigmoid(params["logit_lamb"])),
 }
 
 
@@ -343,6 +374,6 @@ def get_rule(name: str) -> Rule:
 
 def blend_lamb(params: dict, ctx: RuleContext, rule: Rule):
     """Blend factor for a target rule: ``sigmoid(logit_lamb [+ logit_delta_lamb])``."""
-    if rule.name == "signal_target":
-        return sigmoid(params["logit_lamb"])
+    if rule.blend is not None:
+        return rule.blend(params, ctx)
     return ctx.lamb(params["logit_lamb"] + params["logit_delta_lamb"])

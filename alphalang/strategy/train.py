@@ -1,4 +1,4 @@
-"""Multi-period gradient training and walk-forward evaluation.
+"""Multi-period gradient training (walk-forward lives in :mod:`~alphalang.strategy.walkforward`).
 
 :func:`train` runs ONE forward pass over the whole training span, slices evaluation windows out of it
 (:func:`~alphalang.strategy.periods.period_specs`), computes the objective metric in every window (each
@@ -18,25 +18,24 @@ Example:
 
 from __future__ import annotations
 
-import json
+import functools
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 import optax
 
 from alphalang.strategy import metrics as M
 from alphalang.strategy.nodes import MarketData, Strategy
+from alphalang.strategy.optimisers import OPTIMISERS, SCHEDULES, make_optimiser
 from alphalang.strategy.periods import PeriodSpec, period_specs
+from alphalang.strategy.results import TrainResult
+
+__all__ = ["AGGREGATIONS", "OPTIMISERS", "SCHEDULES", "aggregate", "evaluate_periods", "make_objective", "train"]
 
 AGGREGATIONS = ("mean", "min", "softmin", "sum")
-OPTIMISERS = ("adam", "adamw", "sgd")
-SCHEDULES = ("constant", "cosine", "exponential", "warmup_cosine")
 
 
 def aggregate(values, how: str = "mean", temperature: float = 1.0):
@@ -57,129 +56,6 @@ def aggregate(values, how: str = "mean", temperature: float = 1.0):
     if how == "softmin":
         return jnp.sum(values * jax.nn.softmax(-values / temperature))
     raise ValueError(f"unknown aggregation {how!r}; expected one of {AGGREGATIONS}")
-
-
-def make_optimiser(optimiser: str | optax.GradientTransformation = "adam", lr: float = 0.05,
-                   epochs: int = 100, weight_decay: float = 0.01, clip_norm: float | None = 10.0,
-                   schedule: str = "constant", warmup_steps: int = 0,
-                   lr_decay_ratio: float = 1000.0) -> optax.GradientTransformation:
-    """optax chain: optional global-norm clipping, then adam / adamw / sgd with a learning-rate schedule.
-
-    An ``optax.GradientTransformation`` passed as ``optimiser`` is used as is.
-    """
-    if isinstance(optimiser, optax.GradientTransformation):
-        return optimiser
-    min_lr = lr / lr_decay_ratio
-    if schedule == "constant":
-        sched = optax.constant_schedule(lr)
-    elif schedule == "cosine":
-        sched = optax.cosine_decay_schedule(lr, max(epochs, 1), alpha=min_lr / lr)
-    elif schedule == "exponential":
-        sched = optax.exponential_decay(lr, max(epochs, 1), min_lr / lr, end_value=min_lr)
-    elif schedule == "warmup_cosine":
-        sched = optax.warmup_cosine_decay_schedule(min_lr, lr, max(warmup_steps, 1), max(epochs, 2), min_lr)
-    else:
-        raise ValueError(f"unknown schedule {schedule!r}; expected one of {SCHEDULES}")
-    if optimiser == "adam":
-        base = optax.adam(sched)
-    elif optimiser == "adamw":
-        base = optax.adamw(sched, weight_decay=weight_decay)
-    elif optimiser == "sgd":
-        base = optax.sgd(sched)
-    else:
-        raise ValueError(f"unknown optimiser {optimiser!r}; expected one of {OPTIMISERS}")
-    parts = [optax.clip_by_global_norm(clip_norm)] if clip_norm else []
-    return optax.chain(*parts, base)
-
-
-# --------------------------------------------------------------------------------------------- results
-@dataclass
-class TrainResult:
-    """Trained parameters and per-period evaluation of the best parameters."""
-
-    params: dict
-    initial_params: dict
-    best_objective: float
-    epochs_trained: int
-    objective_history: list[float]
-    periods: list[PeriodSpec]
-    period_metrics: list[dict]
-    nan_reinits: int = 0
-    start_index: int = 0
-    seconds: float = 0.0
-    metric: str = "sharpe"
-    aggregation: str = "mean"
-
-    @property
-    def period_sharpes(self) -> list[float]:
-        return [m["sharpe"] for m in self.period_metrics]
-
-    @property
-    def period_returns(self) -> list[float]:
-        return [m["returns"] for m in self.period_metrics]
-
-    @property
-    def period_returns_over_hodl(self) -> list[float]:
-        return [m["returns_over_hodl"] for m in self.period_metrics]
-
-    def stats(self, key: str) -> dict[str, float]:
-        """mean / std / worst of a per-period metric."""
-        vals = np.array([m[key] for m in self.period_metrics])
-        return {"mean": float(vals.mean()), "std": float(vals.std()), "worst": float(vals.min())}
-
-    @property
-    def mean_sharpe(self) -> float:
-        return self.stats("sharpe")["mean"]
-
-    @property
-    def std_sharpe(self) -> float:
-        return self.stats("sharpe")["std"]
-
-    @property
-    def worst_sharpe(self) -> float:
-        return self.stats("sharpe")["worst"]
-
-    def table(self) -> str:
-        """Per-period table (sharpe, return, return over hodl) with mean/std/worst rows."""
-        keys = ("sharpe", "returns", "returns_over_hodl")
-        lines = [f"{'period':>8} {'start':>7} {'end':>7} " + " ".join(f"{k:>18}" for k in keys)]
-        for spec, m in zip(self.periods, self.period_metrics, strict=True):
-            lines.append(f"{spec.period_id:>8} {spec.rel_start:>7} {spec.rel_end:>7} "
-                         + " ".join(f"{m[k]:>18.6f}" for k in keys))
-        for stat in ("mean", "std", "worst"):
-            lines.append(f"{stat:>8} {'':>7} {'':>7} " + " ".join(f"{self.stats(k)[stat]:>18.6f}" for k in keys))
-        return "\n".join(lines)
-
-    def save(self, out_dir: str | Path) -> Path:
-        """Write ``params.json`` (nested lists), ``params.npz`` (flat) and ``periods.csv`` into ``out_dir``."""
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        flat = flatten_params(self.params)
-        np.savez(out / "params.npz", **flat)
-        payload = {"best_objective": self.best_objective, "metric": self.metric, "aggregation": self.aggregation,
-                   "epochs_trained": self.epochs_trained, "start_index": self.start_index,
-                   "params": {k: v.tolist() for k, v in flat.items()}}
-        (out / "params.json").write_text(json.dumps(payload, indent=2))
-        keys = list(self.period_metrics[0]) if self.period_metrics else []
-        rows = ["period,rel_start,rel_end," + ",".join(keys)]
-        for spec, m in zip(self.periods, self.period_metrics, strict=True):
-            rows.append(f"{spec.period_id},{spec.rel_start},{spec.rel_end}," + ",".join(f"{m[k]:.10g}" for k in keys))
-        (out / "periods.csv").write_text("\n".join(rows) + "\n")
-        return out
-
-
-def flatten_params(params, prefix: str = "") -> dict[str, np.ndarray]:
-    """Nested params -> ``{"children.0.log_k": array, ...}``."""
-    flat: dict[str, np.ndarray] = {}
-    if isinstance(params, dict):
-        for k, v in params.items():
-            flat.update(flatten_params(v, f"{prefix}{k}."))
-    elif isinstance(params, (tuple, list)):
-        for i, v in enumerate(params):
-            flat.update(flatten_params(v, f"{prefix}{i}."))
-    else:
-        flat[prefix[:-1]] = np.asarray(params)
-    return flat
 
 
 # -------------------------------------------------------------------------------------------- training
@@ -213,11 +89,28 @@ def _summaries(sim, prices, specs, freq) -> list[dict]:
     return out
 
 
+def _jit_simulate(strategy: Strategy, start_index: int, bout_length: int) -> Callable:
+    return jax.jit(lambda p, x, s: strategy.simulate(p, (x, s), start_index, bout_length))
+
+
+_cached_jit_simulate = functools.lru_cache(maxsize=64)(_jit_simulate)
+
+
+def jitted_simulate(strategy: Strategy, start_index: int, bout_length: int) -> Callable:
+    """``f(params, prices, signals) -> SimResult``, compiled once per (strategy, start, length) and reused
+    (a strategy whose options cannot be hashed is compiled afresh)."""
+    try:
+        hash(strategy)
+    except TypeError:
+        return _jit_simulate(strategy, start_index, bout_length)
+    return _cached_jit_simulate(strategy, start_index, bout_length)
+
+
 def evaluate_periods(strategy: Strategy, params, data: MarketData, specs: list[PeriodSpec], start_index: int = 0,
                      bout_length: int | None = None) -> list[dict]:
     """All metrics for every window of one forward pass with ``params``."""
     bout = bout_length or data.length - start_index
-    sim = jax.jit(lambda p, x, s: strategy.simulate(p, (x, s), start_index, bout))(params, *data.arrays())
+    sim = jitted_simulate(strategy, start_index, bout)(params, *data.arrays())
     return _summaries(sim, data.prices[start_index:start_index + bout - 1], specs, strategy.config.freq)
 
 
@@ -314,74 +207,3 @@ def train(strategy: Strategy, data: MarketData, *, periods: int = 4, overlap: fl
                        objective_history=history, periods=specs, period_metrics=per, nan_reinits=n_reinit,
                        start_index=start, seconds=time.perf_counter() - t0, metric=metric,
                        aggregation=aggregation)
-
-
-# ---------------------------------------------------------------------------------------- walk-forward
-@dataclass
-class FoldResult:
-    """One walk-forward fold: train on ``train_range``, test on the following ``test_range`` (bar indices)."""
-
-    fold: int
-    train_range: tuple[int, int]
-    test_range: tuple[int, int]
-    train_result: TrainResult
-    test_metrics: dict
-
-
-@dataclass
-class WalkForwardResult:
-    """All folds plus mean/std/worst of the out-of-sample metrics."""
-
-    folds: list[FoldResult] = field(default_factory=list)
-
-    def stats(self, key: str) -> dict[str, float]:
-        vals = np.array([f.test_metrics[key] for f in self.folds])
-        return {"mean": float(vals.mean()), "std": float(vals.std()), "worst": float(vals.min())}
-
-    def table(self) -> str:
-        keys = ("sharpe", "returns", "returns_over_hodl")
-        lines = [f"{'fold':>5} {'train':>15} {'test':>15} " + " ".join(f"{'oos ' + k:>22}" for k in keys)]
-        for f in self.folds:
-            tr = f"{f.train_range[0]}-{f.train_range[1]}"
-            te = f"{f.test_range[0]}-{f.test_range[1]}"
-            lines.append(f"{f.fold:>5} {tr:>15} {te:>15} " + " ".join(f"{f.test_metrics[k]:>22.6f}" for k in keys))
-        for stat in ("mean", "std", "worst"):
-            lines.append(f"{stat:>5} {'':>15} {'':>15} " + " ".join(f"{self.stats(k)[stat]:>22.6f}" for k in keys))
-        return "\n".join(lines)
-
-
-def walk_forward(strategy: Strategy, data: MarketData, *, train_length: int, test_length: int,
-                 step: int | None = None, burn_in: int = 0, verbose: bool = True,
-                 log: Callable[[str], None] = print, **train_kwargs) -> WalkForwardResult:
-    """Train on ``[s, s + train_length)``, test on the next ``test_length`` bars, roll by ``step``.
-
-    Training for a fold sees only data before the end of its train window (earlier bars warm the estimators).
-    The test metrics come from one forward pass from the train start to the test end, with the trained
-    parameters, sliced to the test window: weights at a bar depend only on earlier prices, so nothing from
-    the test window leaks into them.
-    """
-    cp = strategy.config.chunk_period
-    step = step or test_length
-    result = WalkForwardResult()
-    origin = (burn_in // cp) * cp
-    fold = 0
-    while True:
-        tr_start = origin + ((fold * step) // cp) * cp
-        tr_end = tr_start + train_length
-        te_end = tr_end + test_length
-        if te_end > data.length:
-            break
-        train_data = data.slice(0, tr_end)
-        res = train(strategy, train_data, burn_in=tr_start, verbose=False, **train_kwargs)
-        bout = te_end - tr_start
-        test_spec = [PeriodSpec(0, tr_end - tr_start, bout - 1)]
-        test = evaluate_periods(strategy, res.params, data.slice(0, te_end), test_spec, tr_start, bout)[0]
-        result.folds.append(FoldResult(fold, (tr_start, tr_end), (tr_end, te_end), res, test))
-        if verbose:
-            log(f"fold {fold}: train {tr_start}-{tr_end} objective {res.best_objective:.4f}; "
-                f"test {tr_end}-{te_end} sharpe {test['sharpe']:.4f} return {test['returns']:.4f}")
-        fold += 1
-    if not result.folds:
-        raise ValueError(f"data too short for one fold: need {origin + train_length + test_length} bars, "
-                         f"have {data.length}")
-    return result

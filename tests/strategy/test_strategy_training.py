@@ -83,7 +83,9 @@ def test_train_improves_objective_and_reports_periods():
                        S.StrategyConfig(simulation="portfolio", cost=1e-4, maximum_change=0.05))
     res = S.train(strat, data, periods=3, epochs=15, lr=0.1, metric="returns", verbose=False, burn_in=6)
     assert res.epochs_trained == 15 and len(res.objective_history) == 15
-    assert res.best_objective >= res.objective_history[0]
+    # a real improvement exists here (the objective climbs from about 0.020 to about 0.041): require most of it
+    assert res.best_objective > res.objective_history[0] + 0.015
+    assert res.best_objective == max(res.objective_history + [res.best_objective])
     assert len(res.period_sharpes) == len(res.period_returns) == len(res.period_returns_over_hodl) == 3
     assert [p.length for p in res.periods] == [51, 51, 51]
     assert res.worst_sharpe == min(res.period_sharpes)
@@ -122,8 +124,10 @@ def test_train_optimisers_and_meta(optimiser, schedule):
     res = S.train(strat, data, periods=2, epochs=3, optimiser=optimiser, schedule=schedule,
                   aggregation="softmin", temperature=0.5, verbose=False, warmup_steps=1)
     assert np.isfinite(res.best_objective)
-    assert not np.allclose(np.asarray(res.params["meta_logits"]), 0.0) or res.best_objective == \
-        res.objective_history[0]
+    # each optimiser took real steps uphill on the aggregated objective and moved the meta weights
+    assert res.objective_history[-1] > res.objective_history[0]
+    assert res.best_objective > res.objective_history[0]
+    assert not np.allclose(np.asarray(res.params["meta_logits"]), 0.0)
 
 
 @pytest.mark.parametrize("optimiser", ["adam", "adamw", "sgd"])
@@ -131,7 +135,7 @@ def test_train_optimisers_and_meta(optimiser, schedule):
 def test_make_optimiser_steps_uphill(optimiser, schedule):
     import optax
 
-    from alphalang.strategy.train import make_optimiser
+    from alphalang.strategy.optimisers import make_optimiser
 
     opt = make_optimiser(optimiser, lr=0.1, epochs=10, schedule=schedule, warmup_steps=2)
     params = {"x": jnp.array([1.0, -2.0])}
@@ -139,7 +143,7 @@ def test_make_optimiser_steps_uphill(optimiser, schedule):
     grads = {"x": jnp.array([1.0, -1.0])}  # ascent direction of the objective
     updates, state = opt.update(jax.tree_util.tree_map(lambda g: -g, grads), state, params)
     new = optax.apply_updates(params, updates)
-    assert float(new["x"][0]) > 1.0 and float(new["x"][1]) < -2.0 or schedule == "warmup_cosine"
+    assert float(new["x"][0]) > 1.0 and float(new["x"][1]) < -2.0
 
 
 def test_train_bad_arguments():
@@ -244,9 +248,8 @@ def test_cli_train_user_error(tmp_path, capsys):
 
 
 def test_alpha_file_to_trained_strategy(tmp_path):
-    alphalang = pytest.importorskip("alphalang")
-    if not hasattr(alphalang, "compile") or not hasattr(alphalang, "demo_panel"):
-        pytest.skip("alphalang.compile / demo_panel not available")
+    import alphalang
+
     (tmp_path / "a.alpha").write_text("mom = rank(delta(close, 5))\nrev = -1 * rank(delta(close, 2))\n")
     panel = alphalang.demo_panel(120, 6, seed=0)
     signals = alphalang.compile(tmp_path / "a.alpha").run(panel)
