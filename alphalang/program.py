@@ -97,15 +97,21 @@ class Program:
                          f"{mark}")
         return "\n".join(lines)
 
-    def stream(self, panel_history=None):
+    def stream(self, panel_history=None, *, state=None):
         """A ``Stream`` that advances every output one date at a time (numba backend, O(1) per update).
 
         ``panel_history`` (a ``Panel`` or mapping) is pushed through first, so the next ``step`` continues
-        right after its last row; its group labels are kept for later steps.
-        Example: ``s = program.stream(history); s.step({"close": row, ...})["alpha"]``
+        right after its last row; its group labels are kept for later steps. ``state`` (a file written by
+        ``stream.save_state(path)``, or a ``StreamState``) restores a saved stream of this program instead,
+        checked against it before any kernel runs.
+        Example: ``s = program.stream(history); s.save_state("s.npz"); program.stream(state="s.npz").step(row)``
         """
         from alphalang.backend.numba.stream import Stream
 
+        if state is not None:
+            if panel_history is not None:
+                raise AlphaDataError("pass either panel_history or state to stream(), not both")
+            return Stream.load(state, self)
         if panel_history is None:
             return Stream(self.plan)
         panel = _as_panel(panel_history)

@@ -39,14 +39,14 @@ def compile_plan(plan: Plan) -> tuple[Kernel, object]:
     return kernel, fn
 
 
-_PARTS: dict[int, tuple[Plan, list[tuple[Kernel, object]]]] = {}
+_PARTS: dict[int, tuple[Plan, list[tuple[Plan, Kernel, object]]]] = {}
 
 
-def _compile_parts(plan: Plan) -> list[tuple[Kernel, object]]:
-    """Every output group's kernel and dispatcher (memoised per plan object)."""
+def _compile_parts(plan: Plan) -> list[tuple[Plan, Kernel, object]]:
+    """Every output group's plan, kernel and dispatcher (memoised per plan object)."""
     found = _PARTS.get(id(plan))
     if found is None or found[0] is not plan:
-        found = (plan, [compile_plan(part) for part in partition.split(plan)])
+        found = (plan, [(part, *compile_plan(part)) for part in partition.split(plan)])
         _PARTS[id(plan)] = found
     return found[1]
 
@@ -64,14 +64,17 @@ def prepare(plan: Plan, threads: int = 1) -> Callable[..., dict[str, np.ndarray]
     """The backend protocol: ``prepare(plan) -> executor(fields, groups, shape) -> {output: (T, N)}``.
 
     Each output group (``partition.split``) runs its own kernel. With ``threads > 1`` several groups run side
-    by side; a single group splits time into chunks instead."""
+    by side; a single group splits time into chunks instead. Windows longer than the data are clamped to it
+    and the total operator state is bounded (``executor.windows``, ``executor.check_state_size``)."""
     if int(threads) < 1:
         raise ValueError(f"threads must be >= 1, got {threads}")
     threads = int(threads)
-    compiled = _compile_parts(plan)
+    parts = _compile_parts(plan)
+    compiled = [(kernel, fn) for _, kernel, fn in parts]
 
     def execute(fields: dict[str, np.ndarray], groups: dict[str, np.ndarray],
                 shape: tuple[int, int]) -> dict[str, np.ndarray]:
+        executor.check_state_size([(part, kernel) for part, kernel, _ in parts], shape[1], shape[0])
         if len(compiled) == 1:
             kernel, fn = compiled[0]
             return executor.run(kernel, fn, fields, groups, shape, threads)

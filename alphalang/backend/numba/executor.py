@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -24,31 +25,77 @@ import numpy as np
 from alphalang.backend.numba.codegen import Kernel
 from alphalang.backend.numba.kernels import comoments, ema, extrema, linear, moments, product, shift, tsrank
 from alphalang.backend.numba.kernels.table import COLUMNS
+from alphalang.errors import AlphaDataError
+from alphalang.plan import Plan
 
 FAMILY_MODULES = {"shift": shift, "moments": moments, "comoments": comoments, "linear": linear,
                   "extrema": extrema, "product": product, "tsrank": tsrank, "ema": ema}
 MIN_ROWS_PER_THREAD = 64
+MAX_STATE_ENV = "ALPHALANG_MAX_STATE_MB"
+DEFAULT_MAX_STATE_MB = 2048
+WINDOW, STATE = COLUMNS.index("window"), COLUMNS.index("state")
 
 
-def layout(kernel: Kernel, n: int) -> tuple[np.ndarray, np.ndarray]:
+def windows(kernel: Kernel, rows: int | None = None) -> tuple[int, ...]:
+    """Each state's window, clamped to ``rows + 1`` on data of ``rows`` rows: a longer window never fills
+    (NaN everywhere, as in the reference), so its state is sized by the data, not by the window. ``None``
+    (a stream, which can grow without bound): the declared windows. E.g. ts_rank(close, 1000000) on 20 rows
+    keeps a 21-row ring.
+    """
+    return tuple(s.window if rows is None else min(s.window, rows + 1) for s in kernel.states)
+
+
+def layout(kernel: Kernel, n: int, rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Slice bounds of each state in the float and int buffers: state k is fs[fo[k]:fo[k+1]]."""
     fo = [0]
     io = [0]
-    for s in kernel.states:
-        nf, ni = FAMILY_MODULES[s.family].state_size(n, s.window)
+    for s, d in zip(kernel.states, windows(kernel, rows), strict=True):
+        nf, ni = FAMILY_MODULES[s.family].state_size(n, d)
         fo.append(fo[-1] + nf)
         io.append(io[-1] + ni)
     return np.array(fo, dtype=np.int64), np.array(io, dtype=np.int64)
 
 
-def new_state(kernel: Kernel, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Fresh (all-missing) state buffers for N assets."""
-    fo, io = layout(kernel, n)
+def new_state(kernel: Kernel, n: int, rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Fresh (all-missing) state buffers for N assets (windows clamped to ``rows``, see ``windows``)."""
+    fo, io = layout(kernel, n, rows)
     fs = np.empty(int(fo[-1]))
     is_ = np.empty(int(io[-1]), dtype=np.int64)
-    for k, s in enumerate(kernel.states):
-        FAMILY_MODULES[s.family].init(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], n, s.window)
+    for k, (s, d) in enumerate(zip(kernel.states, windows(kernel, rows), strict=True)):
+        FAMILY_MODULES[s.family].init(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], n, d)
     return fs, is_
+
+
+def max_state_bytes() -> int:
+    """The most operator state one program may allocate: ``$ALPHALANG_MAX_STATE_MB`` (default 2048) MB."""
+    text = os.environ.get(MAX_STATE_ENV) or str(DEFAULT_MAX_STATE_MB)
+    try:
+        return int(float(text) * 2**20)
+    except ValueError:
+        raise AlphaDataError(f"{MAX_STATE_ENV}={text!r} is not a number of megabytes") from None
+
+
+def check_state_size(parts: list[tuple[Plan, Kernel]], n: int, rows: int | None = None) -> None:
+    """Raise ``AlphaDataError`` naming the largest operator when the state of all ``parts`` (a program's
+    output groups) for N assets would exceed ``max_state_bytes()``."""
+    sizes = []  # (bytes, plan, node)
+    for plan, kernel in parts:
+        fo, io = layout(kernel, n, rows)
+        sizes += [(8 * int(fo[k + 1] - fo[k] + io[k + 1] - io[k]), plan, s.node) for k, s in enumerate(kernel.states)]
+    total, limit = sum(b for b, _, _ in sizes), max_state_bytes()
+    if total <= limit:
+        return
+    size, plan, node = max(sizes, key=lambda item: item[0])
+    span = plan.graph.spans.get(node)
+    raise AlphaDataError(
+        f"the program's operator state would take {_mb(total)} for {n} assets (limit {_mb(limit)}); "
+        f"{plan.graph.describe(node, 80)} alone needs {_mb(size)}",
+        span, hint=f"shorten the window, or raise the limit with {MAX_STATE_ENV}=<megabytes>")
+
+
+def _mb(size: int) -> str:
+    mb = size / 2**20
+    return f"{mb:,.0f} MB" if mb >= 10 else f"{mb:.2g} MB"
 
 
 def dense_labels(labels: np.ndarray) -> tuple[np.ndarray, int]:
@@ -87,9 +134,33 @@ def dense_groups(kernel: Kernel, groups: dict[str, np.ndarray], shape: tuple[int
     return np.ascontiguousarray(np.stack([np.broadcast_to(a, (rows, a.shape[1])) for a, _ in dense])), n_groups
 
 
-def tables(kernel: Kernel) -> tuple[np.ndarray, np.ndarray]:
-    """The node table and its constants as the arrays the kernel takes."""
+def check_inputs(kernel: Kernel, fields: dict[str, np.ndarray], groups: dict[str, np.ndarray],
+                 shape: tuple[int, int]) -> None:
+    """Raise ``AlphaDataError`` unless every field the kernel reads is a (T, N) array and every group level
+    it uses is (N,), (1, N) or (T, N) labels: the kernel indexes them without bounds checks."""
+    t, n = shape
+    for name in kernel.fields:
+        if name not in fields:
+            raise AlphaDataError(f"the data has no field {name!r}",
+                                 hint=f"the program reads {', '.join(kernel.fields)}")
+        got = np.shape(fields[name])
+        if got != (t, n):
+            raise AlphaDataError(f"field {name!r} has shape {got}, expected {(t, n)} (dates x assets)")
+    for level in kernel.groups:
+        if level not in groups:
+            raise AlphaDataError(f"the data has no group level {level!r}",
+                                 hint=f"the program groups by {', '.join(kernel.groups)}")
+        got = np.shape(groups[level])
+        if got not in ((n,), (1, n), (t, n)):
+            raise AlphaDataError(f"group level {level!r} has shape {got}, expected {(n,)} or {(t, n)}")
+
+
+def tables(kernel: Kernel, rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The node table (windows clamped to ``rows``, see ``windows``) and its constants, as the kernel takes
+    them. The kernel's code does not depend on the table's values, so clamping needs no recompile."""
     prog = np.array(kernel.table, dtype=np.int64).reshape(-1, len(COLUMNS))
+    state = prog[:, STATE] >= 0
+    prog[state, WINDOW] = np.array(windows(kernel, rows), dtype=np.int64)[prog[state, STATE]]
     return prog, np.array(kernel.consts, dtype=np.float64)
 
 
@@ -97,15 +168,16 @@ def run(kernel: Kernel, fn, fields: dict[str, np.ndarray], groups: dict[str, np.
         shape: tuple[int, int], threads: int = 1) -> dict[str, np.ndarray]:
     """Evaluate every output over the whole panel; returns (T, N) views into one output block."""
     t, n = shape
+    check_inputs(kernel, fields, groups, shape)
     field_args = [np.ascontiguousarray(fields[name], dtype=np.float64) for name in kernel.fields]
     stacked, n_groups = dense_groups(kernel, groups, shape)
     out = np.empty((len(kernel.outputs), t, n))
-    fo, io = layout(kernel, n)
-    prog, consts = tables(kernel)
+    fo, io = layout(kernel, n, t)
+    prog, consts = tables(kernel, t)
 
     def chunk(bounds: tuple[int, int]) -> None:
         start, stop = bounds
-        fs, is_ = new_state(kernel, n)
+        fs, is_ = new_state(kernel, n, t)
         rows = np.empty((max(kernel.n_rows, 1), n))
         first = 0 if start == 0 else max(0, start - kernel.lookback)
         fn(0, first, stop, start, n, *field_args, stacked, n_groups, out, rows, fs, is_, fo, io, prog, consts)
