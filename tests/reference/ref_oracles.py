@@ -117,6 +117,50 @@ def _nan_if(mask, values):
     return np.where(mask, np.nan, values)
 
 
+# ---- the tie rule (docs/semantics.md, "Ties") by its definition, in plain Python --------------------------
+# The libraries below tie only exactly equal values; where a set holds two different values within the tie
+# width, the oracle answers by the rule instead.
+
+TIE = 2.0**-40
+
+
+def _near_tie(v) -> bool:
+    """Whether the finite set ``v`` holds two different values that tie (where the rule and exact ties differ)."""
+    v = sorted({float(u) for u in v})
+    if not v or not all(math.isfinite(u) for u in v):
+        return False
+    w = TIE * max(abs(v[0]), abs(v[-1]))
+    return any(b - a <= w for a, b in zip(v, v[1:], strict=False))
+
+
+def _tie_ranks(v) -> np.ndarray:
+    """1-based ranks: values below each value's band plus half the band (itself included)."""
+    v = [float(u) for u in v]
+    w = TIE * max(abs(u) for u in v)
+    return np.array([sum(u - x < -w for u in v) + (sum(abs(u - x) <= w for u in v) + 1) / 2 for x in v])
+
+
+def _ranks(v) -> np.ndarray:
+    return _tie_ranks(v) if _near_tie(v) else scipy.stats.rankdata(v, method="average")
+
+
+def _with_ties(mat: np.ndarray, d: int, values, kind: str) -> np.ndarray:
+    """``values`` per window column, replaced by the rule's answer in the columns that hold a near-tie."""
+    out = np.array(values, dtype=np.float64)
+    for j in range(mat.shape[1]):
+        col = [float(u) for u in mat[:, j]]
+        if not _near_tie(col):
+            continue
+        if kind == "rank":
+            out[j] = _tie_ranks(col)[-1] / d
+            continue
+        best = max(col) if kind.startswith("argmax") else min(col)
+        w = TIE * max(abs(u) for u in col)
+        oldest = next(k for k, u in enumerate(col) if abs(u - best) <= w)
+        out[j] = d - 1 - oldest if kind.endswith("days") else oldest + 1
+    return out
+
+
 # ---- time series: shifts ---------------------------------------------------------------------------------
 
 @oracle("delay", "pandas shift")
@@ -150,7 +194,7 @@ def _sum_tol(mat, d):
 
 
 def _pandas(name: str, fn: Callable, tol: Callable, ddof_nan: int = 0, shift: bool = False,
-            const_nan: bool = False, spread: int = 0):
+            const_nan: bool = False, spread: int = 0, ties: str = ""):
     """Oracle: pandas rolling statistic ``fn(rolling)`` on each window; NaN for d <= ``ddof_nan``."""
 
     def run(x, d):
@@ -160,6 +204,8 @@ def _pandas(name: str, fn: Callable, tol: Callable, ddof_nan: int = 0, shift: bo
                 values = np.full(m.shape[1], np.nan)
             if const_nan:
                 values = _nan_if(_constant(m), values)
+            if ties:
+                values = _with_ties(m, d, values, ties)
             return values, tol(m, d) if tol else 0.0
 
         return _spread_tol(x, d, *per_window(stat, x, d=d, shift=shift), spread)
@@ -174,14 +220,16 @@ _pandas("ts_max", lambda r: r.max(), lambda m, d: 0.0)
 # variance: the data is known to ~ulps of max|w|; a constant window must give exactly 0
 _pandas("ts_var", lambda r: r.var(ddof=1), None, ddof_nan=1, shift=True, spread=2)
 _pandas("ts_std", lambda r: r.std(ddof=1), None, ddof_nan=1, shift=True, spread=1)
-_pandas("ts_rank", lambda r: r.rank(pct=True, method="average"), lambda m, d: 0.0)
+_pandas("ts_rank", lambda r: r.rank(pct=True, method="average"), lambda m, d: 0.0, ties="rank")
 _pandas("ts_product", lambda r: r.apply(math.prod, raw=True), lambda m, d: 0.0)
-_pandas("ts_argmax", lambda r: r.apply(lambda w: list(w).index(max(w)) + 1, raw=True), lambda m, d: 0.0)
-_pandas("ts_argmin", lambda r: r.apply(lambda w: list(w).index(min(w)) + 1, raw=True), lambda m, d: 0.0)
+_pandas("ts_argmax", lambda r: r.apply(lambda w: list(w).index(max(w)) + 1, raw=True), lambda m, d: 0.0,
+        ties="argmax")
+_pandas("ts_argmin", lambda r: r.apply(lambda w: list(w).index(min(w)) + 1, raw=True), lambda m, d: 0.0,
+        ties="argmin")
 _pandas("ts_arg_max_days", lambda r: r.apply(lambda w: len(w) - 1 - list(w).index(max(w)), raw=True),
-        lambda m, d: 0.0)
+        lambda m, d: 0.0, ties="argmax_days")
 _pandas("ts_arg_min_days", lambda r: r.apply(lambda w: len(w) - 1 - list(w).index(min(w)), raw=True),
-        lambda m, d: 0.0)
+        lambda m, d: 0.0, ties="argmin_days")
 _pandas("decay_linear", lambda r: r.apply(lambda w: np.average(w, weights=np.arange(1, len(w) + 1)), raw=True),
         lambda m, d: 4 * d * EPS * _magnitude(m))
 
@@ -272,12 +320,15 @@ def _bn_last(mat: np.ndarray, fn: Callable) -> np.ndarray:
         return np.asarray(fn(mat)[-1], dtype=np.float64)
 
 
-def _bottleneck(name: str, fn: Callable, tol: Callable, ddof_nan: int = 0, shift: bool = False, spread: int = 0):
+def _bottleneck(name: str, fn: Callable, tol: Callable, ddof_nan: int = 0, shift: bool = False, spread: int = 0,
+                ties: str = ""):
     def run(x, d):
         def stat(m):
             values = _bn_last(m, lambda a: fn(a, d))
             if d <= ddof_nan:
                 values = np.full(m.shape[1], np.nan)
+            if ties:
+                values = _with_ties(m, d, values, ties)
             return values, tol(m, d) if tol else 0.0
 
         return _spread_tol(x, d, *per_window(stat, x, d=d, shift=shift), spread)
@@ -293,13 +344,15 @@ _bottleneck("ts_min", lambda a, d: bn.move_min(a, d, axis=0), lambda m, d: 0.0)
 _bottleneck("ts_max", lambda a, d: bn.move_max(a, d, axis=0), lambda m, d: 0.0)
 # move_rank is normalised to [-1, 1] (average ties): rank 1..n = (r + 1) * (n - 1) / 2 + 1
 _bottleneck("ts_rank", lambda a, d: ((bn.move_rank(a, d, axis=0) + 1) * (d - 1) / 2 + 1) / d,
-            lambda m, d: 4 * EPS)
+            lambda m, d: 4 * EPS, ties="rank")
 # bottleneck's move_argmax counts from the newest row and breaks ties towards it; on the time-reversed window
 # its answer j is the 0-based position from the oldest row, with ties to the oldest, as the semantics want.
-_bottleneck("ts_argmax", lambda a, d: bn.move_argmax(a[::-1], d, axis=0) + 1, lambda m, d: 0.0)
-_bottleneck("ts_argmin", lambda a, d: bn.move_argmin(a[::-1], d, axis=0) + 1, lambda m, d: 0.0)
-_bottleneck("ts_arg_max_days", lambda a, d: d - 1 - bn.move_argmax(a[::-1], d, axis=0), lambda m, d: 0.0)
-_bottleneck("ts_arg_min_days", lambda a, d: d - 1 - bn.move_argmin(a[::-1], d, axis=0), lambda m, d: 0.0)
+_bottleneck("ts_argmax", lambda a, d: bn.move_argmax(a[::-1], d, axis=0) + 1, lambda m, d: 0.0, ties="argmax")
+_bottleneck("ts_argmin", lambda a, d: bn.move_argmin(a[::-1], d, axis=0) + 1, lambda m, d: 0.0, ties="argmin")
+_bottleneck("ts_arg_max_days", lambda a, d: d - 1 - bn.move_argmax(a[::-1], d, axis=0), lambda m, d: 0.0,
+            ties="argmax_days")
+_bottleneck("ts_arg_min_days", lambda a, d: d - 1 - bn.move_argmin(a[::-1], d, axis=0), lambda m, d: 0.0,
+            ties="argmin_days")
 
 
 # ---- time series: scipy.stats.linregress -----------------------------------------------------------------
@@ -487,7 +540,7 @@ def _rows(x, fn: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]):
 
 @oracle("rank", "scipy.stats.rankdata")
 def _rank(x):
-    return _rows(x, lambda v: (scipy.stats.rankdata(v, method="average") / len(v), 2 * EPS))
+    return _rows(x, lambda v: (_ranks(v) / len(v), 2 * EPS))
 
 
 @oracle("scale", "pandas")
@@ -542,7 +595,7 @@ def _mean_tol(v: pd.Series) -> float:
 _group_oracle("group_mean", "pandas groupby", lambda v: (v.groupby(lambda _: 0).transform("mean"), _mean_tol(v)))
 _group_oracle("indneutralize", "pandas groupby", lambda v: (v - v.mean(), _mean_tol(v)))
 _group_oracle("group_rank", "scipy.stats.rankdata",
-              lambda v: (scipy.stats.rankdata(v.to_numpy(), method="average") / len(v), 2 * EPS))
+              lambda v: (_ranks(v.to_numpy()) / len(v), 2 * EPS))
 _group_oracle("group_zscore", "pandas groupby", lambda v: _zscore_values(v.to_numpy()))
 
 

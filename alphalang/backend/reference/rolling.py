@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from alphalang.backend.reference.ties import all_tie, oldest_extreme, window_rank
+
 _CHUNK_CELLS = 4_000_000  # window cells materialised at once (rows x assets x d)
 
 
@@ -97,33 +99,27 @@ def ts_max(x, d: int):
 
 
 def ts_argmax(x, d: int):
-    """1-based position of the max counted from the oldest row (d = today); ties go to the oldest."""
-    return _rolling(lambda w: np.argmax(w, axis=-1) + 1.0, [x], d)
+    """1-based position of the max counted from the oldest row (d = today); ties (``ties``) go to the oldest."""
+    return _rolling(lambda w: oldest_extreme(w, largest=True) + 1.0, [x], d)
 
 
 def ts_argmin(x, d: int):
-    return _rolling(lambda w: np.argmin(w, axis=-1) + 1.0, [x], d)
+    return _rolling(lambda w: oldest_extreme(w, largest=False) + 1.0, [x], d)
 
 
 def ts_arg_max_days(x, d: int):
     """Days since the window max (0 = today); ties go to the oldest occurrence."""
-    return _rolling(lambda w: (d - 1.0) - np.argmax(w, axis=-1), [x], d)
+    return _rolling(lambda w: (d - 1.0) - oldest_extreme(w, largest=True), [x], d)
 
 
 def ts_arg_min_days(x, d: int):
-    return _rolling(lambda w: (d - 1.0) - np.argmin(w, axis=-1), [x], d)
+    return _rolling(lambda w: (d - 1.0) - oldest_extreme(w, largest=False), [x], d)
 
 
 def ts_rank(x, d: int):
-    """(count of window values < today + (count equal to today, itself included, + 1) / 2) / d."""
-
-    def rank(w):
-        today = w[..., -1:]
-        less = (w < today).sum(axis=-1)
-        equal = (w == today).sum(axis=-1)
-        return (less + (equal + 1) / 2.0) / d
-
-    return _rolling(rank, [x], d)
+    """(count of window values below today + (count tying today, itself included, + 1) / 2) / d; ties as
+    ``ties``."""
+    return _rolling(lambda w: window_rank(w) / d, [x], d)
 
 
 def ts_product(x, d: int):
@@ -138,13 +134,14 @@ def ts_cov(x, y, d: int):
 
 
 def ts_corr(x, y, d: int):
-    """Pearson correlation; NaN if either window is exactly constant; clipped to [-1, 1]."""
+    """Pearson correlation; NaN if either window is constant (exactly, or all its values tie: ``ties``);
+    clipped to [-1, 1]."""
 
     def corr(a, b):
         ca, cb = _central(a), _central(b)
         r = (ca * cb).sum(axis=-1) / np.sqrt((ca**2).sum(axis=-1) * (cb**2).sum(axis=-1))
         r = np.clip(r, -1.0, 1.0)
-        return np.where(_constant(a) | _constant(b), np.nan, r)
+        return np.where(all_tie(a) | all_tie(b), np.nan, r)
 
     return _rolling(corr, [x, y], d)
 

@@ -13,12 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def _average_ranks(values: np.ndarray) -> np.ndarray:
-    """1-based ranks with ties averaged, for a 1-D array of finite values."""
-    uniques, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
-    below = np.cumsum(counts) - counts  # how many values are strictly smaller than each unique value
-    return (below + (counts + 1) / 2.0)[inverse]
+from alphalang.backend.reference.ties import band_ranks
 
 
 def _per_row(x, fn) -> np.ndarray:
@@ -33,8 +28,9 @@ def _per_row(x, fn) -> np.ndarray:
 
 
 def rank(x):
-    """Average-tie rank among the finite values of the date, divided by their count: in (0, 1]."""
-    return _per_row(x, lambda v: _average_ranks(v) / len(v))
+    """Average-tie rank among the finite values of the date, divided by their count: in (0, 1]; values within
+    the tie width of each other tie (``ties``)."""
+    return _per_row(x, lambda v: band_ranks(v) / len(v))
 
 
 def scale(x, a: float = 1.0):
@@ -86,8 +82,9 @@ def indneutralize(x, g):
 
 
 def group_rank(x, g):
-    """Average-tie rank within the group on that date, divided by the group's count: in (0, 1]."""
-    return _per_group(x, g, lambda v: _average_ranks(v) / len(v))
+    """Average-tie rank within the group on that date, divided by the group's count: in (0, 1]; ties as
+    ``rank``, with the group's own width."""
+    return _per_group(x, g, lambda v: band_ranks(v) / len(v))
 
 
 def group_zscore(x, g):

@@ -4,7 +4,8 @@ State per asset (float words): rings of the last d raw x and y, anchors ``kx, ky
 ``x - kx``, ``y - ky``, their squares and their product over the window's complete pairs. Int words: missing
 pairs (a pair is missing when x or y is NaN/±inf), and the repeat runs of x and of y: a window is exactly
 constant when its run reaches d - 1 (exact, no float threshold), which makes the correlation NaN and the
-covariance exactly 0.
+covariance exactly 0. A correlation is also NaN when all of a window's values tie (``ties.tied_window``: a
+sum of cent prices that is constant in exact arithmetic may differ in the last bit from day to day).
 
 Windows of at most ``DIRECT_MAX`` rows are evaluated two-pass from the rings (bitwise equal to the
 reference). Longer windows: stability as in ``moments``: anchored running sums, recomputed
@@ -29,6 +30,7 @@ import numpy as np
 from numba import njit
 
 from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH2
+from alphalang.backend.numba.kernels.ties import tied_window
 
 COV, CORR = range(2)
 BLOCK = 128  # assets per block in the two-pass path
@@ -121,6 +123,9 @@ def _direct(rx, ry, miss, runx, runy, mx, my, sxx, syy, sxy, t, d, mode, out):
             out[i] = math.nan
         elif mode == COV:
             out[i] = sxy[i] / (fd - 1.0)
+        elif (tied_window(rx, n, d, i, rx[(t % d) * n + i], sxx[i], sxx[i])
+              or tied_window(ry, n, d, i, ry[(t % d) * n + i], syy[i], syy[i])):
+            out[i] = math.nan  # all values tie (``ties``): constant
         else:
             r = sxy[i] / math.sqrt(sxx[i] * syy[i])
             out[i] = min(1.0, max(-1.0, r)) if r == r else r
@@ -201,5 +206,8 @@ def push(fs, is_, t, d, mode, x, y, out):
             continue
         cxx = sxx - sx * sx / fd
         cyy = syy - sy * sy / fd
+        if tied_window(rx, n, d, i, x[i], cxx, sxx) or tied_window(ry, n, d, i, y[i], cyy, syy):
+            out[i] = math.nan  # all values tie (``ties``): constant
+            continue
         r = cxy / math.sqrt(cxx * cyy)
         out[i] = min(1.0, max(-1.0, r)) if r == r else r

@@ -9,8 +9,8 @@ where they came from with a plain (non-arg) sort, each value is packed into one 
 
 Keys of values that differ above the low b bits sort correctly; values that share those bits may come out of
 order, so one insertion-sort pass on the true values (nearly sorted: O(N) in practice) makes the order exact.
-Missing values (NaN/±inf) get the largest keys and sort last. Ties are then averaged run by run:
-``(below + (count + 1) / 2) / n``, the reference's arithmetic.
+Missing values (NaN/±inf) get the largest keys and sort last. Ranks then follow the tie rule (``ties``):
+``(below + (in band + 1) / 2) / n`` with two cursors over the sorted values, the reference's arithmetic.
 
 Example:
     >>> import numpy as np
@@ -30,6 +30,7 @@ from numba import njit, objmode
 from numba.core.errors import NumbaWarning
 
 from alphalang.backend.numba.kernels import JIT_OPTIONS, RANK_ROW, SCALE_ROW, ZSCORE_ROW
+from alphalang.backend.numba.kernels.ties import band_ranks
 
 MISSING_KEY = np.int64(0x7FFFFFFFFFFFFFFF)
 
@@ -110,31 +111,17 @@ def sorted_values(x, keys, count, vals, idx):
             idx[s] = i
 
 
-@njit(**JIT_OPTIONS)
-def average_ranks(vals, idx, start, stop, out):
-    """Write average-tie ranks / count for the sorted run vals[start:stop] to out[idx[...]]."""
-    n = stop - start
-    r = start
-    while r < stop:
-        e = r + 1
-        while e < stop and vals[e] == vals[r]:
-            e += 1
-        value = ((r - start) + (e - r + 1) / 2.0) / n
-        for s in range(r, e):
-            out[idx[s]] = value
-        r = e
-
-
 @njit(RANK_ROW, **JIT_OPTIONS)
 def rank(x, out, ws):
-    """Average-tie rank of each finite value among the row's finite values, divided by their count."""
+    """Average-tie rank (ties within the tie width) of each finite value among the row's finite values, divided
+    by their count."""
     keys, vals, idx = ws[0], ws[1], ws[2]
     for i in range(x.shape[0]):
         out[i] = math.nan
     count = pack_keys(x, keys, vals)
     sort_keys(keys)
     sorted_values(x, keys, count, vals, idx)
-    average_ranks(vals, idx, 0, count, out)
+    band_ranks(vals, idx, 0, count, out)
 
 
 @njit(**JIT_OPTIONS)

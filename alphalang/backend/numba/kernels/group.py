@@ -6,7 +6,8 @@ pairwise sums over that run (bitwise equal to the reference). A label whose memb
 value as the mean and an exactly-zero deviation (neutralise: 0, zscore: NaN), not rounding noise.
 
 ``group_rank`` reuses the cross-sectional packed-key sort (O(N log N)), then a stable counting sort by label
-(O(N + G)) keeps each label's members in ascending order, and ties are averaged within each label.
+(O(N + G)) keeps each label's members in ascending order, and ties (``ties``, with each label's own width) are
+averaged within each label.
 
 Example:
     >>> import numpy as np
@@ -27,13 +28,13 @@ from numba import njit
 from alphalang.backend.numba.kernels import GROUP_ROW, JIT_OPTIONS
 from alphalang.backend.numba.kernels.crosssection import (
     MISSING_KEY,
-    average_ranks,
     index_bits,
     pack_keys,
     sort_keys,
     sorted_values,
     spread,
 )
+from alphalang.backend.numba.kernels.ties import band_ranks
 
 MEAN, NEUTRALIZE, ZSCORE, RANK = range(4)
 
@@ -101,7 +102,7 @@ def _rank(x, g, out, ws, n_groups):
         idx2[fill[k]] = idx[r]
         fill[k] += 1
     for k in range(n_groups):
-        average_ranks(vals2, idx2, start[k], start[k + 1], out)
+        band_ranks(vals2, idx2, start[k], start[k + 1], out)
 
 
 @njit(GROUP_ROW, **JIT_OPTIONS)

@@ -4,7 +4,7 @@ The generated kernel fuses elementwise nodes into loops, and hands every consecu
 row-wide nodes to ``run`` as rows ``a..b-1`` of an int64 table. Compiling one call per *run* instead of one
 typed call per *node* keeps numba's per-call-site typing and LLVM work (argument structs, reference counts,
 slices) out of the generated code: the cold compile of all 101 alphas goes from minutes to seconds, and this
-function is compiled once per machine (cached with the package).
+function is compiled once per machine (cached in alphalang's cache directory, see ``cache``).
 
 Table columns (``COLUMNS``): kernel family, mode, window, input row buffers (-1 = none), output row buffer,
 state index, output index (-1 = not an output), group level, index into ``consts`` (ts_ema's decay, scale's a),
