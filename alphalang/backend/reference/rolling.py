@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from alphalang.backend.reference.ties import all_tie, oldest_extreme, window_rank
+from alphalang.backend.reference.ties import all_tie, oldest_extreme, snap_correlation, window_rank
 
 _CHUNK_CELLS = 4_000_000  # window cells materialised at once (rows x assets x d)
 
@@ -135,12 +135,12 @@ def ts_cov(x, y, d: int):
 
 def ts_corr(x, y, d: int):
     """Pearson correlation; NaN if either window is constant (exactly, or all its values tie: ``ties``);
-    clipped to [-1, 1]."""
+    clipped to [-1, 1]; within 2^-40 of 0 or +-1 it is that value (``ties.snap_correlation``)."""
 
     def corr(a, b):
         ca, cb = _central(a), _central(b)
         r = (ca * cb).sum(axis=-1) / np.sqrt((ca**2).sum(axis=-1) * (cb**2).sum(axis=-1))
-        r = np.clip(r, -1.0, 1.0)
+        r = snap_correlation(np.clip(r, -1.0, 1.0))
         return np.where(all_tie(a) | all_tie(b), np.nan, r)
 
     return _rolling(corr, [x, y], d)

@@ -71,3 +71,11 @@ def all_tie(w: np.ndarray) -> np.ndarray:
     """Windows (along the last axis) whose values all tie each other: max - min <= the tie width. A
     correlation over such a window is NaN, as over an exactly constant one."""
     return w.max(axis=-1) - w.min(axis=-1) <= tie_width(w, axis=-1)
+
+
+def snap_correlation(r: np.ndarray) -> np.ndarray:
+    """A correlation has its own scale, 1: one that ties 0, 1 or -1 (within ``TOLERANCE``) is that value.
+    A correlation that is 0 in exact arithmetic comes out as +-1e-16 noise, whose order a rank-like operator
+    over a window of such zeros would otherwise report."""
+    r = np.where(np.abs(r) <= TOLERANCE, 0.0, r)
+    return np.where(np.abs(r) >= 1.0 - TOLERANCE, np.sign(r), r)

@@ -30,7 +30,7 @@ import numpy as np
 from numba import njit
 
 from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH2
-from alphalang.backend.numba.kernels.ties import tied_window
+from alphalang.backend.numba.kernels.ties import snap_correlation, tied_window
 
 COV, CORR = range(2)
 BLOCK = 128  # assets per block in the two-pass path
@@ -128,7 +128,7 @@ def _direct(rx, ry, miss, runx, runy, mx, my, sxx, syy, sxy, t, d, mode, out):
             out[i] = math.nan  # all values tie (``ties``): constant
         else:
             r = sxy[i] / math.sqrt(sxx[i] * syy[i])
-            out[i] = min(1.0, max(-1.0, r)) if r == r else r
+            out[i] = snap_correlation(min(1.0, max(-1.0, r))) if r == r else r
 
 
 @njit(WINDOW_PUSH2, **JIT_OPTIONS)
@@ -210,4 +210,4 @@ def push(fs, is_, t, d, mode, x, y, out):
             out[i] = math.nan  # all values tie (``ties``): constant
             continue
         r = cxy / math.sqrt(cxx * cyy)
-        out[i] = min(1.0, max(-1.0, r)) if r == r else r
+        out[i] = snap_correlation(min(1.0, max(-1.0, r))) if r == r else r

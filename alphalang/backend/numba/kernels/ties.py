@@ -16,6 +16,8 @@ Example:
 
 from __future__ import annotations
 
+import math
+
 from numba import njit
 
 from alphalang.backend.numba.kernels import JIT_OPTIONS
@@ -82,3 +84,11 @@ def tied_window(ring, n, d, i, today, spread2, squares):
     ``maybe_flat`` allows: ``spread2`` is its computed sum of squared deviations, ``squares`` the sum of
     squares it was computed from)."""
     return maybe_flat(spread2, today, d, squares) and flat_column(ring, n, d, i)
+
+
+@njit(inline="always", **JIT_OPTIONS)
+def snap_correlation(r):
+    """``reference.ties.snap_correlation``: a correlation within the tolerance of 0, 1 or -1 is that value."""
+    if abs(r) <= KERNEL_TOLERANCE:
+        return 0.0
+    return math.copysign(1.0, r) if abs(r) >= 1.0 - KERNEL_TOLERANCE else r
