@@ -11,12 +11,14 @@ from alphalang.data import Panel, demo_panel, load_panel
 from alphalang.errors import AlphaDataError, AlphaError, AlphaNameError, AlphaSyntaxError, AlphaTypeError
 from alphalang.evaluation import to_alphalens
 from alphalang.program import Program, compile, evaluate
+from alphalang.simulation import simulate
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AlphaDataError", "AlphaError", "AlphaNameError", "AlphaSyntaxError", "AlphaTypeError",
-    "Panel", "Program", "compile", "demo_panel", "evaluate", "load_ipython_extension", "load_panel", "to_alphalens",
+    "Panel", "Program", "compile", "demo_panel", "evaluate", "load_ipython_extension", "load_panel", "simulate",
+    "to_alphalens",
 ]
 
 
