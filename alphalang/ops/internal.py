@@ -19,5 +19,5 @@ def broadcast(value: float, shape: tuple[int, int]) -> np.ndarray:
 register(OpSpec(
     name="broadcast", params=(Param("value", ArgKind.SERIES),), result=ResultKind.ELEMENTWISE,
     reference=broadcast, doc="A constant repeated over the whole panel (inserted by the compiler).",
-    example="rank(5)", nan_rule="none", lowering="{0}", category="internal", extra={"internal": True},
+    example="rank(5)", nan_rule="none", lowering="{0}", category="internal", internal=True,
 ))

@@ -47,4 +47,4 @@ def iter_ops(result: ResultKind | None = None) -> Iterator[OpSpec]:
 
 def callable_ops() -> Iterator[OpSpec]:
     """Operators a user can call by name (excludes internal nodes such as ``broadcast``)."""
-    return (s for s in REGISTRY.values() if not s.extra.get("internal"))
+    return (s for s in REGISTRY.values() if not s.internal)

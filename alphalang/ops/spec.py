@@ -1,14 +1,17 @@
 """The shape of one operator registry entry (``OpSpec``) and the rules it is built from.
 
 Example:
-    >>> Param("d", ArgKind.WINDOW).is_static
-    True
+    >>> spec = OpSpec(name="twice", params=(Param("x", ArgKind.SERIES),), result=ResultKind.ELEMENTWISE,
+    ...               reference=lambda x: 2 * x, doc="2x.", example="twice(close)", nan_rule="IEEE",
+    ...               lowering="(2 * {0})")
+    >>> spec.signature(), spec.internal
+    ('twice(x)', False)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -23,6 +26,7 @@ class ArgKind(Enum):
 
     @property
     def is_static(self) -> bool:
+        """Whether the checker must fold the argument to a number before lowering (windows, lags, constants)."""
         return self in (ArgKind.WINDOW, ArgKind.LAG, ArgKind.CONST)
 
 
@@ -77,15 +81,7 @@ class OpSpec:
     lookback: LookbackRule = same_as_inputs
     symbol: str | None = None  # infix/prefix spelling, e.g. "+" or "!"
     category: str = ""
-    extra: dict = field(default_factory=dict, compare=False)
-
-    @property
-    def series_params(self) -> tuple[Param, ...]:
-        return tuple(p for p in self.params if not p.kind.is_static)
-
-    @property
-    def static_params(self) -> tuple[Param, ...]:
-        return tuple(p for p in self.params if p.kind.is_static)
+    internal: bool = False  # inserted by the compiler only; users cannot call it by name
 
     def signature(self) -> str:
         parts = []

@@ -16,7 +16,7 @@ from alphalang.ops.spec import OpSpec, ResultKind
 
 
 def can_fold(spec: OpSpec) -> bool:
-    return spec.result is ResultKind.ELEMENTWISE and not spec.extra.get("internal")
+    return spec.result is ResultKind.ELEMENTWISE and not spec.internal
 
 
 def fold(spec: OpSpec, values: tuple[float, ...]) -> float:

@@ -330,7 +330,7 @@ class Resolver:
         if func is not None:
             return (yield self._inline(func, e, scope, env))
         spec = lookup(name)
-        if spec is None or spec.extra.get("internal"):
+        if spec is None or spec.internal:
             hint = _suggest(name, [*all_names(), *scope.funcs], None)
             if name in scope.values or name in self.known_fields:
                 hint = f"{name!r} is a value, not a function"

@@ -164,15 +164,13 @@ def min_variance_targets(variance):
 # --------------------------------------------------------------------------------------------- the schema
 @dataclass(frozen=True)
 class ParamSpec:
-    """One trainable (or fixed) parameter: raw-space initial value and a raw-space range.
+    """One trainable (or fixed) parameter: its raw-space initial value and what it means.
 
     ``initial`` may be a callable ``(ctx) -> float`` for values that depend on the time unit.
     """
 
     name: str
     initial: float | Callable[[RuleContext], float]
-    low: float
-    high: float
     description: str
     per_asset: bool = True
     trainable: bool = True
@@ -251,14 +249,13 @@ class Rule:
 
 
 def _lamb_spec():
-    return ParamSpec("logit_lamb", RuleContext.initial_logit_lamb, -4.0, 8.0, "logit of the EWMA decay")
+    return ParamSpec("logit_lamb", RuleContext.initial_logit_lamb, "logit of the EWMA decay")
 
 
-_LOG_K = ParamSpec("log_k", lambda ctx: np.log2(ctx.initial_k_per_day), -5.0, 12.0, "log2 of k per day")
-_DELTA_LAMB = ParamSpec("logit_delta_lamb", 0.0, -5.0, 5.0, "logit offset of the alternative decay")
-_SP_EXP = ParamSpec("sp_exponents", lambda ctx: float(inverse_squareplus(2.0)), -2.0, 4.0,
-                    "squareplus-space exponent")
-_SP_PRE = ParamSpec("sp_pre_exp_scaling", lambda ctx: float(inverse_squareplus(0.5)), -3.0, 2.0,
+_LOG_K = ParamSpec("log_k", lambda ctx: np.log2(ctx.initial_k_per_day), "log2 of k per day")
+_DELTA_LAMB = ParamSpec("logit_delta_lamb", 0.0, "logit offset of the alternative decay")
+_SP_EXP = ParamSpec("sp_exponents", lambda ctx: float(inverse_squareplus(2.0)), "squareplus-space exponent")
+_SP_PRE = ParamSpec("sp_pre_exp_scaling", lambda ctx: float(inverse_squareplus(0.5)),
                     "squareplus-space pre-exponent scaling")
 
 
@@ -328,7 +325,7 @@ def _signal_target(params, ctx, prices, signal):
 
 
 _PRICE_SCHEMA = (_LOG_K, _lamb_spec(), _DELTA_LAMB)
-_TARGET_LAMB = ParamSpec("logit_lamb", lambda ctx: float(logit(0.5)), -6.0, 6.0,
+_TARGET_LAMB = ParamSpec("logit_lamb", lambda ctx: float(logit(0.5)),
                          "logit of the blend factor: new = lam*old + (1-lam)*target", per_asset=False)
 
 RULES: dict[str, Rule] = {
@@ -341,24 +338,24 @@ RULES: dict[str, Rule] = {
     "mean_reversion_channel": Rule(
         "mean_reversion_channel", "delta", "price",
         _PRICE_SCHEMA + (
-            ParamSpec("log_amplitude", 0.0, -4.0, 4.0, "log2 of channel amplitude per memory day"),
-            ParamSpec("raw_width", lambda ctx: float(np.log2(0.02)), -10.0, 0.0, "log2 of channel width"),
+            ParamSpec("log_amplitude", 0.0, "log2 of channel amplitude per memory day"),
+            ParamSpec("raw_width", lambda ctx: float(np.log2(0.02)), "log2 of channel width"),
             _SP_EXP, _SP_PRE),
         _mean_reversion_channel, "revert inside a channel of small gradients, follow the trend outside"),
     "min_variance": Rule(
         "min_variance", "target", "price",
-        (_lamb_spec(), ParamSpec("logit_delta_lamb", 0.0, -5.0, 5.0, "logit offset of the blend decay")),
+        (_lamb_spec(), ParamSpec("logit_delta_lamb", 0.0, "logit offset of the blend decay")),
         _min_variance, "inverse EWMA-variance target weights"),
     "signal_gradient": Rule(
         "signal_gradient", "delta", "signal",
-        (ParamSpec("log_k", 0.0, -10.0, 10.0, "log2 of k (weight change per unit signal)"),
-         ParamSpec("sp_exponents", lambda ctx: float(inverse_squareplus(1.0)), -2.0, 4.0,
+        (ParamSpec("log_k", 0.0, "log2 of k (weight change per unit signal)"),
+         ParamSpec("sp_exponents", lambda ctx: float(inverse_squareplus(1.0)),
                    "squareplus-space exponent for the signed_power transform")),
         _signal_gradient, "zero-sum update on a transformed alpha signal",
         initial_overrides=_signal_gradient_initial),
     "signal_target": Rule(
         "signal_target", "target", "signal",
-        (ParamSpec("beta", 1.0, -20.0, 20.0, "softmax inverse temperature", per_asset=False), _TARGET_LAMB),
+        (ParamSpec("beta", 1.0, "softmax inverse temperature", per_asset=False), _TARGET_LAMB),
         _signal_target, "softmax(beta * alpha) blended with the previous weights",
         blend=lambda params, ctx: sigmoid(params["logit_lamb"])),
 }
