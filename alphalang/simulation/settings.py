@@ -9,8 +9,8 @@ Example:
     >>> try:
     ...     resolve({"decya": 4})
     ... except AlphaTypeError as err:
-    ...     print(err.message, "/", err.hint[:30])
-    unknown simulation setting 'decya' / did you mean 'decay' or 'delay'?
+    ...     print(err.message, "/", err.hint.split("?")[0])
+    unknown simulation setting 'decya' / did you mean 'decay' or 'delay'
 """
 
 from __future__ import annotations
