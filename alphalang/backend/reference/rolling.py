@@ -2,8 +2,10 @@
 
 Each windowed operator looks at rows t-d+1 .. t (today included) and is NaN during warm-up (t < d-1) and
 whenever any value in the window is missing (NaN or ±inf). The computation is deliberately direct: a
-sliding-window view and a whole-window formula (two-pass moments, exact constant checks), processed in
-row chunks so that memory stays bounded. Slow is fine; obviously correct is the point.
+sliding-window view and a whole-window formula, processed in row chunks so that memory stays bounded. The
+statistics (sums, means, moments, regression) take their deviations from ``moments.normalise`` (scaled by a
+power of two near 1e300, shifted by the window's oldest value, summed oldest first): two-pass and accurate
+on ``1e15 + noise`` too. Slow is fine; obviously correct, and accurate, is the point.
 
 Example:
     >>> import numpy as np
@@ -16,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from alphalang.backend.reference.moments import constant, normalise, oldest_first_sum, sum_of_squares
 from alphalang.backend.reference.ties import all_tie, oldest_extreme, snap_correlation, window_rank
 
 _CHUNK_CELLS = 4_000_000  # window cells materialised at once (rows x assets x d)
@@ -41,15 +44,9 @@ def _rolling(fn, arrays, d: int) -> np.ndarray:
     return out
 
 
-def _constant(w: np.ndarray) -> np.ndarray:
-    """Exactly-constant windows (all values equal), without any float threshold."""
-    return w.max(axis=-1) == w.min(axis=-1)
-
-
-def _central(w: np.ndarray) -> np.ndarray:
-    """Deviations from the window mean; exactly 0 for a constant window (whose rounded mean may be an ulp
-    off the value, which would leave a spurious ~1e-17 spread)."""
-    return np.where(_constant(w)[..., None], 0.0, w - w.mean(axis=-1, keepdims=True))
+def _undefined(arrays, d: int) -> np.ndarray:
+    """All NaN (a statistic that needs more rows than the window has)."""
+    return _rolling(lambda *w: np.full(w[0].shape[:-1], np.nan), arrays, d)
 
 
 def delay(x, d: int):
@@ -70,24 +67,46 @@ def delta(x, d: int):
 
 
 def ts_sum(x, d: int):
-    return _rolling(lambda w: w.sum(axis=-1), [x], d)
+    """d times the pivot plus the values' offsets from it (``moments``)."""
+
+    def total(w):
+        win = normalise(w)
+        return (d * win.p + oldest_first_sum(win.y)) * win.s
+
+    return _rolling(total, [x], d)
 
 
 def ts_mean(x, d: int):
-    """The window mean; exactly the value itself over an exactly constant window (a rounded mean can be an
-    ulp off, and ``x - ts_mean(x, d)`` of a halted asset would then rank rounding noise)."""
-    return _rolling(lambda w: np.where(_constant(w), w[..., -1], w.mean(axis=-1)), [x], d)
+    """The window mean: the pivot plus the mean offset from it; exactly the value itself over an exactly
+    constant window, where every offset is 0 (a mean summed from the values can be an ulp off, and
+    ``x - ts_mean(x, d)`` of a halted asset would then rank rounding noise)."""
+
+    def mean(w):
+        win = normalise(w)
+        return (win.p + win.mean) * win.s
+
+    return _rolling(mean, [x], d)
 
 
 def ts_var(x, d: int):
-    """Sample variance (ddof 1), two-pass; d = 1 gives NaN."""
-    if d < 2:
-        return _rolling(lambda w: np.full(w.shape[:-1], np.nan), [x], d)
-    return _rolling(lambda w: (_central(w) ** 2).sum(axis=-1) / (d - 1), [x], d)
+    """Sample variance (ddof 1), two-pass; d = 1 gives NaN; ±inf / 0 only where the true value is beyond the
+    float range."""
+
+    def var(w):
+        win = normalise(w)
+        return sum_of_squares(win.c) / (d - 1) * win.s * win.s
+
+    return _rolling(var, [x], d) if d > 1 else _undefined([x], d)
 
 
 def ts_std(x, d: int):
-    return np.sqrt(ts_var(x, d))
+    """Sample standard deviation (ddof 1), finite wherever the true value is (also if its square is not)."""
+
+    def std(w):
+        win = normalise(w)
+        return np.sqrt(sum_of_squares(win.c) / (d - 1)) * win.s
+
+    return _rolling(std, [x], d) if d > 1 else _undefined([x], d)
 
 
 def ts_min(x, d: int):
@@ -128,9 +147,12 @@ def ts_product(x, d: int):
 
 def ts_cov(x, y, d: int):
     """Sample covariance (ddof 1); d = 1 gives NaN."""
-    if d < 2:
-        return _rolling(lambda a, b: np.full(a.shape[:-1], np.nan), [x, y], d)
-    return _rolling(lambda a, b: (_central(a) * _central(b)).sum(axis=-1) / (d - 1), [x, y], d)
+
+    def cov(a, b):
+        wa, wb = normalise(a), normalise(b)
+        return oldest_first_sum(wa.c * wb.c) / (d - 1) * wa.s * wb.s
+
+    return _rolling(cov, [x, y], d) if d > 1 else _undefined([x, y], d)
 
 
 def ts_corr(x, y, d: int):
@@ -138,8 +160,8 @@ def ts_corr(x, y, d: int):
     clipped to [-1, 1]; within 2^-40 of 0 or +-1 it is that value (``ties.snap_correlation``)."""
 
     def corr(a, b):
-        ca, cb = _central(a), _central(b)
-        r = (ca * cb).sum(axis=-1) / np.sqrt((ca**2).sum(axis=-1) * (cb**2).sum(axis=-1))
+        ca, cb = normalise(a).c, normalise(b).c  # the correlation is scale-free
+        r = oldest_first_sum(ca * cb) / np.sqrt(sum_of_squares(ca) * sum_of_squares(cb))
         r = snap_correlation(np.clip(r, -1.0, 1.0))
         return np.where(all_tie(a) | all_tie(b), np.nan, r)
 
@@ -147,92 +169,93 @@ def ts_corr(x, y, d: int):
 
 
 def decay_linear(x, d: int):
-    """Weighted mean with weight d on today down to 1 on the oldest row, normalised by d(d+1)/2; exactly the
-    value itself over an exactly constant window (as ``ts_mean``)."""
+    """Weighted mean with weight d on today down to 1 on the oldest row, normalised by d(d+1)/2: the pivot
+    plus the weighted mean offset; exactly the value itself over an exactly constant window (as ``ts_mean``)."""
     weights = np.arange(1, d + 1, dtype=np.float64)
-    return _rolling(lambda w: np.where(_constant(w), w[..., -1], (w * weights).sum(axis=-1) / weights.sum()), [x], d)
+
+    def decay(w):
+        win = normalise(w)
+        return (win.p + oldest_first_sum(win.y * weights) / weights.sum()) * win.s
+
+    return _rolling(decay, [x], d)
 
 
 def ts_zscore(x, d: int):
     """(today - window mean) / window std (ddof 1); NaN for an exactly constant window."""
 
     def zscore(w):
-        c = _central(w)
-        std = np.sqrt((c**2).sum(axis=-1) / (d - 1)) if d > 1 else np.full(w.shape[:-1], np.nan)
-        return np.where(_constant(w), np.nan, c[..., -1] / std)
+        c = normalise(w).c  # scale-free
+        return np.where(constant(w), np.nan, c[..., -1] / np.sqrt(sum_of_squares(c) / (d - 1)))
 
-    return _rolling(zscore, [x], d)
+    return _rolling(zscore, [x], d) if d > 1 else _undefined([x], d)
 
 
 def ts_skew(x, d: int):
     """Bias-corrected sample skewness (pandas' rolling skew); NaN for d < 3 or a constant window."""
 
     def skew(w):
-        c = _central(w)
-        m2 = (c**2).mean(axis=-1)
-        m3 = (c**3).mean(axis=-1)
-        g1 = m3 / m2**1.5 * np.sqrt(d * (d - 1.0)) / (d - 2.0)
-        return np.where(_constant(w), np.nan, g1)
+        c = normalise(w).c  # scale-free
+        m2 = sum_of_squares(c) / d
+        m3 = oldest_first_sum(c * c * c) / d
+        g1 = m3 / (m2 * np.sqrt(m2)) * np.sqrt(d * (d - 1.0)) / (d - 2.0)
+        return np.where(constant(w), np.nan, g1)
 
-    if d < 3:
-        return _rolling(lambda w: np.full(w.shape[:-1], np.nan), [x], d)
-    return _rolling(skew, [x], d)
+    return _rolling(skew, [x], d) if d > 2 else _undefined([x], d)
 
 
 def ts_kurt(x, d: int):
     """Bias-corrected excess kurtosis (pandas' rolling kurt); NaN for d < 4 or a constant window."""
 
     def kurt(w):
-        c = _central(w)
-        s2 = (c**2).sum(axis=-1)
-        s4 = (c**4).sum(axis=-1)
+        c = normalise(w).c  # scale-free
+        s2 = sum_of_squares(c)
+        c2 = c * c
+        s4 = oldest_first_sum(c2 * c2)
         n = float(d)
-        k = (n + 1) * n * (n - 1) / ((n - 2) * (n - 3)) * s4 / s2**2 - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3))
-        return np.where(_constant(w), np.nan, k)
+        k = (n + 1) * n * (n - 1) / ((n - 2) * (n - 3)) * s4 / (s2 * s2) - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3))
+        return np.where(constant(w), np.nan, k)
 
-    if d < 4:
-        return _rolling(lambda w: np.full(w.shape[:-1], np.nan), [x], d)
-    return _rolling(kurt, [x], d)
+    return _rolling(kurt, [x], d) if d > 3 else _undefined([x], d)
 
 
 def _time_regression(w: np.ndarray, d: int):
-    """Least squares of the window on the time index 0..d-1: (slope, centred x, centred time)."""
+    """Least squares of the window on the time index 0..d-1, in the window's scale (``moments``):
+    (slope, centred x, centred time, the scale s)."""
     u = np.arange(d, dtype=np.float64) - (d - 1) / 2.0
-    c = _central(w)
-    slope = (c * u).sum(axis=-1) / (u**2).sum()
-    return slope, c, u
+    win = normalise(w)
+    slope = oldest_first_sum(win.c * u) / (u * u).sum()
+    return slope, win.c, u, win.s
 
 
 def ts_slope(x, d: int):
     """Slope of x against the time index over the window (per row); d = 1 gives NaN."""
-    if d < 2:
-        return _rolling(lambda w: np.full(w.shape[:-1], np.nan), [x], d)
-    return _rolling(lambda w: _time_regression(w, d)[0], [x], d)
+
+    def slope(w):
+        b, _, _, s = _time_regression(w, d)
+        return b * s
+
+    return _rolling(slope, [x], d) if d > 1 else _undefined([x], d)
 
 
 def ts_rsquare(x, d: int):
     """R^2 of x regressed on the time index; NaN for d = 1 or an exactly constant window."""
 
     def rsq(w):
-        slope, c, u = _time_regression(w, d)
-        r2 = slope**2 * (u**2).sum() / (c**2).sum(axis=-1)
-        return np.where(_constant(w), np.nan, np.clip(r2, 0.0, 1.0))
+        slope, c, u, _ = _time_regression(w, d)
+        r2 = slope * slope * (u * u).sum() / sum_of_squares(c)
+        return np.where(constant(w), np.nan, np.clip(r2, 0.0, 1.0))
 
-    if d < 2:
-        return _rolling(lambda w: np.full(w.shape[:-1], np.nan), [x], d)
-    return _rolling(rsq, [x], d)
+    return _rolling(rsq, [x], d) if d > 1 else _undefined([x], d)
 
 
 def ts_resid(x, d: int):
     """Today's residual from the time-index regression over the window; d = 1 gives NaN."""
 
     def resid(w):
-        slope, c, u = _time_regression(w, d)
-        return c[..., -1] - slope * u[-1]
+        slope, c, u, s = _time_regression(w, d)
+        return (c[..., -1] - slope * u[-1]) * s
 
-    if d < 2:
-        return _rolling(lambda w: np.full(w.shape[:-1], np.nan), [x], d)
-    return _rolling(resid, [x], d)
+    return _rolling(resid, [x], d) if d > 1 else _undefined([x], d)
 
 
 def ts_ema(x, halflife: float):

@@ -1,15 +1,16 @@
 """Window co-moments of two series: ts_cov and ts_corr in O(1) per update.
 
-State per asset (float words): rings of the last d raw x and y, anchors ``kx, ky`` and the sums of
-``x - kx``, ``y - ky``, their squares and their product over the window's complete pairs. Int words: missing
-pairs (a pair is missing when x or y is NaN/±inf), and the repeat runs of x and of y: a window is exactly
-constant when its run reaches d - 1 (exact, no float threshold), which makes the correlation NaN and the
-covariance exactly 0. A correlation is also NaN when all of a window's values tie (``ties.tied_window``: a
-sum of cent prices that is constant in exact arithmetic may differ in the last bit from day to day).
+State per asset (float words): rings of the last d raw x and y, the inverse scales of x and y (powers of two,
+``ring.unscale``), anchors ``kx, ky`` and the sums of ``x / scale_x - kx``, ``y / scale_y - ky``, their squares
+and their product over the window's complete pairs. Int words: missing pairs (a pair is missing when x or y is
+NaN/±inf), and the repeat runs of x and of y: a window is exactly constant when its run reaches d - 1 (exact,
+no float threshold), which makes the correlation NaN and the covariance exactly 0. A correlation is also NaN
+when all of a window's values tie (``ties.tied_window``: a sum of cent prices that is constant in exact
+arithmetic may differ in the last bit from day to day).
 
-Windows of at most ``DIRECT_MAX`` rows are evaluated two-pass from the rings (bitwise equal to the
-reference). Longer windows: stability as in ``moments``: anchored running sums, recomputed
-exactly from the rings every d rows.
+Windows of at most ``DIRECT_MAX`` rows are evaluated two-pass from the rings in the reference's arithmetic
+(``reference.moments``; bitwise equal). Longer windows: stability as in ``moments``: scaled, anchored running
+sums, recomputed exactly from the rings every d rows and after a cancellation or a change of scale.
 
 Example:
     >>> import numpy as np
@@ -30,6 +31,8 @@ import numpy as np
 from numba import njit
 
 from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH2
+from alphalang.backend.numba.kernels import ring as _ring
+from alphalang.backend.numba.kernels.ring import out_of_scale, rescale, unscale
 from alphalang.backend.numba.kernels.ties import snap_correlation, tied_window
 
 COV, CORR = range(2)
@@ -37,32 +40,28 @@ BLOCK = 128  # assets per block in the two-pass path
 
 
 def state_size(n: int, d: int) -> tuple[int, int]:
-    """Float words: two rings (2*d*n), two anchors, five sums (7n). Int words: missing pairs, two runs."""
-    return 2 * d * n + 7 * n, 3 * n
+    """Float words: two rings (2*d*n), two inverse scales, two anchors, five sums (9n). Int words: missing pairs,
+    two runs."""
+    return 2 * d * n + 9 * n, 3 * n
 
 
 def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
-    fs[: 2 * d * n] = np.nan
-    fs[2 * d * n :] = 0.0
-    is_[:n] = d
-    is_[n:] = 0
+    _ring.init(fs, is_, n, d, rings=2)
 
 
 @njit(**JIT_OPTIONS)
-def _reanchor(rx, ry, kx, ky, s, x, y, n, d):
-    """Recompute the sums from the rings, anchored at today's pair (where complete)."""
-    for i in range(n):
-        if np.isfinite(x[i]) and np.isfinite(y[i]):
-            kx[i] = x[i]
-            ky[i] = y[i]
+def _reanchor(rx, ry, invx, invy, kx, ky, s, x, y, n, d):
+    """Recompute the sums from the rings, with fresh scales, anchored at today's values (where finite)."""
+    rescale(rx, n, d, invx, kx, x)
+    rescale(ry, n, d, invy, ky, y)
     s[:] = 0.0
     for j in range(d):
         for i in range(n):
             u = rx[j * n + i]
             v = ry[j * n + i]
             ok = np.isfinite(u) and np.isfinite(v)
-            a = u - kx[i] if ok else 0.0
-            b = v - ky[i] if ok else 0.0
+            a = u * invx[i] - kx[i] if ok else 0.0
+            b = v * invy[i] - ky[i] if ok else 0.0
             s[0, i] += a
             s[1, i] += b
             s[2, i] += a * a
@@ -70,14 +69,35 @@ def _reanchor(rx, ry, kx, ky, s, x, y, n, d):
             s[4, i] += a * b
 
 
+@njit(inline="always", **JIT_OPTIONS)
+def _block_scales(ring, t, d, n, lo, m, top, inv, pivot):
+    """Scale (``unscale`` of the largest magnitude) and pivot (the oldest value, scaled) of assets lo..lo+m-1."""
+    for j in range(m):
+        top[j] = 0.0
+    for age in range(d):
+        slot = ((t + 1 + age) % d) * n + lo
+        xs = ring[slot : slot + m]
+        for j in range(m):
+            v = abs(xs[j])
+            top[j] = v if v > top[j] else top[j]
+    oldest = ((t + 1) % d) * n + lo
+    for j in range(m):
+        inv[lo + j] = unscale(top[j])
+        pivot[j] = ring[oldest + j] * inv[lo + j]
+
+
 @njit(**JIT_OPTIONS)
-def _direct(rx, ry, miss, runx, runy, mx, my, sxx, syy, sxy, t, d, mode, out):
-    """Covariance / correlation two-pass from the rings, in the reference's order of operations.
+def _direct(rx, ry, miss, runx, runy, invx, invy, sxx, syy, sxy, t, d, mode, out):
+    """Covariance / correlation two-pass from the rings, in the reference's arithmetic (``reference.moments``:
+    each series scaled, shifted by its oldest value, summed oldest first).
 
     Assets go in blocks of ``BLOCK`` with block-local accumulators, so the five running sums stay in L1 while
     the window's rows stream past (unblocked, the accumulators' memory traffic halves the speed)."""
     n = out.shape[0]
     fd = float(d)
+    top = np.empty(BLOCK)
+    px = np.empty(BLOCK)
+    py = np.empty(BLOCK)
     am = np.empty(BLOCK)
     bm = np.empty(BLOCK)
     aa = np.empty(BLOCK)
@@ -85,6 +105,10 @@ def _direct(rx, ry, miss, runx, runy, mx, my, sxx, syy, sxy, t, d, mode, out):
     ab = np.empty(BLOCK)
     for lo in range(0, n, BLOCK):
         m = min(BLOCK, n - lo)
+        _block_scales(rx, t, d, n, lo, m, top, invx, px)
+        _block_scales(ry, t, d, n, lo, m, top, invy, py)
+        ix = invx[lo : lo + m]
+        iy = invy[lo : lo + m]
         for j in range(m):
             am[j] = 0.0
             bm[j] = 0.0
@@ -96,20 +120,18 @@ def _direct(rx, ry, miss, runx, runy, mx, my, sxx, syy, sxy, t, d, mode, out):
             xs = rx[slot : slot + m]
             ys = ry[slot : slot + m]
             for j in range(m):
-                am[j] += xs[j]
-                bm[j] += ys[j]
+                am[j] += xs[j] * ix[j] - px[j]
+                bm[j] += ys[j] * iy[j] - py[j]
         for j in range(m):
             am[j] /= fd
             bm[j] /= fd
-        cx = runx[lo : lo + m]
-        cy = runy[lo : lo + m]
         for age in range(d):
             slot = ((t + 1 + age) % d) * n + lo
             xs = rx[slot : slot + m]
             ys = ry[slot : slot + m]
             for j in range(m):
-                a = 0.0 if cx[j] >= d - 1 else xs[j] - am[j]
-                b = 0.0 if cy[j] >= d - 1 else ys[j] - bm[j]
+                a = (xs[j] * ix[j] - px[j]) - am[j]
+                b = (ys[j] * iy[j] - py[j]) - bm[j]
                 ab[j] += a * b
                 aa[j] += a * a
                 bb[j] += b * b
@@ -122,9 +144,9 @@ def _direct(rx, ry, miss, runx, runy, mx, my, sxx, syy, sxy, t, d, mode, out):
         if miss[i] > 0 or (mode == COV and d < 2) or (mode == CORR and constant):
             out[i] = math.nan
         elif mode == COV:
-            out[i] = sxy[i] / (fd - 1.0)
-        elif (tied_window(rx, n, d, i, rx[(t % d) * n + i], sxx[i], sxx[i])
-              or tied_window(ry, n, d, i, ry[(t % d) * n + i], syy[i], syy[i])):
+            out[i] = sxy[i] / (fd - 1.0) * (1.0 / invx[i]) * (1.0 / invy[i])
+        elif (tied_window(rx, n, d, i, rx[(t % d) * n + i] * invx[i], sxx[i], sxx[i])
+              or tied_window(ry, n, d, i, ry[(t % d) * n + i] * invy[i], syy[i], syy[i])):
             out[i] = math.nan  # all values tie (``ties``): constant
         else:
             r = sxy[i] / math.sqrt(sxx[i] * syy[i])
@@ -138,16 +160,19 @@ def push(fs, is_, t, d, mode, x, y, out):
     rx = fs[: d * n]
     ry = fs[d * n : 2 * d * n]
     base = 2 * d * n
-    kx = fs[base : base + n]
-    ky = fs[base + n : base + 2 * n]
-    s = fs[base + 2 * n : base + 7 * n].reshape((5, n))  # sums of a, b, a^2, b^2, ab (a = x - kx, b = y - ky)
+    invx = fs[base : base + n]  # 1 / the windows' scales (powers of two)
+    invy = fs[base + n : base + 2 * n]
+    kx = fs[base + 2 * n : base + 3 * n]  # the anchors, scaled
+    ky = fs[base + 3 * n : base + 4 * n]
+    s = fs[base + 4 * n : base + 9 * n].reshape((5, n))  # sums of a, b, a^2, b^2, ab (a = x / scale_x - kx, ...)
     miss = is_[:n]
     runx = is_[n : 2 * n]
     runy = is_[2 * n : 3 * n]
     direct = d <= DIRECT_MAX
     cur = (t % d) * n
     prev = ((t - 1) % d) * n
-    lost = False  # a pair left whose squares dwarf what stays: recompute the sums from the rings
+    fd = float(d)
+    lost = False  # the sums lost digits or need another scale: recompute them from the rings
     if not direct:  # O(1) sums, before the ring and counts move on (branch-free: vectorises across assets)
         for i in range(n):
             xn = x[i]
@@ -157,20 +182,25 @@ def push(fs, is_, t, d, mode, x, y, out):
             ok_new = np.isfinite(xn) & np.isfinite(yn)
             ok_old = np.isfinite(xo) & np.isfinite(yo)
             restart = miss[i] - (0 if ok_old else 1) == d - 1  # nothing complete stays: restart at the new pair
-            kx[i] = (xn if ok_new else 0.0) if restart else kx[i]
-            ky[i] = (yn if ok_new else 0.0) if restart else ky[i]
-            ao = xo - kx[i] if (ok_old and not restart) else 0.0
-            bo = yo - ky[i] if (ok_old and not restart) else 0.0
-            an = xn - kx[i] if ok_new else 0.0
-            bn = yn - ky[i] if ok_new else 0.0
-            s[0, i] = (0.0 if restart else s[0, i]) + (an - ao)
-            s[1, i] = (0.0 if restart else s[1, i]) + (bn - bo)
+            zx = xn * invx[i]
+            zy = yn * invy[i]
+            kx[i] = (zx if ok_new else 0.0) if restart else kx[i]
+            ky[i] = (zy if ok_new else 0.0) if restart else ky[i]
+            ao = xo * invx[i] - kx[i] if (ok_old and not restart) else 0.0
+            bo = yo * invy[i] - ky[i] if (ok_old and not restart) else 0.0
+            an = zx - kx[i] if ok_new else 0.0
+            bn = zy - ky[i] if ok_new else 0.0
+            sx = (0.0 if restart else s[0, i]) + (an - ao)
+            sy = (0.0 if restart else s[1, i]) + (bn - bo)
             sxx = (0.0 if restart else s[2, i]) + (an * an - ao * ao)
             syy = (0.0 if restart else s[3, i]) + (bn * bn - bo * bo)
+            s[0, i] = sx
+            s[1, i] = sy
             s[2, i] = sxx
             s[3, i] = syy
             s[4, i] = (0.0 if restart else s[4, i]) + (an * bn - ao * bo)
-            lost |= (ao * ao > CANCELLATION * sxx) | (bo * bo > CANCELLATION * syy)
+            lost |= ((ao * ao > CANCELLATION * sxx) | (bo * bo > CANCELLATION * syy)
+                     | (ok_new & (out_of_scale(zx, restart) | out_of_scale(zy, restart))))
     for i in range(n):  # the window: ring, missing pairs, repeat runs
         xn = x[i]
         yn = y[i]
@@ -185,11 +215,10 @@ def push(fs, is_, t, d, mode, x, y, out):
         runx[i] = runx[i] + 1 if (fx & (xn == xl)) else 0
         runy[i] = runy[i] + 1 if (fy & (yn == yl)) else 0
     if direct:
-        _direct(rx, ry, miss, runx, runy, s[0], s[1], s[2], s[3], s[4], t, d, mode, out)
+        _direct(rx, ry, miss, runx, runy, invx, invy, s[2], s[3], s[4], t, d, mode, out)
         return
     if d > 1 and ((t + 1) % d == 0 or lost):
-        _reanchor(rx, ry, kx, ky, s, x, y, n, d)
-    fd = float(d)
+        _reanchor(rx, ry, invx, invy, kx, ky, s, x, y, n, d)
     for i in range(n):
         sx = s[0, i]
         sy = s[1, i]
@@ -200,13 +229,14 @@ def push(fs, is_, t, d, mode, x, y, out):
         if miss[i] > 0 or (mode == COV and d < 2) or (mode == CORR and constant):
             out[i] = math.nan
             continue
-        cxy = sxy - sx * sy / fd  # sum of co-deviations
+        cxy = sxy - sx * sy / fd  # sum of co-deviations (in the windows' scales)
         if mode == COV:
-            out[i] = 0.0 if constant else cxy / (fd - 1.0)
+            out[i] = 0.0 if constant else cxy / (fd - 1.0) * (1.0 / invx[i]) * (1.0 / invy[i])
             continue
         cxx = sxx - sx * sx / fd
         cyy = syy - sy * sy / fd
-        if tied_window(rx, n, d, i, x[i], cxx, sxx) or tied_window(ry, n, d, i, y[i], cyy, syy):
+        if (tied_window(rx, n, d, i, x[i] * invx[i], cxx, sxx)
+                or tied_window(ry, n, d, i, y[i] * invy[i], cyy, syy)):
             out[i] = math.nan  # all values tie (``ties``): constant
             continue
         r = cxy / math.sqrt(cxx * cyy)

@@ -1,17 +1,19 @@
 """Linearly weighted window sums: decay_linear, ts_slope, ts_rsquare, ts_resid in O(1) per update.
 
-With ``y = x - k`` (``k`` an anchor) and the window oldest-first, the state keeps ``s = sum y``,
+With ``y = x / scale - k`` (``scale`` a power of two, ``k`` an anchor, as in ``moments``) and the window
+oldest-first, the state keeps ``s = sum y``,
 ``w = sum (j + 1) * y_j`` (weight 1 on the oldest row, d on today) and ``q = sum y^2``. Sliding one row:
 ``w_t = w_{t-1} - s_{t-1} + d * y_t`` and ``s_t = s_{t-1} - y_{t-d} + y_t``. Then
 
-* decay_linear = (k * d(d+1)/2 + w) / (d(d+1)/2);
+* decay_linear = (k + w / (d(d+1)/2)) * scale;
 * the regression of x on the row index u_j = j - (d-1)/2 has ``sum u*y = w - s (d+1)/2``,
   ``sum u^2 = d (d^2 - 1) / 12``: slope, R^2 and today's residual follow.
 
 Int words: missing count (strict NaN rule) and the repeat run (an exactly constant window has slope and
 residual exactly 0 and R^2 NaN). Windows of at most ``DIRECT_MAX`` rows are evaluated two-pass from the
-ring (bitwise equal to the reference). Longer windows, stability as in ``moments``: anchored running sums,
-recomputed exactly from the ring every d rows and after a cancellation.
+ring in the reference's arithmetic (``reference.moments``; bitwise equal). Longer windows, stability as in
+``moments``: scaled, anchored running sums, recomputed exactly from the ring every d rows and after a
+cancellation or a change of scale.
 
 Example:
     >>> import numpy as np
@@ -32,37 +34,37 @@ import numpy as np
 from numba import njit
 
 from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
-from alphalang.backend.numba.kernels.ring import init, slide  # noqa: F401 (init: this family's initial state)
+from alphalang.backend.numba.kernels.ring import init, out_of_scale, rescale, slide, unscale  # noqa: F401
 
 DECAY, SLOPE, RSQUARE, RESID = range(4)
 
 
 def state_size(n: int, d: int) -> tuple[int, int]:
-    """Float words: ring (d*n), anchor, s, w, q (4n). Int words: missing count, repeat run (2n)."""
-    return d * n + 4 * n, 2 * n
+    """Float words: ring (d*n), inverse scale, anchor, s, w, q (5n). Int words: missing count, repeat run (2n)."""
+    return d * n + 5 * n, 2 * n
 
 
 @njit(**JIT_OPTIONS)
-def _reanchor(ring, k, acc, x, t, n, d):
-    """Recompute s, w, q from the ring (oldest row at slot (t+1) % d), anchored at today's value."""
-    for i in range(n):
-        if np.isfinite(x[i]):
-            k[i] = x[i]
+def _reanchor(ring, inv, k, acc, x, t, n, d):
+    """Recompute s, w, q from the ring (oldest row at slot (t+1) % d), with a fresh scale, anchored at today's
+    value."""
+    rescale(ring, n, d, inv, k, x)
     acc[:] = 0.0
     for age in range(d):
         slot = ((t + 1 + age) % d) * n
         weight = float(age + 1)
         for i in range(n):
             v = ring[slot + i]
-            a = v - k[i] if np.isfinite(v) else 0.0
+            a = v * inv[i] - k[i] if np.isfinite(v) else 0.0
             acc[0, i] += a
             acc[1, i] += weight * a
             acc[2, i] += a * a
 
 
 @njit(**JIT_OPTIONS)
-def _direct(ring, miss, run, mean, s, w, q, t, d, mode, x, out):
-    """The statistic two-pass from the ring, in the reference's order of operations."""
+def _direct(ring, miss, run, inv, pivot, mean, w, s, q, t, d, mode, x, out):
+    """The statistic two-pass from the ring, in the reference's arithmetic (``reference.moments``: scaled,
+    shifted by the oldest value, summed oldest first); inv .. q are (n,) scratch rows."""
     n = x.shape[0]
     fd = float(d)
     half = (d - 1) / 2.0
@@ -74,17 +76,27 @@ def _direct(ring, miss, run, mean, s, w, q, t, d, mode, x, out):
     for age in range(d):
         total += age + 1.0
     for i in range(n):
+        inv[i] = 0.0  # the largest magnitude, then its unscale
         mean[i] = 0.0
         s[i] = 0.0
         w[i] = 0.0
         q[i] = 0.0
+    for age in range(d):
+        slot = ((t + 1 + age) % d) * n
+        for i in range(n):
+            v = abs(ring[slot + i])
+            inv[i] = v if v > inv[i] else inv[i]
+    oldest = ((t + 1) % d) * n
+    for i in range(n):
+        inv[i] = unscale(inv[i])
+        pivot[i] = ring[oldest + i] * inv[i]
     for age in range(d):  # oldest first
         slot = ((t + 1 + age) % d) * n
         weight = age + 1.0
         for i in range(n):
-            v = ring[slot + i]
-            mean[i] += v
-            w[i] += v * weight
+            y = ring[slot + i] * inv[i] - pivot[i]
+            mean[i] += y
+            w[i] += y * weight
     if mode != DECAY:
         for i in range(n):
             mean[i] /= fd
@@ -92,27 +104,26 @@ def _direct(ring, miss, run, mean, s, w, q, t, d, mode, x, out):
             slot = ((t + 1 + age) % d) * n
             u = age - half
             for i in range(n):
-                c = 0.0 if run[i] >= d - 1 else ring[slot + i] - mean[i]
+                c = (ring[slot + i] * inv[i] - pivot[i]) - mean[i]
                 s[i] += c * u
                 q[i] += c * c
     for i in range(n):
-        constant = run[i] >= d - 1
+        scale = 1.0 / inv[i]
         if miss[i] > 0 or (mode != DECAY and d < 2):
             out[i] = math.nan
             continue
         if mode == DECAY:
-            out[i] = x[i] if constant else w[i] / total
+            out[i] = (pivot[i] + w[i] / total) * scale  # exactly the value over a constant window (w = 0)
             continue
         slope = s[i] / suu
         if mode == SLOPE:
-            out[i] = slope
+            out[i] = slope * scale
         elif mode == RESID:
-            c = 0.0 if constant else x[i] - mean[i]
-            out[i] = c - slope * half
-        elif constant:
+            out[i] = (((x[i] * inv[i] - pivot[i]) - mean[i]) - slope * half) * scale
+        elif run[i] >= d - 1:
             out[i] = math.nan
         else:
-            r2 = slope**2 * suu / q[i]
+            r2 = slope * slope * suu / q[i]
             out[i] = min(1.0, max(0.0, r2)) if r2 == r2 else r2
 
 
@@ -121,15 +132,16 @@ def push(fs, is_, t, d, mode, x, out):
     """Push row ``x`` (absolute row ``t``); write the ``mode`` statistic to ``out``."""
     n = x.shape[0]
     ring = fs[: d * n]
-    k = fs[d * n : d * n + n]
-    acc = fs[d * n + n : d * n + 4 * n].reshape((3, n))  # s, w, q
+    inv = fs[d * n : d * n + n]  # 1 / the window's scale (a power of two)
+    k = fs[d * n + n : d * n + 2 * n]  # the anchor, scaled
+    acc = fs[d * n + 2 * n : d * n + 5 * n].reshape((3, n))  # s, w, q
     miss = is_[:n]
     run = is_[n : 2 * n]
     direct = d <= DIRECT_MAX
     cur = (t % d) * n
     prev = ((t - 1) % d) * n
     fd = float(d)
-    lost = False  # a value left whose square dwarfs what stays: recompute from the ring
+    lost = False  # the sums lost digits or need another scale: recompute them from the ring
     for i in range(n):  # branch-free, so it vectorises across assets
         new = x[i]
         old, stay_missing = slide(ring, miss, run, cur, prev, i, new)
@@ -137,38 +149,40 @@ def push(fs, is_, t, d, mode, x, out):
             continue
         ok_new = np.isfinite(new)
         restart = stay_missing == d - 1  # nothing finite stays: restart exactly, anchored at the new value
-        k[i] = (new if ok_new else 0.0) if restart else k[i]
-        b = old - k[i] if (np.isfinite(old) and not restart) else 0.0
-        a = new - k[i] if ok_new else 0.0
+        z = new * inv[i]
+        k[i] = (z if ok_new else 0.0) if restart else k[i]
+        b = old * inv[i] - k[i] if (np.isfinite(old) and not restart) else 0.0
+        a = z - k[i] if ok_new else 0.0
         s_prev = 0.0 if restart else acc[0, i]  # the previous window's s (old value included)
         acc[1, i] = (0.0 if restart else acc[1, i]) + (fd * a - s_prev)
         acc[0, i] = s_prev + (a - b)
         q = (0.0 if restart else acc[2, i]) + (a * a - b * b)
         acc[2, i] = q
-        lost |= b * b > CANCELLATION * q
+        lost |= b * b > CANCELLATION * q or (ok_new and out_of_scale(z, restart))
     if direct:
-        _direct(ring, miss, run, k, acc[0], acc[1], acc[2], t, d, mode, x, out)
+        _direct(ring, miss, run, inv, k, acc[0], acc[1], acc[2], np.empty(n), t, d, mode, x, out)
         return
     if d > 1 and ((t + 1) % d == 0 or lost):
-        _reanchor(ring, k, acc, x, t, n, d)
+        _reanchor(ring, inv, k, acc, x, t, n, d)
     total = fd * (fd + 1.0) / 2.0
     suu = fd * (fd * fd - 1.0) / 12.0
     for i in range(n):
         s = acc[0, i]
         w = acc[1, i]
         q = acc[2, i]
+        scale = 1.0 / inv[i]
         if miss[i] > 0 or (mode != DECAY and d < 2):
             out[i] = math.nan
             continue
         constant = run[i] >= d - 1
         if mode == DECAY:
-            out[i] = x[i] if constant else (k[i] * total + w) / total
+            out[i] = x[i] if constant else (k[i] + w / total) * scale
             continue
-        slope = 0.0 if constant else (w - s * (fd + 1.0) / 2.0) / suu
+        slope = 0.0 if constant else (w - s * (fd + 1.0) / 2.0) / suu  # in the window's scale
         if mode == SLOPE:
-            out[i] = slope
+            out[i] = slope * scale
         elif mode == RESID:
-            out[i] = 0.0 if constant else ((x[i] - k[i]) - s / fd) - slope * (fd - 1.0) / 2.0
+            out[i] = 0.0 if constant else (((x[i] * inv[i] - k[i]) - s / fd) - slope * (fd - 1.0) / 2.0) * scale
         elif constant:
             out[i] = math.nan
         else:
