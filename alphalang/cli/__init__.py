@@ -22,6 +22,7 @@ from alphalang.errors import AlphaError
 COMMAND_MODULES = (
     "alphalang.cli.check",
     "alphalang.cli.run",
+    "alphalang.cli.simulate",
     "alphalang.cli.eval",
     "alphalang.cli.explain",
     "alphalang.cli.docs",

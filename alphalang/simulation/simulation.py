@@ -5,11 +5,11 @@ Example:
     >>> panel = alphalang.demo_panel(300, 40, seed=0)
     >>> alpha = -alphalang.evaluate("ts_delta(close, 5)", panel)
     >>> sim = alphalang.simulate(alpha, panel, decay=4, neutralization="sector")
-    >>> sorted(sim.metrics) == sorted(NAMES), sim.pnl.shape, sim.positions.shape
+    >>> sorted(sim.metrics) == sorted(M.NAMES), sim.pnl.shape, sim.positions.shape
     (True, (300,), (300, 40))
     >>> sims = alphalang.simulate({"rev": alpha, "mom": -alpha}, panel)
-    >>> list(sims.table().index) == sorted(sims, key=lambda k: -sims[k].metrics["fitness"])
-    True
+    >>> sims.table().columns[:3].tolist()
+    ['returns', 'sharpe', 'turnover']
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from alphalang.data import Panel
 from alphalang.data.panel import as_panel
 from alphalang.errors import AlphaDataError, AlphaTypeError
 from alphalang.simulation import metrics as M
-from alphalang.simulation.metrics import NAMES
 from alphalang.simulation.pnl import Book, Inputs, run_book, run_books
 from alphalang.simulation.settings import resolve
 
@@ -118,6 +117,9 @@ class Simulation:
         """One JSON-friendly row: name, metrics (NaN -> None), coverage, live days, warnings."""
         row: dict[str, Any] = {"output": self.name}
         row.update({k: (v if math.isfinite(v) else None) for k, v in self.metrics.items()})
+        if self.split is not None:
+            for label, metrics in self.split.iterrows():
+                row[f"sharpe {label}"] = metrics["sharpe"] if math.isfinite(metrics["sharpe"]) else None
         row.update(coverage=self.coverage, live_days=self.live_days, warnings=self.warnings)
         return row
 
@@ -161,14 +163,19 @@ class Simulation:
 
 
 class Simulations(dict):
-    """Name -> Simulation for many alphas simulated in one call, with ``table()`` ranked by fitness."""
+    """Name -> Simulation for many alphas simulated in one call (in the order given), with ``table()``."""
 
     def table(self) -> pd.DataFrame:
-        """Metrics, coverage, live days and warnings, one row per alpha, best fitness first (NaN last)."""
+        """Metrics, coverage, live days and warnings, one row per alpha: alphas without warnings first, each
+        part by fitness, best first (NaN last)."""
         rows = [sim.summary() for sim in self.values()]
-        frame = pd.DataFrame(rows, columns=["output", *NAMES, "coverage", "live_days", "warnings"])
-        frame = frame.set_index("output").astype({k: float for k in NAMES})
-        return frame.sort_values("fitness", ascending=False, na_position="last", kind="stable")
+        frame = pd.DataFrame(rows).reindex(columns=list(rows[0]) if rows else ["output"])
+        numbers = [c for c in frame.columns if c not in ("output", "live_days", "warnings")]
+        frame = frame.set_index("output").astype({k: float for k in numbers})
+        flagged = frame["warnings"].map(bool).rename("flagged")
+        order = pd.concat([flagged, frame["fitness"]], axis=1).sort_values(
+            ["flagged", "fitness"], ascending=[True, False], na_position="last", kind="stable").index
+        return frame.loc[order]
 
 
 def simulate(alpha: Any, panel: Any, *, threads: int = 1, **settings: Any) -> Simulation | Simulations:
@@ -184,9 +191,7 @@ def simulate(alpha: Any, panel: Any, *, threads: int = 1, **settings: Any) -> Si
         arrays = [_as_alpha(v, panel, str(k)) for k, v in alpha.items()]
     else:
         names, arrays = ["alpha"], [_as_alpha(alpha, panel, "alpha")]
-    if resolved.neutralization not in ("none", "market") and not panel.has_group(resolved.neutralization):
-        raise AlphaDataError(f"neutralization={resolved.neutralization!r}: the data has no such group level",
-                             hint=f"use 'none', 'market' or one of: {', '.join(sorted(panel.groups)) or '(none)'}")
+    _check_names(panel, resolved)
     inputs = Inputs.build(panel, resolved)
     days = resolved.days_per_year or M.periods_per_year(panel.dates)
     M.split_masks(panel.dates, resolved.split)  # a split date that cannot be compared fails here, not later
@@ -196,6 +201,22 @@ def simulate(alpha: Any, panel: Any, *, threads: int = 1, **settings: Any) -> Si
     if isinstance(alpha, Mapping):
         return Simulations(zip(names, sims, strict=True))
     return sims[0]
+
+
+def _check_names(panel: Panel, settings: Any) -> None:
+    """The group level and fields the settings name exist in the panel (errors name the setting)."""
+    needs = []
+    if settings.neutralization not in ("none", "market"):
+        needs.append(("neutralization", settings.neutralization, panel.group, " (or 'none', 'market')"))
+    if isinstance(settings.universe, str):
+        needs.append(("universe", settings.universe, panel.field, ""))
+    elif settings.universe is not None:
+        needs.append(("universe", settings.universe, lambda _: panel.field("volume"), ""))
+    for setting, value, lookup, extra in needs:
+        try:
+            lookup(value)
+        except AlphaDataError as err:
+            raise AlphaDataError(f"{setting}={value!r}: {err.message}", hint=(err.hint or "") + extra) from None
 
 
 def _as_alpha(values: Any, panel: Panel, name: str) -> np.ndarray:

@@ -147,7 +147,7 @@ def test_nan_returns_contribute_zero_and_dataframe_alpha():
     (dict(delay=-1), "delay=-1 is invalid"),
     (dict(truncation=1.5), r"truncation=1.5 is invalid: expected a number in \[0, 1\]"),
     (dict(booksize=0), "booksize=0 is invalid"),
-    (dict(neutralization="sectr"), "no such group level"),
+    (dict(neutralization="sectr"), "did you mean .sector."),
     (dict(universe=0), "universe=0 is invalid"),
     (dict(split="not a date"), "split='not a date' is invalid"),
     (dict(pasteurize="maybe"), "True or False"),
