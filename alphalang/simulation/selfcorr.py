@@ -46,7 +46,7 @@ def save(sim, path) -> None:
     """Write ``sim``'s name, dates and PnL to ``path`` (.npz, no pickles)."""
     dates = sim.dates
     if isinstance(dates, pd.DatetimeIndex):
-        stored = dates.to_numpy(dtype="datetime64[ns]")
+        stored = (dates.tz_convert(None) if dates.tz is not None else dates).to_numpy()  # datetime64, UTC
     elif dates.dtype.kind in "iu":
         stored = dates.to_numpy(dtype=np.int64)
     else:

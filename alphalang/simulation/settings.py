@@ -119,7 +119,7 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("universe", None, _universe,
-            "None (every asset), N (the N assets of largest mean close x volume over the 20 rows before each "
+            "None (every asset), N (the N assets of largest mean close x volume over the up to 20 rows before each "
             "rebalance row; members need a finite close) or the name of a 0/1 field", "N|FIELD"),
     Setting("universe_rebalance", 20, _int(1), "rows between universe rebalances (rows 0, 20, 40, ...)", "ROWS"),
     Setting("delay", 1, _int(0), "weights held from close t to close t+1 use the alpha of row t - delay", "ROWS"),
@@ -171,5 +171,7 @@ def docs_table() -> str:
         '| setting | CLI flag | default | meaning |'
     """
     rows = ["| setting | CLI flag | default | meaning |", "|---|---|---|---|"]
-    rows += [f"| `{s.name}` | `{s.flag} {s.metavar}` | `{s.default!r}` | {s.doc} |" for s in SETTINGS]
+    for s in SETTINGS:
+        cells = (f"`{s.name}`", f"`{s.flag} {s.metavar}`", f"`{s.default!r}`", s.doc)
+        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(rows)
