@@ -40,6 +40,7 @@ amax = ts_argmax(close, {D})
 amin = ts_argmin(close, {D})
 dmax = ts_arg_max_days(close, {D})
 c = correlation(close, open, {D})
+c21 = correlation(close, open, 21)
 """
 
 
@@ -118,6 +119,25 @@ def test_few_ulp_noise_changes_no_rank(tie_programs, seed, levels, scale_exp):
         np.testing.assert_allclose(out["tr"], want_tr, rtol=0, atol=1e-15)
         np.testing.assert_array_equal(out["amax"], want_amax)
         np.testing.assert_array_equal(out["amin"], want_amin)
+
+
+def test_correlation_ties_on_both_window_paths(tie_programs):
+    """Windows of 5 (two-pass) and 21 rows (O(1) running sums): a column whose values all tie (0.3 give or
+    take 2 ulps, never all equal) has a NaN correlation, as has 1 +- 1 ulp; an exactly linear column has
+    correlation exactly 1 (within 2^-40 of 1: snapped)."""
+    t = 30
+    rng = np.random.default_rng(7)
+    open_ = np.linspace(1.0, 3.9, t) ** 2
+    flat = 0.3 + rng.integers(-2, 3, t) * np.spacing(0.3)
+    flat[::4] = 0.3 + np.spacing(0.3)  # never all equal in any window
+    close = np.stack([flat, 3.0 * open_ - 7.0, np.full(t, 1.0)], axis=1)
+    close[:, 2] += np.where(np.arange(t) % 2 == 0, 1.0, -1.0) * np.spacing(1.0)  # ties 1 (flat) too
+    panel = Panel(fields={"close": close, "open": np.repeat(open_[:, None], 3, axis=1)},
+                  groups={"sector": np.zeros(3, np.int64)})
+    for out in _run_both(tie_programs, panel):
+        for name, d in (("c", D), ("c21", 21)):
+            assert np.isnan(out[name][d - 1 :, 0]).all() and np.isnan(out[name][d - 1 :, 2]).all(), name
+            np.testing.assert_array_equal(out[name][d - 1 :, 1], 1.0)
 
 
 def _assert_same_cells(programs, panel) -> None:
