@@ -218,13 +218,13 @@ def read_source(path: str | Path) -> str:
         raise AlphaSyntaxError(f"no such file: {path}") from None
     except OSError as exc:
         raise AlphaSyntaxError(f"cannot read {path}: {exc.strerror or exc}") from None
+    body = data.removeprefix(BOM.encode())
     try:
-        return data.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-        at = exc.start
-        prefix = data[skip:at].decode("utf-8")
-        text = prefix + data[at:].decode("utf-8", errors="replace")
+        prefix = body[:exc.start].decode("utf-8")
+        text = prefix + body[exc.start:].decode("utf-8", errors="replace")
+        at = exc.start + len(data) - len(body)
         raise AlphaSyntaxError(f"{path} is not valid UTF-8: byte 0x{data[at]:02x} at byte offset {at}",
                                span_at(str(path), text, len(prefix), len(prefix) + 1),
                                hint="alphalang files must be UTF-8; re-save the file as UTF-8") from None
