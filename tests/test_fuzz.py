@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import alphalang
@@ -75,3 +75,57 @@ def test_mutated_formulas_that_compile_also_run(index, seed):
 def test_deep_nesting_is_a_clear_error():
     for text in ("(" * 5000 + "close" + ")" * 5000, "-" * 20000 + "close", "rank(" * 3000 + "close" + ")" * 3000):
         _compile_only_alpha_errors(text)
+
+
+# ---- depth, length and bytes (issue 8): deep chains and long programs check and run, or fail as AlphaErrors ----
+def _only_alpha_errors_and_run(text: str) -> None:
+    try:
+        program = alphalang.compile(text, backend="reference")
+        result = program.run(PANEL)
+    except AlphaError as err:
+        assert err.render()
+        return
+    assert all(v.shape == PANEL.shape for v in result.values())
+
+
+_OPERANDS = st.sampled_from(["close", "open", "2", "0.5", "-1", "rank(close)", "x", "(", "1e999"])
+
+
+_JOINERS = st.sampled_from([" ^ ", " ? ", " : ", " > 0 ? ", " ^ -", " + "])
+
+
+@settings(max_examples=25, deadline=None)
+@example([" ^ "], ["close", "1"], 2500)
+@example([" > 0 ? ", " : "], ["close", "1"], 2000)
+@given(st.lists(_JOINERS, min_size=1, max_size=3), st.lists(_OPERANDS, min_size=1, max_size=4),
+       st.integers(1, 2500))
+def test_deep_power_and_conditional_chains(joiners, operands, depth):
+    text = operands[0]
+    for i in range(1, depth + 1):
+        text += joiners[i % len(joiners)] + operands[i % len(operands)]
+    _only_alpha_errors_and_run("a = " + text)
+
+
+_STEPS = st.sampled_from(["{p} + 1", "{p} ^ 1", "-{p}", "ts_max({p}, 2)", "{p} > 0 ? {p} : close", "rank({p})",
+                          "{p} + undefined", "ts_mean({p}, 0)"])
+
+
+@settings(max_examples=20, deadline=None)
+@example(1200, ["{p} + 1"], True)
+@given(st.integers(1, 1200), st.lists(_STEPS, min_size=1, max_size=3), st.booleans())
+def test_long_definition_chains(length, steps, private):
+    name = "_d" if private else "d"
+    lines = [f"{name}0 = close"] + [
+        f"{name}{i} = " + steps[i % len(steps)].format(p=f"{name}{i - 1}") for i in range(1, length)]
+    _only_alpha_errors_and_run("\n".join(lines) + (f"\nout = {name}{length - 1}" if private else ""))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from([b"", b"\xef\xbb\xbf", b"a = close\n"]), st.binary(max_size=120))
+def test_random_bytes_in_files(tmp_path_factory, prefix, data):
+    path = tmp_path_factory.mktemp("bytes") / "random.alpha"
+    path.write_bytes(prefix + data)
+    try:
+        alphalang.compile(path, backend="reference")
+    except AlphaError as err:
+        assert err.render()
