@@ -58,13 +58,14 @@ class _ToAst:
     def transform(self, tree: Tree):
         """The AST of a parse tree; a formula nested deeper than ``MAX_DEPTH`` is a syntax error."""
         def combine(node: Tree, kids: list) -> tuple[object, int]:
-            depth = 1 + max((d for _, d in kids), default=0)
+            converted = iter(value for value, _ in kids)
+            children = [next(converted) if isinstance(c, Tree) else c for c in node.children]
+            result = getattr(self, node.data)(node.meta, children)
+            depth = max((d for _, d in kids), default=0) + isinstance(result, ast.Expr)  # expression levels
             if depth > MAX_DEPTH:
                 raise AlphaSyntaxError(f"formula is nested too deeply (more than {MAX_DEPTH:,} levels)",
                                        self._span(node.meta), hint="split it into named steps")
-            converted = iter(value for value, _ in kids)
-            children = [next(converted) if isinstance(c, Tree) else c for c in node.children]
-            return getattr(self, node.data)(node.meta, children), depth
+            return result, depth
 
         return fold_tree(tree, _subtrees, combine)[0]
 
