@@ -109,10 +109,9 @@ CORRUPTIONS = {
 }
 
 
-@pytest.mark.parametrize("corruption", list(CORRUPTIONS))
-def test_corrupt_entry_is_deleted_and_recompiled_once(warm, tmp_path, corruption):
+def test_corrupt_index_is_deleted_and_recompiled_once(warm, tmp_path):
     cache_dir = _copy(warm[0], tmp_path)
-    CORRUPTIONS[corruption](cache_dir)
+    CORRUPTIONS["generated .nbi empty"](cache_dir)
     healed, err = _run(cache_dir)
     assert healed["a"] == warm[1]["a"]
     assert err.count("corrupt kernel cache entry") == 1, err
@@ -130,26 +129,36 @@ def test_truncated_generated_source_is_rewritten(warm, tmp_path):
     assert source.read_text() == text
 
 
-def test_two_processes_share_a_cache_with_a_corrupt_entry(warm, tmp_path):
+def test_two_processes_share_a_cache_with_corrupt_entries(warm, tmp_path):
+    """Truncated machine code of a generated kernel and of a package kernel: both processes find them, both
+    finish with the clean result; afterwards the cache is whole again."""
     cache_dir = _copy(warm[0], tmp_path)
-    for corrupt in CORRUPTIONS.values():
-        corrupt(cache_dir)
+    CORRUPTIONS["generated .nbc truncated"](cache_dir)
+    CORRUPTIONS["package .nbc truncated"](cache_dir)
     first, second = _start(cache_dir), _start(cache_dir)
-    (a, _), (b, _) = _finish(first), _finish(second)
+    (a, err_a), (b, err_b) = _finish(first), _finish(second)
     assert a["a"] == b["a"] == warm[1]["a"]
+    assert "corrupt kernel cache entry" in err_a + err_b
+    again, err = _run(cache_dir)
+    assert again["a"] == warm[1]["a"] and again["hits"] == 1 and "CacheWarning" not in err
 
 
-@pytest.mark.parametrize("where", ["cache dir is a file", "home is a file"])
-def test_unusable_cache_compiles_in_memory_with_one_warning(warm, tmp_path, where):
-    blocker = tmp_path / "file"
-    blocker.write_text("")
-    if where == "cache dir is a file":
-        result, err = _run(blocker / "cache")
-    else:
-        env = {"HOME": str(blocker), cache.ENV_VAR: "", "XDG_CACHE_HOME": ""}
-        result, err = _run(blocker, **env)
+def test_no_writable_home_compiles_in_memory_with_one_warning(warm, tmp_path):
+    """Every kernel (the package's too) compiles in memory: the one slow test here, kept to one process."""
+    home = tmp_path / "file"
+    home.write_text("")
+    result, err = _run(home, HOME=str(home), **{cache.ENV_VAR: "", "XDG_CACHE_HOME": ""})
     assert result["a"] == warm[1]["a"] and result["hits"] == 0
     assert err.count("CacheWarning") == 1 and "compiling kernels in memory" in err, err
+
+
+def test_entry_writable_by_others_is_refused(warm, tmp_path):
+    cache_dir = _copy(warm[0], tmp_path)
+    entry = _generated_entries(cache_dir, ".nbi")[0]
+    entry.chmod(0o666)
+    result, err = _run(cache_dir)
+    assert result["a"] == warm[1]["a"] and result["hits"] == 0
+    assert err.count("kernel cache entry refused") == 1 and "writable by group or others" in err, err
 
 
 def _fresh_program(tag: float):
@@ -157,11 +166,15 @@ def _fresh_program(tag: float):
     return alphalang.compile(f"x = ts_mean(close, 3) * {tag}", backend="numba")
 
 
-@pytest.mark.parametrize("how", ["group-writable", "another user's"])
-def test_untrusted_cache_dir_is_refused(tmp_path, monkeypatch, how):
+@pytest.mark.parametrize("how", ["group-writable", "another user's", "not a directory"])
+def test_untrusted_or_unwritable_cache_dir_is_refused(tmp_path, monkeypatch, how):
     cache_dir = tmp_path / "cache"
     cache_dir.mkdir()
-    if how == "group-writable":
+    if how == "not a directory":  # as unwritable as it gets, even for root
+        (cache_dir / "file").write_text("")
+        monkeypatch.setenv(cache.ENV_VAR, str(cache_dir / "file" / "cache"))
+        fragment = "Not a directory"
+    elif how == "group-writable":
         cache_dir.chmod(0o770)
         fragment = "writable by group or others"
     else:
@@ -169,15 +182,16 @@ def test_untrusted_cache_dir_is_refused(tmp_path, monkeypatch, how):
             pytest.skip("making a directory another user's needs root")
         os.chown(cache_dir, 4321, -1)
         fragment = "belongs to another user"
-    monkeypatch.setenv(cache.ENV_VAR, str(cache_dir))
+    if how != "not a directory":
+        monkeypatch.setenv(cache.ENV_VAR, str(cache_dir))
     panel = alphalang.demo_panel(12, 4, seed=2)
-    tag = 7.25 if how == "group-writable" else 7.5
+    tag = {"group-writable": 7.25, "another user's": 7.5, "not a directory": 7.75}[how]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         got = _fresh_program(tag).run(panel)["x"]
     messages = [str(w.message) for w in caught if issubclass(w.category, cache.CacheWarning)]
     assert len(messages) == 1 and fragment in messages[0], messages
-    assert list(cache_dir.iterdir()) == []
+    assert [p.name for p in cache_dir.iterdir()] == (["file"] if how == "not a directory" else [])
     want = pd.DataFrame(panel.field("close")).rolling(3).mean().to_numpy() * tag
     np.testing.assert_allclose(got, want, rtol=1e-12)
 
@@ -199,7 +213,7 @@ def test_nothing_is_written_into_the_package(warm, tmp_path):
 def test_output_name_cannot_inject_code(monkeypatch, tmp_path):
     monkeypatch.setenv(cache.ENV_VAR, str(tmp_path / "cache"))
     marker = tmp_path / "pwned"
-    name = f'x"""\nopen({str(marker)!r}, "w").close()\n"""\n# \r\nopen({str(marker)!r}, "w").close()'
+    name = f'x""";open({str(marker)!r}, "w").close();"""\n# \r\nopen({str(marker)!r}, "w").close()'
     expr = parse_expr("close * 2.5")
     program = alphalang.Program(ast.Module((ast.Assign(name, expr, expr.span),), "<api>", "close * 2.5"))
     panel = alphalang.demo_panel(5, 3, seed=1)

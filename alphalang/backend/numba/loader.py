@@ -21,11 +21,9 @@ import os
 import sys
 import tempfile
 import types
-import warnings
 from pathlib import Path
 
 import numba
-from numba.core.errors import NumbaWarning
 
 from alphalang.backend.numba import cache
 from alphalang.backend.numba.codegen import Kernel
@@ -33,10 +31,6 @@ from alphalang.backend.numba.kernels import JIT_OPTIONS
 
 ENV_VAR = cache.ENV_VAR
 cache_dir = cache.cache_dir
-
-# objmode blocks (the SIMD row sort) re-take the GIL for ~0.2 us; numba warns about it at every compile.
-warnings.filterwarnings("ignore", message=".*Code running in object mode won't allow parallel execution.*",
-                        category=NumbaWarning)
 
 
 def source_path(kernel: Kernel, root: Path) -> Path:

@@ -155,7 +155,7 @@ class Stream:
         """A copy of the current state (save it with ``.save(path)``)."""
         if self._state is None:
             raise AlphaDataError("the stream has no state yet: step it (or warm it up) first")
-        groups = {level: np.asarray(v).astype(np.int64).reshape(-1) for level, v in self.groups.items()}
+        groups = {level: np.atleast_2d(np.asarray(v).astype(np.int64))[-1] for level, v in self.groups.items()}
         return StreamState(self._state.digest, self._state.rows, self._state.n_assets, self._state.fs.copy(),
                            self._state.is_.copy(), self.kernel.fields, groups)
 
