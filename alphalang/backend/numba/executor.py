@@ -2,6 +2,8 @@
 
 State: every stateful node owns a slice of two flat buffers (float64 ``fs``, int64 ``is_``); ``layout`` gives
 the slice bounds for N assets, ``new_state`` allocates and initialises them with each family's ``init``.
+On T rows of data a window is clamped to T + 1 rows (``windows``: a longer one never fills), and
+``check_state_size`` bounds a program's total state (``$ALPHALANG_MAX_STATE_MB``) naming the largest operator.
 
 Threads: the only exact split on this machine's design is over *time*: chunk k processes rows
 ``[start_k - lookback, stop_k)`` with fresh state and writes rows ``>= start_k`` (every lookback is finite and
@@ -10,9 +12,11 @@ known; programs using ts_ema, whose window is unbounded, always run in one chunk
 Example:
     >>> from alphalang.plan import build_plan, parse_module
     >>> from alphalang.backend.numba.codegen import generate
-    >>> fo, io = layout(generate(build_plan(parse_module("a = ts_mean(close, 3)"))), n=2)
-    >>> fo.tolist(), io.tolist()
-    ([0, 24], [0, 4])
+    >>> kernel = generate(build_plan(parse_module("a = delay(close, 3)")))
+    >>> [a.tolist() for a in layout(kernel, n=2)]  # a ring of 3 rows x 2 assets
+    [[0, 6], [0, 0]]
+    >>> [a.tolist() for a in layout(kernel, n=2, rows=1)]  # on 1 row of data the window keeps 2 rows
+    [[0, 4], [0, 0]]
 """
 
 from __future__ import annotations
