@@ -21,34 +21,38 @@ from dataclasses import replace
 
 from alphalang.syntax import ast
 from alphalang.syntax.printer import to_text
+from alphalang.syntax.walk import fold_tree, postorder
 
 __all__ = ["session_source", "versioned"]
 
 
 def _rename(e: ast.Expr, mapping: dict[str, str], shadow: frozenset[str] = frozenset()) -> ast.Expr:
-    if isinstance(e, ast.Name):
-        return replace(e, name=mapping[e.name]) if e.name in mapping and e.name not in shadow else e
-    if isinstance(e, ast.Unary):
-        return replace(e, operand=_rename(e.operand, mapping, shadow))
-    if isinstance(e, ast.Binary):
-        return replace(e, left=_rename(e.left, mapping, shadow), right=_rename(e.right, mapping, shadow))
-    if isinstance(e, ast.Conditional):
-        return replace(e, cond=_rename(e.cond, mapping, shadow), then=_rename(e.then, mapping, shadow),
-                       other=_rename(e.other, mapping, shadow))
-    if isinstance(e, ast.Call):
-        func = mapping.get(e.func, e.func) if e.func not in shadow else e.func
-        return replace(e, func=func, args=tuple(_rename(a, mapping, shadow) for a in e.args),
-                       kwargs=tuple(replace(k, value=_rename(k.value, mapping, shadow)) for k in e.kwargs))
-    return e
+    def rename(node: ast.Expr, kids: list) -> ast.Expr:  # bottom-up, so deep formulas need no recursion
+        if isinstance(node, ast.Name):
+            return replace(node, name=mapping[node.name]) if node.name in mapping and node.name not in shadow \
+                else node
+        if isinstance(node, ast.Unary):
+            return replace(node, operand=kids[0])
+        if isinstance(node, ast.Binary):
+            return replace(node, left=kids[0], right=kids[1])
+        if isinstance(node, ast.Conditional):
+            return replace(node, cond=kids[0], then=kids[1], other=kids[2])
+        if isinstance(node, ast.Call):
+            func = mapping.get(node.func, node.func) if node.func not in shadow else node.func
+            count = len(node.args)
+            return replace(node, func=func, args=tuple(kids[:count]),
+                           kwargs=tuple(replace(k, value=v) for k, v in zip(node.kwargs, kids[count:], strict=True)))
+        return node
+
+    return fold_tree(e, ast.children, rename)
 
 
 def _uses(e: ast.Expr, out: set[str]) -> set[str]:
-    if isinstance(e, ast.Name):
-        out.add(e.name)
-    elif isinstance(e, ast.Call):
-        out.add(e.func)
-    for child in ast.children(e):
-        _uses(child, out)
+    for node in postorder(e, ast.children):
+        if isinstance(node, ast.Name):
+            out.add(node.name)
+        elif isinstance(node, ast.Call):
+            out.add(node.func)
     return out
 
 

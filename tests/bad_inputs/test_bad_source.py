@@ -279,3 +279,12 @@ def test_checking_memory_is_linear_in_statements():
         tracemalloc.stop()
     assert len(plan.outputs) == statements
     assert peak / statements < 8_000, peak / statements
+
+
+def test_repl_save_renames_inside_deep_formulas():
+    from alphalang.repl.saving import versioned
+    from alphalang.syntax.printer import to_text
+
+    statements = parse_module("x = close\nx = " + "rank(x) + " * 3000 + "x").statements
+    saved = [to_text(s) for s in versioned(list(statements))]
+    assert saved == ["_x_v1 = close", "x = " + "rank(_x_v1) + " * 3000 + "_x_v1"]
