@@ -15,7 +15,7 @@ a copy of every earlier name per statement):
     statements   before (35b2903)        after
          4,000   29.5 s (7.4 ms/stmt)    10.2 s (2.6 ms/stmt)
          8,000  101.0 s (12.6 ms/stmt)   19.7 s (2.5 ms/stmt)
-        40,000  not run (quadratic: ~40 min)  110.9 s (2.8 ms/stmt)
+        40,000  ~2,200 s (extrapolated)  110.9 s (2.8 ms/stmt)
 
 Most of what remains is lark's LALR parse with position propagation (about 2.3 ms per statement here).
 """
