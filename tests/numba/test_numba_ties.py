@@ -140,6 +140,22 @@ def test_correlation_ties_on_both_window_paths(tie_programs):
             np.testing.assert_array_equal(out[name][d - 1 :, 1], 1.0)
 
 
+def test_ts_rank_sorted_path_ties():
+    """Windows beyond ``tsrank.SCAN_MAX`` (the per-asset sorted copy, binary searches for the band): integer
+    levels nudged by a few ulps rank as the un-nudged levels do under pandas' average rank."""
+    from alphalang.backend.numba.kernels.tsrank import SCAN_MAX
+
+    d = SCAN_MAX + 1
+    rng = np.random.default_rng(11)
+    base = rng.integers(1, 30, (d + 40, 3)).astype(float)
+    nudged = base + rng.integers(-4, 5, base.shape) * np.spacing(base)
+    want = pd.DataFrame(base).rolling(d).rank(method="average").to_numpy() / d
+    text = f"a = ts_rank(close, {d})"
+    for backend in ("numba", "reference"):
+        got = alphalang.compile(text, backend=backend).run({"close": nudged})["a"]
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-15)
+
+
 def _assert_same_cells(programs, panel) -> None:
     nb, ref = _run_both(programs, panel)
     for name in ref:
