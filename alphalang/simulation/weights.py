@@ -86,20 +86,23 @@ def scale_row(d):  # pragma: no cover - compiled
 
 @numba.njit(**JIT)
 def truncate_row(w, limit):  # pragma: no cover - compiled
-    """In place: repeat {clip to [-limit, limit]; rescale to gross 1} until max |w| <= limit (1 + 1e-9)."""
+    """In place: repeat {clip to [-limit, limit]; rescale to gross 1} until max |w| <= limit (1 + 1e-9), or
+    100 rounds. Only the nonzero weights take part (zeros stay zero and add nothing to the gross)."""
+    live = np.flatnonzero(w)
+    vals = w[live]
     for _ in range(TRUNCATION_ROUNDS):
         gross = 0.0
-        for i in range(w.shape[0]):
-            w[i] = min(max(w[i], -limit), limit)
-            gross += abs(w[i])
-        if gross > 0:
-            for i in range(w.shape[0]):
-                w[i] /= gross
+        for j in range(vals.shape[0]):
+            vals[j] = min(max(vals[j], -limit), limit)
+            gross += abs(vals[j])
         top = 0.0
-        for i in range(w.shape[0]):
-            top = max(top, abs(w[i]))
+        if gross > 0:
+            for j in range(vals.shape[0]):
+                vals[j] /= gross
+                top = max(top, abs(vals[j]))
         if top <= limit * (1.0 + TRUNCATION_TOL):
-            return
+            break
+    w[live] = vals
 
 
 @numba.njit(**JIT)
