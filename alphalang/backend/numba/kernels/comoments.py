@@ -32,7 +32,7 @@ from numba import njit
 
 from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH2
 from alphalang.backend.numba.kernels import ring as _ring
-from alphalang.backend.numba.kernels.ring import out_of_scale, rescale, unscale
+from alphalang.backend.numba.kernels.ring import offset_sums, out_of_scale, rescaled, track
 from alphalang.backend.numba.kernels.ties import snap_correlation, tied_window
 
 COV, CORR = range(2)
@@ -51,39 +51,33 @@ def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
 
 @njit(**JIT_OPTIONS)
 def _reanchor(rx, ry, invx, invy, kx, ky, s, x, y, n, d):
-    """Recompute the sums from the rings, with fresh scales, anchored at today's values (where finite)."""
-    rescale(rx, n, d, invx, kx, x)
-    rescale(ry, n, d, invy, ky, y)
-    s[:] = 0.0
-    for j in range(d):
-        for i in range(n):
-            u = rx[j * n + i]
-            v = ry[j * n + i]
-            ok = np.isfinite(u) and np.isfinite(v)
-            a = u * invx[i] - kx[i] if ok else 0.0
-            b = v * invy[i] - ky[i] if ok else 0.0
-            s[0, i] += a
-            s[1, i] += b
-            s[2, i] += a * a
-            s[3, i] += b * b
-            s[4, i] += a * b
-
-
-@njit(inline="always", **JIT_OPTIONS)
-def _block_scales(ring, t, d, n, lo, m, top, inv, pivot):
-    """Scale (``unscale`` of the largest magnitude) and pivot (the oldest value, scaled) of assets lo..lo+m-1."""
-    for j in range(m):
-        top[j] = 0.0
-    for age in range(d):
-        slot = ((t + 1 + age) % d) * n + lo
-        xs = ring[slot : slot + m]
-        for j in range(m):
-            v = abs(xs[j])
-            top[j] = v if v > top[j] else top[j]
-    oldest = ((t + 1) % d) * n + lo
-    for j in range(m):
-        inv[lo + j] = unscale(top[j])
-        pivot[j] = ring[oldest + j] * inv[lo + j]
+    """Recompute the sums from the rings, anchored at today's values (where finite), in the scales of the
+    windows' largest magnitudes (``ring.rescaled``)."""
+    for i in range(n):
+        if np.isfinite(x[i]):
+            kx[i] = x[i] * invx[i]
+        if np.isfinite(y[i]):
+            ky[i] = y[i] * invy[i]
+    topx = np.zeros(n)
+    topy = np.zeros(n)
+    for _ in range(2):  # a second sweep only if some window changed scale
+        s[:] = 0.0
+        for j in range(d):
+            for i in range(n):
+                u = rx[j * n + i]
+                v = ry[j * n + i]
+                track(topx, i, u)
+                track(topy, i, v)
+                ok = np.isfinite(u) and np.isfinite(v)
+                a = u * invx[i] - kx[i] if ok else 0.0
+                b = v * invy[i] - ky[i] if ok else 0.0
+                s[0, i] += a
+                s[1, i] += b
+                s[2, i] += a * a
+                s[3, i] += b * b
+                s[4, i] += a * b
+        if not (rescaled(topx, invx, kx) | rescaled(topy, invy, ky)):
+            return
 
 
 @njit(**JIT_OPTIONS)
@@ -105,23 +99,14 @@ def _direct(rx, ry, miss, runx, runy, invx, invy, sxx, syy, sxy, t, d, mode, out
     ab = np.empty(BLOCK)
     for lo in range(0, n, BLOCK):
         m = min(BLOCK, n - lo)
-        _block_scales(rx, t, d, n, lo, m, top, invx, px)
-        _block_scales(ry, t, d, n, lo, m, top, invy, py)
+        offset_sums(rx, t, d, n, lo, m, top, invx[lo : lo + m], px, am)
+        offset_sums(ry, t, d, n, lo, m, top, invy[lo : lo + m], py, bm)
         ix = invx[lo : lo + m]
         iy = invy[lo : lo + m]
         for j in range(m):
-            am[j] = 0.0
-            bm[j] = 0.0
             aa[j] = 0.0
             bb[j] = 0.0
             ab[j] = 0.0
-        for age in range(d):  # oldest first
-            slot = ((t + 1 + age) % d) * n + lo
-            xs = rx[slot : slot + m]
-            ys = ry[slot : slot + m]
-            for j in range(m):
-                am[j] += xs[j] * ix[j] - px[j]
-                bm[j] += ys[j] * iy[j] - py[j]
         for j in range(m):
             am[j] /= fd
             bm[j] /= fd
@@ -144,7 +129,7 @@ def _direct(rx, ry, miss, runx, runy, invx, invy, sxx, syy, sxy, t, d, mode, out
         if miss[i] > 0 or (mode == COV and d < 2) or (mode == CORR and constant):
             out[i] = math.nan
         elif mode == COV:
-            out[i] = sxy[i] / (fd - 1.0) * (1.0 / invx[i]) * (1.0 / invy[i])
+            out[i] = sxy[i] / (fd - 1.0) / invx[i] / invy[i]  # dividing by a power of two: times the scale
         elif (tied_window(rx, n, d, i, rx[(t % d) * n + i] * invx[i], sxx[i], sxx[i])
               or tied_window(ry, n, d, i, ry[(t % d) * n + i] * invy[i], syy[i], syy[i])):
             out[i] = math.nan  # all values tie (``ties``): constant
@@ -200,7 +185,7 @@ def push(fs, is_, t, d, mode, x, y, out):
             s[3, i] = syy
             s[4, i] = (0.0 if restart else s[4, i]) + (an * bn - ao * bo)
             lost |= ((ao * ao > CANCELLATION * sxx) | (bo * bo > CANCELLATION * syy)
-                     | (ok_new & (out_of_scale(zx, restart) | out_of_scale(zy, restart))))
+                     | out_of_scale(ok_new, zx, restart) | out_of_scale(ok_new, zy, restart))
     for i in range(n):  # the window: ring, missing pairs, repeat runs
         xn = x[i]
         yn = y[i]
@@ -231,7 +216,7 @@ def push(fs, is_, t, d, mode, x, y, out):
             continue
         cxy = sxy - sx * sy / fd  # sum of co-deviations (in the windows' scales)
         if mode == COV:
-            out[i] = 0.0 if constant else cxy / (fd - 1.0) * (1.0 / invx[i]) * (1.0 / invy[i])
+            out[i] = 0.0 if constant else cxy / (fd - 1.0) / invx[i] / invy[i]
             continue
         cxx = sxx - sx * sx / fd
         cyy = syy - sy * sy / fd

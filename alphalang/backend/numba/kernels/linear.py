@@ -34,7 +34,7 @@ import numpy as np
 from numba import njit
 
 from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
-from alphalang.backend.numba.kernels.ring import init, out_of_scale, rescale, slide, unscale  # noqa: F401
+from alphalang.backend.numba.kernels.ring import init, offset_sums, out_of_scale, rescaled, slide, track  # noqa: F401
 
 DECAY, SLOPE, RSQUARE, RESID = range(4)
 
@@ -46,25 +46,32 @@ def state_size(n: int, d: int) -> tuple[int, int]:
 
 @njit(**JIT_OPTIONS)
 def _reanchor(ring, inv, k, acc, x, t, n, d):
-    """Recompute s, w, q from the ring (oldest row at slot (t+1) % d), with a fresh scale, anchored at today's
-    value."""
-    rescale(ring, n, d, inv, k, x)
-    acc[:] = 0.0
-    for age in range(d):
-        slot = ((t + 1 + age) % d) * n
-        weight = float(age + 1)
-        for i in range(n):
-            v = ring[slot + i]
-            a = v * inv[i] - k[i] if np.isfinite(v) else 0.0
-            acc[0, i] += a
-            acc[1, i] += weight * a
-            acc[2, i] += a * a
+    """Recompute s, w, q from the ring (oldest row at slot (t+1) % d), anchored at today's value (where finite),
+    in the scale of the window's largest magnitude (``ring.rescaled``)."""
+    for i in range(n):
+        if np.isfinite(x[i]):
+            k[i] = x[i] * inv[i]
+    top = np.zeros(n)
+    for _ in range(2):  # a second sweep only if some window changed scale
+        acc[:] = 0.0
+        for age in range(d):
+            slot = ((t + 1 + age) % d) * n
+            weight = float(age + 1)
+            for i in range(n):
+                v = ring[slot + i]
+                track(top, i, v)
+                a = v * inv[i] - k[i] if np.isfinite(v) else 0.0
+                acc[0, i] += a
+                acc[1, i] += weight * a
+                acc[2, i] += a * a
+        if not rescaled(top, inv, k):
+            return
 
 
 @njit(**JIT_OPTIONS)
-def _direct(ring, miss, run, inv, pivot, mean, w, s, q, t, d, mode, x, out):
+def _direct(ring, miss, run, top, inv, pivot, mean, w, s, q, t, d, mode, x, out):
     """The statistic two-pass from the ring, in the reference's arithmetic (``reference.moments``: scaled,
-    shifted by the oldest value, summed oldest first); inv .. q are (n,) scratch rows."""
+    shifted by the oldest value, summed oldest first); top .. q are (n,) scratch rows."""
     n = x.shape[0]
     fd = float(d)
     half = (d - 1) / 2.0
@@ -75,51 +82,36 @@ def _direct(ring, miss, run, inv, pivot, mean, w, s, q, t, d, mode, x, out):
     total = 0.0
     for age in range(d):
         total += age + 1.0
+    offset_sums(ring, t, d, n, 0, n, top, inv, pivot, mean)
     for i in range(n):
-        inv[i] = 0.0  # the largest magnitude, then its unscale
-        mean[i] = 0.0
+        mean[i] /= fd
         s[i] = 0.0
         w[i] = 0.0
         q[i] = 0.0
-    for age in range(d):
-        slot = ((t + 1 + age) % d) * n
-        for i in range(n):
-            v = abs(ring[slot + i])
-            inv[i] = v if v > inv[i] else inv[i]
-    oldest = ((t + 1) % d) * n
-    for i in range(n):
-        inv[i] = unscale(inv[i])
-        pivot[i] = ring[oldest + i] * inv[i]
     for age in range(d):  # oldest first
         slot = ((t + 1 + age) % d) * n
         weight = age + 1.0
-        for i in range(n):
-            y = ring[slot + i] * inv[i] - pivot[i]
-            mean[i] += y
-            w[i] += y * weight
-    if mode != DECAY:
-        for i in range(n):
-            mean[i] /= fd
-        for age in range(d):
-            slot = ((t + 1 + age) % d) * n
-            u = age - half
+        u = age - half
+        if mode == DECAY:
+            for i in range(n):
+                w[i] += (ring[slot + i] * inv[i] - pivot[i]) * weight
+        else:
             for i in range(n):
                 c = (ring[slot + i] * inv[i] - pivot[i]) - mean[i]
                 s[i] += c * u
                 q[i] += c * c
-    for i in range(n):
-        scale = 1.0 / inv[i]
+    for i in range(n):  # dividing by the power of two inv is multiplying by the scale, exactly
         if miss[i] > 0 or (mode != DECAY and d < 2):
             out[i] = math.nan
             continue
         if mode == DECAY:
-            out[i] = (pivot[i] + w[i] / total) * scale  # exactly the value over a constant window (w = 0)
+            out[i] = (pivot[i] + w[i] / total) / inv[i]  # exactly the value over a constant window (w = 0)
             continue
         slope = s[i] / suu
         if mode == SLOPE:
-            out[i] = slope * scale
+            out[i] = slope / inv[i]
         elif mode == RESID:
-            out[i] = (((x[i] * inv[i] - pivot[i]) - mean[i]) - slope * half) * scale
+            out[i] = (((x[i] * inv[i] - pivot[i]) - mean[i]) - slope * half) / inv[i]
         elif run[i] >= d - 1:
             out[i] = math.nan
         else:
@@ -158,9 +150,9 @@ def push(fs, is_, t, d, mode, x, out):
         acc[0, i] = s_prev + (a - b)
         q = (0.0 if restart else acc[2, i]) + (a * a - b * b)
         acc[2, i] = q
-        lost |= b * b > CANCELLATION * q or (ok_new and out_of_scale(z, restart))
+        lost |= (b * b > CANCELLATION * q) | out_of_scale(ok_new, z, restart)
     if direct:
-        _direct(ring, miss, run, inv, k, acc[0], acc[1], acc[2], np.empty(n), t, d, mode, x, out)
+        _direct(ring, miss, run, np.empty(n), inv, k, acc[0], acc[1], acc[2], np.empty(n), t, d, mode, x, out)
         return
     if d > 1 and ((t + 1) % d == 0 or lost):
         _reanchor(ring, inv, k, acc, x, t, n, d)
@@ -170,19 +162,18 @@ def push(fs, is_, t, d, mode, x, out):
         s = acc[0, i]
         w = acc[1, i]
         q = acc[2, i]
-        scale = 1.0 / inv[i]
         if miss[i] > 0 or (mode != DECAY and d < 2):
             out[i] = math.nan
             continue
         constant = run[i] >= d - 1
         if mode == DECAY:
-            out[i] = x[i] if constant else (k[i] + w / total) * scale
+            out[i] = x[i] if constant else (k[i] + w / total) / inv[i]
             continue
         slope = 0.0 if constant else (w - s * (fd + 1.0) / 2.0) / suu  # in the window's scale
         if mode == SLOPE:
-            out[i] = slope * scale
+            out[i] = slope / inv[i]
         elif mode == RESID:
-            out[i] = 0.0 if constant else (((x[i] * inv[i] - k[i]) - s / fd) - slope * (fd - 1.0) / 2.0) * scale
+            out[i] = 0.0 if constant else (((x[i] * inv[i] - k[i]) - s / fd) - slope * (fd - 1.0) / 2.0) / inv[i]
         elif constant:
             out[i] = math.nan
         else:

@@ -35,7 +35,7 @@ import numpy as np
 from numba import njit
 
 from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
-from alphalang.backend.numba.kernels.ring import init, out_of_scale, rescale, slide, unscale  # noqa: F401
+from alphalang.backend.numba.kernels.ring import init, offset_sums, out_of_scale, rescaled, slide, track  # noqa: F401
 
 SUM, MEAN, VAR, STD, ZSCORE, SKEW, KURT = range(7)
 BLOCK = 128  # assets per block in the two-pass path
@@ -48,28 +48,37 @@ def state_size(n: int, d: int) -> tuple[int, int]:
 
 @njit(**JIT_OPTIONS)
 def _reanchor(ring, inv, k, s, x, n, d, high):
-    """Recompute the sums from the ring, with a fresh scale, anchored at today's value (where finite)."""
-    rescale(ring, n, d, inv, k, x)
-    s[:] = 0.0
-    for j in range(d):
-        for i in range(n):
-            v = ring[j * n + i]
-            a = v * inv[i] - k[i] if np.isfinite(v) else 0.0
-            a2 = a * a
-            s[0, i] += a
-            s[1, i] += a2
-            if high:
-                s[2, i] += a2 * a
-                s[3, i] += a2 * a2
+    """Recompute the sums from the ring, anchored at today's value (where finite), in the scale of the
+    window's largest magnitude (``ring.rescaled``)."""
+    for i in range(n):
+        if np.isfinite(x[i]):
+            k[i] = x[i] * inv[i]
+    top = np.zeros(n)
+    for _ in range(2):  # a second sweep only if some window changed scale
+        s[:] = 0.0
+        for j in range(d):
+            for i in range(n):
+                v = ring[j * n + i]
+                track(top, i, v)
+                a = v * inv[i] - k[i] if np.isfinite(v) else 0.0
+                a2 = a * a
+                s[0, i] += a
+                s[1, i] += a2
+                if high:
+                    s[2, i] += a2 * a
+                    s[3, i] += a2 * a2
+        if not rescaled(top, inv, k):
+            return
 
 
 @njit(inline="always", **JIT_OPTIONS)
-def _spread(mode, d, m2, scale):
-    """var or std from the sum of squared deviations ``m2`` of values scaled by 1 / ``scale``."""
+def _spread(mode, d, m2, inv):
+    """var or std from the sum of squared deviations ``m2`` of values scaled by ``inv`` (dividing by the power
+    of two ``inv`` is multiplying by the scale, exactly)."""
     if d < 2:
         return math.nan
     var = m2 / (d - 1.0)
-    return var * scale * scale if mode == VAR else math.sqrt(var) * scale
+    return var / inv / inv if mode == VAR else math.sqrt(var) / inv
 
 
 @njit(inline="always", **JIT_OPTIONS)
@@ -88,24 +97,23 @@ def _value(inv, k, s, miss, run, d, mode, x, out):
     n = x.shape[0]
     fd = float(d)
     for i in range(n):
-        scale = 1.0 / inv[i]
         constant = run[i] >= d - 1
         if miss[i] > 0:
             out[i] = math.nan
             continue
         s1 = s[0, i]
         if mode == SUM:
-            out[i] = (k[i] * fd + s1) * scale
+            out[i] = (k[i] * fd + s1) / inv[i]
             continue
         if mode == MEAN:
-            out[i] = x[i] if constant else (k[i] + s1 / fd) * scale  # constant: exactly x
+            out[i] = x[i] if constant else (k[i] + s1 / fd) / inv[i]  # constant: exactly x
             continue
         mu = s1 / fd
         m2 = s[1, i] - s1 * mu  # sum of squared deviations
         if m2 < 0.0 or constant:
             m2 = 0.0
         if mode == VAR or mode == STD:
-            out[i] = _spread(mode, d, m2, scale)
+            out[i] = _spread(mode, d, m2, inv[i])
         elif mode == ZSCORE:
             if constant or d < 2:
                 out[i] = math.nan
@@ -139,27 +147,11 @@ def _direct(ring, miss, run, t, d, mode, x, out):
     mu = np.empty(BLOCK)
     for lo in range(0, n, BLOCK):
         m = min(BLOCK, n - lo)
+        offset_sums(ring, t, d, n, lo, m, top, inv, pivot, s1)
         for j in range(m):
-            top[j] = 0.0
-        for age in range(d):
-            slot = ((t + 1 + age) % d) * n + lo
-            xs = ring[slot : slot + m]
-            for j in range(m):
-                v = abs(xs[j])
-                top[j] = v if v > top[j] else top[j]
-        oldest = ((t + 1) % d) * n + lo
-        for j in range(m):
-            inv[j] = unscale(top[j])
-            pivot[j] = ring[oldest + j] * inv[j]
-            s1[j] = 0.0
             s2[j] = 0.0
             s3[j] = 0.0
             s4[j] = 0.0
-        for age in range(d):  # oldest first
-            slot = ((t + 1 + age) % d) * n + lo
-            xs = ring[slot : slot + m]
-            for j in range(m):
-                s1[j] += xs[j] * inv[j] - pivot[j]
         for j in range(m):
             mu[j] = s1[j] / fd
         if mode >= VAR:
@@ -179,15 +171,14 @@ def _direct(ring, miss, run, t, d, mode, x, out):
                         s2[j] += c * c
         for j in range(m):
             i = lo + j
-            scale = 1.0 / inv[j]
             if miss[i] > 0:
                 out[i] = math.nan
             elif mode == SUM:
-                out[i] = (pivot[j] * fd + s1[j]) * scale
+                out[i] = (pivot[j] * fd + s1[j]) / inv[j]
             elif mode == MEAN:
-                out[i] = (pivot[j] + mu[j]) * scale  # exactly the value over a constant window (s1 = 0)
+                out[i] = (pivot[j] + mu[j]) / inv[j]  # exactly the value over a constant window (s1 = 0)
             elif mode == VAR or mode == STD:
-                out[i] = _spread(mode, d, s2[j], scale)
+                out[i] = _spread(mode, d, s2[j], inv[j])
             elif run[i] >= d - 1 or (mode == ZSCORE and d < 2) or (mode == SKEW and d < 3) or (mode == KURT and d < 4):
                 out[i] = math.nan
             elif mode == ZSCORE:
@@ -227,7 +218,7 @@ def push(fs, is_, t, d, mode, x, out):
         squares = (0.0 if restart else s[1, i]) + (a2 - b2)  # every mode: it drives the cancellation check
         s[0, i] = (0.0 if restart else s[0, i]) + (a - b)
         s[1, i] = squares
-        lost |= b2 > CANCELLATION * squares or (ok_new and out_of_scale(z, restart))
+        lost |= (b2 > CANCELLATION * squares) | out_of_scale(ok_new, z, restart)
         if high:
             s[2, i] = (0.0 if restart else s[2, i]) + (a2 * a - b2 * b)
             s[3, i] = (0.0 if restart else s[3, i]) + (a2 * a2 - b2 * b2)

@@ -50,33 +50,71 @@ def unscale(m):
 
 
 @njit(inline="always", **JIT_OPTIONS)
-def out_of_scale(z, restart):
-    """Whether the O(1) sums must change scale for a new finite value ``z`` (already scaled): it is beyond
+def out_of_scale(ok, z, restart):
+    """Whether the O(1) sums must change scale for a new value ``z`` (already scaled; ``ok``: finite): it is beyond
     ``SAFE_MAGNITUDE`` (its 4th power could overflow), or it restarts an empty window and is so small that its
     deviations' 4th powers could underflow. (Smaller values joining larger ones are harmless; when the larger
-    ones leave, the kernels' ``CANCELLATION`` check fires.)"""
+    ones leave, the kernels' ``CANCELLATION`` check fires.) Branch-free, so the push loops stay vectorised."""
     size = abs(z)
-    return size > KERNEL_SAFE_MAGNITUDE or (restart and size < 1.0 / KERNEL_SAFE_MAGNITUDE and size > 0.0)
+    return ok & ((size > KERNEL_SAFE_MAGNITUDE) | (restart & (size < 1.0 / KERNEL_SAFE_MAGNITUDE) & (size > 0.0)))
 
 
-@njit(**JIT_OPTIONS)
-def rescale(ring, n, d, inv, k, x):
-    """Choose each asset's scale afresh from its window's largest finite magnitude (``unscale``) and anchor
-    ``k`` (in scaled units) at today's value ``x``, or where that is missing at another finite value of the
-    window: so the anchor is always one of the window's values (a recompute happens at least every d rows),
-    and the running sums never cancel more than the window's own spread makes them."""
-    top = np.zeros(n)
-    some = np.zeros(n)
-    for j in range(d):
-        for i in range(n):
-            v = ring[j * n + i]
+@njit(inline="always", **JIT_OPTIONS)
+def offset_sums(ring, t, d, n, lo, m, top, inv, pivot, total):
+    """The first pass of the two-pass window statistics of assets ``lo .. lo+m-1`` of a full ring (oldest row
+    at slot (t+1) % d), in ``reference.moments``' arithmetic: ``inv[j]`` the inverse scale, ``pivot[j]`` the
+    oldest value (scaled) and ``total[j]`` the oldest-first sum of ``x * inv - pivot``. One pass finds the
+    largest magnitude and sums unscaled; only a block holding a window beyond ``SAFE_MAGNITUDE`` sums again
+    with its scales (exact powers of two: the same values as scaling first)."""
+    oldest = ((t + 1) % d) * n + lo
+    for j in range(m):
+        top[j] = 0.0
+        total[j] = 0.0
+        pivot[j] = ring[oldest + j]
+    for age in range(d):  # oldest first
+        slot = ((t + 1 + age) % d) * n + lo
+        xs = ring[slot : slot + m]
+        for j in range(m):
+            v = xs[j]
+            total[j] += v - pivot[j]
             size = abs(v)
-            ok = size < math.inf
-            top[i] = size if (ok and size > top[i]) else top[i]
-            some[i] = v if ok else some[i]
-    for i in range(n):
-        inv[i] = unscale(top[i])
-        k[i] = (x[i] if np.isfinite(x[i]) else some[i]) * inv[i]
+            top[j] = size if size > top[j] else top[j]
+    scaled = False
+    for j in range(m):
+        inv[j] = unscale(top[j])
+        scaled |= inv[j] != 1.0
+    if scaled:
+        for j in range(m):
+            pivot[j] *= inv[j]
+            total[j] = 0.0
+        for age in range(d):
+            slot = ((t + 1 + age) % d) * n + lo
+            xs = ring[slot : slot + m]
+            for j in range(m):
+                total[j] += xs[j] * inv[j] - pivot[j]
+
+
+@njit(inline="always", **JIT_OPTIONS)
+def track(top, i, v):
+    """Fold ``|v|`` into ``top[i]``, the largest finite magnitude seen (NaN and ±inf left out)."""
+    size = abs(v)
+    top[i] = size if (size > top[i] and size < math.inf) else top[i]
+
+
+@njit(inline="always", **JIT_OPTIONS)
+def rescaled(top, inv, k):
+    """Give each asset the scale of its window's largest finite magnitude ``top`` (``unscale``), keeping its
+    anchor ``k``'s value; whether any asset changed scale (its sums must then be summed again). The O(1)
+    kernels' recompute sums in the current scales while it tracks ``top``, so a scale that stays (nearly
+    always) costs no second sweep of the ring."""
+    changed = False
+    for i in range(top.shape[0]):
+        new = unscale(top[i])
+        if new != inv[i]:
+            k[i] = (k[i] / inv[i]) * new
+            inv[i] = new
+            changed = True
+    return changed
 
 
 @njit(inline="always", **JIT_OPTIONS)
