@@ -13,7 +13,6 @@ Example:
 from __future__ import annotations
 
 import importlib
-import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -128,9 +127,6 @@ class Program:
 def _check_backend(name: str) -> str:
     if name not in BACKENDS:
         raise AlphaTypeError(f"unknown backend {name!r}", hint=f"choose one of {', '.join(BACKENDS)}")
-    if name == "numba" and not hasattr(_backend_module("numba"), "prepare"):
-        warnings.warn("the numba backend is not available yet; using the reference backend", stacklevel=3)
-        return "reference"
     return name
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -47,15 +45,6 @@ def test_results_go_back_to_pandas(panel):
     frame = panel.to_long(results)
     assert isinstance(frame.index, pd.MultiIndex) and list(frame.columns) == ["a", "b"]
     assert len(frame) == panel.n_dates * panel.n_assets
-
-
-def test_numba_backend_falls_back_loudly_until_it_lands(panel):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        program = alphalang.compile("a = rank(close)", backend="numba")
-    if program.backend == "reference":
-        assert any("numba backend is not available" in str(w.message) for w in caught)
-    np.testing.assert_array_equal(program.run(panel)["a"], alphalang.evaluate("rank(close)", panel))
 
 
 def test_program_explain_lists_shared_nodes():

@@ -2,7 +2,7 @@
 
 ``ORACLES[op]`` maps an oracle label to a function taking the same arguments as ``OpSpec.reference`` and
 returning ``(expected, atol)``: the expected (T, N) array and an absolute tolerance (scalar or array) on top
-of the relative tolerance ``RTOL``. The semantics' NaN rules (``/work/shared/research/semantics.md``) are
+of the relative tolerance ``RTOL``. The semantics' NaN rules (``docs/semantics.md``) are
 applied while building the expectation, never by calling the reference.
 
 Windowed statistics are computed by laying every full window out as one column of a (d, K) matrix (built
