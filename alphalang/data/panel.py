@@ -13,7 +13,6 @@ Example:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -24,6 +23,7 @@ from alphalang.data.labels import align_fields, align_group
 from alphalang.data.labels import as_date_index as _as_date_index
 from alphalang.data.labels import fmt_label as _fmt
 from alphalang.errors import AlphaDataError
+from alphalang.suggest import suggest
 
 DEFAULT_GROUP_LEVELS: tuple[str, ...] = ("sector", "industry", "subindustry")
 
@@ -40,11 +40,9 @@ def _names_list(names: Iterable[str], limit: int = 12) -> str:
 
 def _suggest(name: str, choices: Iterable[str], what: str) -> str:
     choices = sorted(choices)
-    close = difflib.get_close_matches(name.lower(), choices, n=3, cutoff=0.6)
+    close = suggest(name.lower(), choices)
     avail = f"available {what}: {_names_list(choices)}"
-    if close:
-        return f"did you mean {' or '.join(repr(c) for c in close)}? {avail}"
-    return avail
+    return f"{close} {avail}" if close else avail
 
 
 def _norm_name(name: Any, what: str) -> str:

@@ -19,7 +19,6 @@ Example:
 
 from __future__ import annotations
 
-import difflib
 import itertools
 from bisect import bisect_left
 from collections.abc import Generator, Iterator, Mapping
@@ -37,6 +36,7 @@ from alphalang.passes.kinds import match_arguments, static_value
 from alphalang.passes.profile import PROFILES, Profile
 from alphalang.resources import stdlib_dir
 from alphalang.source import Span
+from alphalang.suggest import suggest
 from alphalang.syntax import ast
 from alphalang.syntax.parse import parse_expr, parse_module, read_source
 from alphalang.syntax.walk import fold_tree
@@ -314,8 +314,8 @@ class Resolver:
         if lookup(name) or name in scope.funcs:
             raise AlphaNameError(f"{name!r} is a function, not a value", e.span, hint=f"call it: {name}(...)")
         candidates = [*env, *scope.values, *self.known_fields]
-        raise AlphaNameError(f"unknown name {name!r}", e.span, hint=_suggest(name, candidates,
-                             "if it is a field of your data, pass it with fields=[...] or run with that data"))
+        raise AlphaNameError(f"unknown name {name!r}", e.span, hint=suggest(name, candidates) or
+                             "if it is a field of your data, pass it with fields=[...] or run with that data")
 
     def _derive(self, name: str, span: Span) -> Steps:
         if name not in self._derived:
@@ -331,7 +331,7 @@ class Resolver:
             return (yield self._inline(func, e, scope, env))
         spec = lookup(name)
         if spec is None or spec.internal:
-            hint = _suggest(name, [*all_names(), *scope.funcs], None)
+            hint = suggest(name, [*all_names(), *scope.funcs])
             if name in scope.values or name in self.known_fields:
                 hint = f"{name!r} is a value, not a function"
             raise AlphaNameError(f"unknown function {name!r}", e.name_span, hint=hint)
@@ -410,13 +410,6 @@ class Resolver:
         if self.graph[node_id].kind != ir.SCALAR:
             return node_id
         return self.graph.add("broadcast", (node_id,), (), ir.PANEL, span)
-
-
-def _suggest(name: str, candidates, fallback: str | None) -> str | None:
-    close = difflib.get_close_matches(name, sorted(set(candidates)), n=3, cutoff=0.6)
-    if close:
-        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
-    return fallback
 
 
 def _respan(e: ast.Expr, span: Span) -> ast.Expr:

@@ -14,7 +14,6 @@ Example:
 
 from __future__ import annotations
 
-import difflib
 import re
 import shlex
 import time
@@ -26,6 +25,7 @@ import numpy as np
 
 from alphalang.errors import AlphaDataError, AlphaError, AlphaNameError, AlphaSyntaxError
 from alphalang.repl.session import VALUE_NAME, Session, is_blank
+from alphalang.suggest import suggest
 from alphalang.syntax import ast
 from alphalang.syntax.parse import parse_repl
 from alphalang.syntax.printer import to_text
@@ -69,8 +69,8 @@ def execute(session: Session, text: str) -> str:
         name = name.strip().lower()
         spec = COMMANDS.get(name)
         if spec is None:
-            close = difflib.get_close_matches(name, list(COMMANDS), n=1)
-            hint = f"did you mean :{close[0]}? " if close else ""
+            close = suggest(name, COMMANDS, n=1, show=lambda c: f":{c}")
+            hint = f"{close} " if close else ""
             raise AlphaSyntaxError(f"unknown command ':{name}'", hint=hint + "type :help for the list")
         return spec.run(session, rest.strip())
     node = parse_repl(text.rstrip().removesuffix("\\"), session.next_filename())
@@ -168,9 +168,8 @@ def _help(session: Session, arg: str) -> str:
         return f"{arg}: a field of the data"
     from alphalang.ops.registry import all_names
 
-    close = difflib.get_close_matches(arg.lower(), all_names(), n=3)
     raise AlphaNameError(f"no operator, command or function named {arg!r}",
-                         hint=f"did you mean {' or '.join(close)}?" if close else "type :help for the list")
+                         hint=suggest(arg.lower(), all_names(), show=str) or "type :help for the list")
 
 
 @command("quit", ":quit", "leave the REPL (also Ctrl-D)", aliases=("q", "exit"))

@@ -15,7 +15,6 @@ Example:
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, make_dataclass
@@ -24,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from alphalang.errors import AlphaTypeError
+from alphalang.suggest import suggest
 
 
 def _bad(name: str, value: Any, expected: str) -> AlphaTypeError:
@@ -147,9 +147,8 @@ def resolve(given: Mapping[str, Any]) -> Any:
     """Check user settings against ``SETTINGS``: unknown names get a did-you-mean, bad values a clear error."""
     for name in given:
         if name not in BY_NAME:
-            close = difflib.get_close_matches(str(name), BY_NAME, n=2, cutoff=0.6)
-            hint = (f"did you mean {' or '.join(repr(c) for c in close)}? " if close else "") + \
-                "settings: " + ", ".join(BY_NAME)
+            close = suggest(str(name), BY_NAME, n=2)
+            hint = (f"{close} " if close else "") + "settings: " + ", ".join(BY_NAME)
             raise AlphaTypeError(f"unknown simulation setting {name!r}", hint=hint)
     values = {s.name: s.parse(s.name, given[s.name]) if s.name in given else s.default for s in SETTINGS}
     return Settings(**values)
