@@ -18,7 +18,10 @@ EXCERPT_WIDTH = 100  # characters of a long source line shown around the caret
 
 @dataclass(frozen=True)
 class Span:
-    """A half-open character range [start, end) of a named source text; line and column are 1-based."""
+    """A half-open character range [start, end) of a named source text; line and column are 1-based.
+
+    Spans compare and hash by value; AST nodes leave them out of their own equality (``compare=False``).
+    """
 
     filename: str
     text: str
@@ -55,13 +58,6 @@ class Span:
 
     def __repr__(self) -> str:  # keep AST reprs short
         return f"Span({self.location()})"
-
-    # Spans never take part in AST equality: parse(print(ast)) == ast must ignore positions.
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Span)
-
-    def __hash__(self) -> int:
-        return 0
 
 
 @lru_cache(maxsize=16)
