@@ -32,7 +32,7 @@ from numba import njit
 
 from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH2
 from alphalang.backend.numba.kernels import ring as _ring
-from alphalang.backend.numba.kernels.ring import offset_sums, out_of_scale, rescaled, track
+from alphalang.backend.numba.kernels.ring import anchor_today, offset_sums, out_of_scale, rescaled, track
 from alphalang.backend.numba.kernels.ties import snap_correlation, tied_window
 
 COV, CORR = range(2)
@@ -53,13 +53,8 @@ def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
 def _reanchor(rx, ry, invx, invy, kx, ky, s, x, y, n, d):
     """Recompute the sums from the rings, anchored at today's values (where finite), in the scales of the
     windows' largest magnitudes (``ring.rescaled``)."""
-    for i in range(n):
-        if np.isfinite(x[i]):
-            kx[i] = x[i] * invx[i]
-        if np.isfinite(y[i]):
-            ky[i] = y[i] * invy[i]
-    topx = np.zeros(n)
-    topy = np.zeros(n)
+    topx = anchor_today(x, invx, kx)
+    topy = anchor_today(y, invy, ky)
     for _ in range(2):  # a second sweep only if some window changed scale
         s[:] = 0.0
         for j in range(d):

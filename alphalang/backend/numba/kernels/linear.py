@@ -34,7 +34,15 @@ import numpy as np
 from numba import njit
 
 from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
-from alphalang.backend.numba.kernels.ring import init, offset_sums, out_of_scale, rescaled, slide, track  # noqa: F401
+from alphalang.backend.numba.kernels.ring import (
+    anchor_today,
+    init,  # noqa: F401 (this family's initial state)
+    offset_sums,
+    out_of_scale,
+    rescaled,
+    slide,
+    track,
+)
 
 DECAY, SLOPE, RSQUARE, RESID = range(4)
 
@@ -48,10 +56,7 @@ def state_size(n: int, d: int) -> tuple[int, int]:
 def _reanchor(ring, inv, k, acc, x, t, n, d):
     """Recompute s, w, q from the ring (oldest row at slot (t+1) % d), anchored at today's value (where finite),
     in the scale of the window's largest magnitude (``ring.rescaled``)."""
-    for i in range(n):
-        if np.isfinite(x[i]):
-            k[i] = x[i] * inv[i]
-    top = np.zeros(n)
+    top = anchor_today(x, inv, k)
     for _ in range(2):  # a second sweep only if some window changed scale
         acc[:] = 0.0
         for age in range(d):

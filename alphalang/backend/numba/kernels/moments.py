@@ -35,7 +35,15 @@ import numpy as np
 from numba import njit
 
 from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
-from alphalang.backend.numba.kernels.ring import init, offset_sums, out_of_scale, rescaled, slide, track  # noqa: F401
+from alphalang.backend.numba.kernels.ring import (
+    anchor_today,
+    init,  # noqa: F401 (this family's initial state)
+    offset_sums,
+    out_of_scale,
+    rescaled,
+    slide,
+    track,
+)
 
 SUM, MEAN, VAR, STD, ZSCORE, SKEW, KURT = range(7)
 BLOCK = 128  # assets per block in the two-pass path
@@ -50,10 +58,7 @@ def state_size(n: int, d: int) -> tuple[int, int]:
 def _reanchor(ring, inv, k, s, x, n, d, high):
     """Recompute the sums from the ring, anchored at today's value (where finite), in the scale of the
     window's largest magnitude (``ring.rescaled``)."""
-    for i in range(n):
-        if np.isfinite(x[i]):
-            k[i] = x[i] * inv[i]
-    top = np.zeros(n)
+    top = anchor_today(x, inv, k)
     for _ in range(2):  # a second sweep only if some window changed scale
         s[:] = 0.0
         for j in range(d):

@@ -95,6 +95,16 @@ def offset_sums(ring, t, d, n, lo, m, top, inv, pivot, total):
 
 
 @njit(inline="always", **JIT_OPTIONS)
+def anchor_today(x, inv, k):
+    """Start of an O(1) recompute: anchor each asset at today's value ``x`` (scaled) where finite (else keep its
+    anchor); return a zeroed row of largest magnitudes for ``track``."""
+    for i in range(x.shape[0]):
+        if np.isfinite(x[i]):
+            k[i] = x[i] * inv[i]
+    return np.zeros(x.shape[0])
+
+
+@njit(inline="always", **JIT_OPTIONS)
 def track(top, i, v):
     """Fold ``|v|`` into ``top[i]``, the largest finite magnitude seen (NaN and ±inf left out)."""
     size = abs(v)
