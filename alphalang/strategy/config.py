@@ -41,6 +41,7 @@ Example:
 
 from __future__ import annotations
 
+import inspect
 import re
 import tomllib
 import types
@@ -64,10 +65,12 @@ TOP_KEYS = {"data", "strategy", "meta", "node", "training", "walk_forward"}
 DATA_KEYS = {"alphas", "formulas", "demo", "path", "prices", "price_field", "outputs", "start", "end"}
 NODE_OPTION_KEYS = {"transform", "memory_days", "k_per_day", "use_alt_lamb"}
 NODE_KEYS = {"rule", "signal", "initial", "mode", "children", "initial_logits"} | NODE_OPTION_KEYS
-TRAIN_KEYS = {"periods", "overlap", "aggregation", "temperature", "metric", "optimiser", "lr", "epochs",
-              "weight_decay", "clip_norm", "schedule", "warmup_steps", "burn_in", "seed", "noise_scale",
-              "log_every"}
-WALK_KEYS = {"train_length", "test_length", "step"}
+#: config keys of [training]: train()'s keyword-only arguments except those a file cannot give
+TRAIN_KEYS = {p.name for p in inspect.signature(train).parameters.values()
+              if p.kind is p.KEYWORD_ONLY} - {"params", "verbose", "log"}
+#: config keys of [walk_forward]: walk_forward()'s own keyword-only arguments (the rest are [training] keys)
+WALK_KEYS = {p.name for p in inspect.signature(walk_forward).parameters.values()
+             if p.kind is p.KEYWORD_ONLY} - {"burn_in", "verbose", "log"}
 
 
 @dataclass
