@@ -1,5 +1,9 @@
 """A checked, pruned program ready for a backend: the IR graph, its outputs and their lookbacks.
 
+``build_plan`` resolves a module into a graph (names, imports, inlining, derived fields, kinds, folding; see
+``passes.resolve``) and then runs the graph passes of ``PASSES`` in order. ``Plan.restrict`` reruns them on some
+outputs only.
+
 Backends implement ``run(plan, fields, groups, shape) -> {output: (T, N) array}`` where ``fields`` maps each
 name in ``plan.fields`` to a C-contiguous float64 (T, N) array and ``groups`` maps each level in
 ``plan.groups`` to an int64 (T, N) array (negative = no group).
@@ -8,24 +12,28 @@ Example:
     >>> plan = build_plan(parse_module("a = ts_mean(close, 5)\\nb = rank(a)"))
     >>> plan.output_lookback, plan.fields
     ({'a': 4, 'b': 4}, ('close',))
+    >>> plan.restrict(["a"]).outputs
+    {'a': 1}
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from alphalang.errors import AlphaTypeError
 from alphalang.ir import Graph
-from alphalang.passes.cse import prune
-from alphalang.passes.lookback import node_lookbacks
+from alphalang.passes.broadcast import broadcast_constants
+from alphalang.passes.lookback import with_lookbacks
 from alphalang.passes.profile import PROFILES, Profile
+from alphalang.passes.prune import prune_unreached
 from alphalang.passes.resolve import Resolver
 from alphalang.source import Span
 from alphalang.syntax import ast
 from alphalang.syntax.parse import parse_module
 
-__all__ = ["Plan", "build_plan", "parse_module"]
+__all__ = ["PASSES", "Plan", "build_plan", "parse_module", "resolve_plan", "run_passes"]
 
 
 @dataclass(frozen=True)
@@ -55,17 +63,39 @@ class Plan:
                 return self.graph.spans.get(node_id)
         return None
 
+    def restrict(self, names: Iterable[str]) -> Plan:
+        """The plan of the outputs ``names`` only (in that order), pruned to what they reach."""
+        names = list(names)
+        return run_passes(Plan(self.graph, {n: self.outputs[n] for n in names}, (),
+                               {n: self.output_spans[n] for n in names}, self.derived))
 
-def build_plan(module: ast.Module, profile: Profile = PROFILES["paper"], extra_fields: frozenset[str] = frozenset(),
-               supplied: frozenset[str] = frozenset(), base_dir: Path | None = None,
-               allow_redefinition: bool = False) -> Plan:
-    """Run the passes: resolve (with folding, kinds and CSE by hash-consing), prune, lookback."""
+
+#: The graph passes ``build_plan`` runs after resolution, in order; each maps a ``Plan`` to a ``Plan``.
+PASSES: tuple[Callable[[Plan], Plan], ...] = (broadcast_constants, prune_unreached, with_lookbacks)
+
+
+def run_passes(plan: Plan, passes: Iterable[Callable[[Plan], Plan]] = PASSES) -> Plan:
+    """``plan`` after each of ``passes`` in turn."""
+    for step in passes:
+        plan = step(plan)
+    return plan
+
+
+def resolve_plan(module: ast.Module, profile: Profile = PROFILES["paper"],
+                 extra_fields: frozenset[str] = frozenset(), supplied: frozenset[str] = frozenset(),
+                 base_dir: Path | None = None, allow_redefinition: bool = False) -> Plan:
+    """The resolved graph of ``module`` as a plan the ``PASSES`` have not run on yet (no lookbacks)."""
     resolver = Resolver(profile, extra_fields, supplied, allow_redefinition)
     try:
         outputs = resolver.resolve_module(module, base_dir)
     except RecursionError:
         raise AlphaTypeError("formula is nested too deeply to check", hint="split it into named steps") from None
-    spans = {name: span for name, (_, span) in outputs.items()}
-    node_ids = {name: resolver.broadcast(node_id, spans[name]) for name, (node_id, _) in outputs.items()}
-    graph, node_ids = prune(resolver.graph, node_ids)
-    return Plan(graph, node_ids, tuple(node_lookbacks(graph)), spans, frozenset(resolver.derived_used))
+    return Plan(resolver.graph, {name: node_id for name, (node_id, _) in outputs.items()}, (),
+                {name: span for name, (_, span) in outputs.items()}, frozenset(resolver.derived_used))
+
+
+def build_plan(module: ast.Module, profile: Profile = PROFILES["paper"], extra_fields: frozenset[str] = frozenset(),
+               supplied: frozenset[str] = frozenset(), base_dir: Path | None = None,
+               allow_redefinition: bool = False) -> Plan:
+    """Resolve ``module`` (see ``resolve_plan``), then run ``PASSES``."""
+    return run_passes(resolve_plan(module, profile, extra_fields, supplied, base_dir, allow_redefinition))

@@ -12,8 +12,14 @@ Example:
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
 from alphalang.ir import Graph
 from alphalang.ops import lookup
+
+if TYPE_CHECKING:
+    from alphalang.plan import Plan
 
 
 def node_lookbacks(graph: Graph) -> list[int]:
@@ -26,3 +32,8 @@ def node_lookbacks(graph: Graph) -> list[int]:
         spec = lookup(node.op)
         out.append(spec.lookback(tuple(out[a] for a in node.args), node.params))
     return out
+
+
+def with_lookbacks(plan: Plan) -> Plan:
+    """The pass: ``plan`` with the lookback of every node of its graph."""
+    return replace(plan, lookbacks=tuple(node_lookbacks(plan.graph)))

@@ -1,8 +1,8 @@
-"""Common-subexpression elimination and dead-node removal.
+"""Pruning: keep only the nodes the outputs reach, renumbered in topological order.
 
-Structural sharing itself happens when nodes are built (``Graph.add`` hash-conses them, so equal
-sub-expressions across all outputs of a module are one node). ``prune`` then keeps only the nodes the
-outputs reach, renumbered in topological order.
+Common sub-expressions are already shared when nodes are built (``ir.Graph.add`` hash-conses them, so equal
+sub-expressions across all outputs of a module are one node); what resolution left behind (folded constants,
+private helpers nobody uses) is dropped here.
 
 Example:
     >>> from alphalang.ir import Graph
@@ -15,10 +15,17 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
 from alphalang.ir import Graph
 
+if TYPE_CHECKING:
+    from alphalang.plan import Plan
 
-def reachable(graph: Graph, roots) -> set[int]:
+
+def reachable(graph: Graph, roots: Iterable[int]) -> set[int]:
     """The nodes ``roots`` depend on, themselves included."""
     live: set[int] = set()
     stack = list(roots)
@@ -40,3 +47,9 @@ def prune(graph: Graph, outputs: dict[str, int]) -> tuple[Graph, dict[str, int]]
         remap[old] = new.add(node.op, tuple(remap[a] for a in node.args), node.params, node.kind,
                              graph.spans.get(old))
     return new, {name: remap[node_id] for name, node_id in outputs.items()}
+
+
+def prune_unreached(plan: Plan) -> Plan:
+    """The pass: ``plan`` with its graph pruned to what its outputs reach."""
+    graph, outputs = prune(plan.graph, plan.outputs)
+    return replace(plan, graph=graph, outputs=outputs)

@@ -29,7 +29,7 @@ from alphalang import ir
 from alphalang.errors import AlphaNameError, AlphaTypeError
 from alphalang.ops import INFIX, PREFIX, lookup
 from alphalang.ops.registry import all_names
-from alphalang.ops.spec import ArgKind, OpSpec, ResultKind
+from alphalang.ops.spec import ArgKind, OpSpec
 from alphalang.passes.fields import STANDARD_FIELDS, derivation, is_derivable
 from alphalang.passes.fold import can_fold, fold
 from alphalang.passes.kinds import match_arguments, static_value
@@ -395,21 +395,13 @@ class Resolver:
 
     # ---- building nodes ------------------------------------------------------------------------------
     def apply(self, spec: OpSpec, args: list[int], statics: tuple, span: Span) -> int:
-        """Add an operator node: fold constants, broadcast constants into panel operators."""
+        """Add an operator node, folded to a constant when ``fold`` can (windows must be constants while
+        resolving). Constants stay constants here; the ``broadcast`` pass wraps them where panels are needed."""
         graph = self.graph
-        kinds = [graph[a].kind for a in args]
-        if spec.result is ResultKind.ELEMENTWISE:
-            if all(k == ir.SCALAR for k in kinds) and can_fold(spec):
-                value = fold(spec, tuple(graph[a].params[0] for a in args))
-                return graph.add("const", (), (value,), ir.SCALAR, span)
-            return graph.add(spec.name, tuple(args), statics, ir.PANEL, span)
-        args = [self.broadcast(a, span) if k == ir.SCALAR else a for a, k in zip(args, kinds, strict=True)]
+        if all(graph[a].kind == ir.SCALAR for a in args) and can_fold(spec):
+            value = fold(spec, tuple(graph[a].params[0] for a in args))
+            return graph.add("const", (), (value,), ir.SCALAR, span)
         return graph.add(spec.name, tuple(args), statics, ir.PANEL, span)
-
-    def broadcast(self, node_id: int, span: Span) -> int:
-        if self.graph[node_id].kind != ir.SCALAR:
-            return node_id
-        return self.graph.add("broadcast", (node_id,), (), ir.PANEL, span)
 
 
 def _respan(e: ast.Expr, span: Span) -> ast.Expr:

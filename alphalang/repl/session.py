@@ -21,8 +21,6 @@ from pathlib import Path
 import numpy as np
 
 from alphalang.errors import AlphaSyntaxError
-from alphalang.passes.cse import prune
-from alphalang.passes.lookback import node_lookbacks
 from alphalang.plan import Plan, build_plan
 from alphalang.program import Program
 from alphalang.syntax import ast
@@ -45,11 +43,7 @@ class SessionProgram(Program):
     def _plan(self, supplied: frozenset[str]) -> Plan:
         plan = build_plan(self.module, self.profile, self.extra_fields, supplied, self.base_dir,
                           allow_redefinition=True)
-        if self._keep is None:
-            return plan
-        graph, outputs = prune(plan.graph, {k: plan.outputs[k] for k in self._keep})
-        return Plan(graph, outputs, tuple(node_lookbacks(graph)), {k: plan.output_spans[k] for k in self._keep},
-                    plan.derived)
+        return plan if self._keep is None else plan.restrict(self._keep)
 
 
 def is_blank(text: str) -> bool:

@@ -1,0 +1,73 @@
+"""Fixture pairs per pass (in the style of sqlglot's optimizer tests): input formulas -> the plan's graph.
+
+``fixtures/<pass>.txt`` holds cases separated by blank lines; in a case, the lines before ``=>`` are a module,
+the lines after it the expected canonical dump (see ``dump``) after running that pass on the output of the
+passes before it (``resolve_plan.txt``: after resolution alone), or ``error: <Class>: <message>``. An input
+may hold ``#`` comments; one starting ``#pandas-ref`` checks it under that profile.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from alphalang.errors import AlphaError
+from alphalang.passes.profile import PROFILES
+from alphalang.plan import PASSES, Plan, resolve_plan, run_passes
+from alphalang.syntax import parse_module
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def dump(plan: Plan) -> str:
+    """One line per node (``%id = op(args; params)``, its lookback in brackets once known), then outputs."""
+    lines = []
+    for node_id, node in enumerate(plan.graph.nodes):
+        if node.op in ("field", "group", "const"):
+            text = f"{node.op} {node.params[0]}"
+        else:
+            inside = ", ".join(f"%{a}" for a in node.args)
+            if node.params:
+                inside += "; " + ", ".join(str(p) for p in node.params)
+            text = f"{node.op}({inside})"
+        lookback = f" [{plan.lookbacks[node_id]}]" if plan.lookbacks else ""
+        lines.append(f"%{node_id} = {text}{lookback}")
+    lines += [f"{name} -> %{node_id}" for name, node_id in plan.outputs.items()]
+    return "\n".join(lines)
+
+
+def cases(name: str) -> list[tuple[str, str]]:
+    text = (FIXTURES / f"{name}.txt").read_text()
+    blocks = [b for b in text.split("\n\n") if b.strip()]
+    out = []
+    for block in blocks:
+        lines = block.splitlines()
+        split = lines.index("=>")
+        out.append(("\n".join(lines[:split]), "\n".join(lines[split + 1:])))
+    return out
+
+
+def run_upto(source: str, index: int) -> str:
+    """The dump after resolution and ``PASSES[:index + 1]`` (``index`` -1: resolution only), or the error."""
+    profile = PROFILES["pandas-ref"] if source.startswith("#pandas-ref") else PROFILES["paper"]
+    try:
+        plan = run_passes(resolve_plan(parse_module(source), profile), PASSES[:index + 1])
+    except AlphaError as err:
+        return f"error: {type(err).__name__}: {err.message}"
+    return dump(plan)
+
+
+STAGES = [("resolve_plan", -1)] + [(step.__name__, i) for i, step in enumerate(PASSES)]
+
+
+@pytest.mark.parametrize(("stage", "index", "source", "expected"),
+                         [(s, i, src, want) for s, i in STAGES for src, want in cases(s)],
+                         ids=lambda v: v if isinstance(v, str) and "\n" not in v and len(v) < 40 else None)
+def test_fixture_pair(stage, index, source, expected):
+    assert run_upto(source, index) == expected
+
+
+def test_every_pass_has_fixtures():
+    assert sorted(p.name for p in FIXTURES.glob("*.txt")) == sorted(f"{s}.txt" for s, _ in STAGES)
+    assert all(len(cases(s)) >= 2 for s, _ in STAGES)
