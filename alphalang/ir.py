@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from alphalang.ops import INFIX
 from alphalang.source import Span
 from alphalang.syntax.printer import number_text
 from alphalang.syntax.walk import render
@@ -94,6 +95,5 @@ class Graph:
         return [*pieces, ")"]
 
 
-_INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "^", "lt": "<", "le": "<=", "gt": ">",
-          "ge": ">=", "eq": "==", "ne": "!=", "or": "||", "and": "&&"}
+_INFIX = {name: symbol for symbol, name in INFIX.items()}  # "add" -> "+"
 

@@ -10,8 +10,9 @@ from alphalang.ops import crosssection, elementwise, internal, timeseries  # noq
 from alphalang.ops.registry import REGISTRY, all_names, callable_ops, iter_ops, lookup
 from alphalang.ops.spec import ArgKind, OpSpec, Param, ResultKind
 
-INFIX = {spec.symbol: spec.name for spec in REGISTRY.values() if spec.symbol and len(spec.params) == 2}
-PREFIX = {"-": "neg", "!": "not"}
+INFIX = {spec.symbol: spec.name for spec in REGISTRY.values()
+         if spec.symbol and not spec.prefix and len(spec.params) == 2}  # "+" -> "add", in registry order
+PREFIX = {spec.symbol: spec.name for spec in REGISTRY.values() if spec.symbol and spec.prefix}  # "-" -> "neg"
 
 __all__ = ["REGISTRY", "INFIX", "PREFIX", "ArgKind", "OpSpec", "Param", "ResultKind", "all_names",
            "callable_ops", "iter_ops", "lookup"]

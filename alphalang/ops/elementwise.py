@@ -17,6 +17,10 @@ _XY = (Param("x", ArgKind.SERIES), Param("y", ArgKind.SERIES))
 _IEEE = "IEEE 754: NaN in gives NaN out; x/0 = ±inf, 0/0 = NaN"
 _LOGIC = "1.0 / 0.0; NaN if an operand is NaN (±inf compare as numbers)"
 
+# How tightly each operator symbol binds, loosest first: the grammar, the printer and the IR printer derive
+# their precedence from the entries below (prefix - and ! bind looser than ^: -x ^ 2 is -(x ^ 2)).
+COND, OR, AND, EQUALITY, COMPARISON, ADDITIVE, MULTIPLICATIVE, PREFIX, POWER = range(1, 10)
+
 
 def elementwise(
     name: str,
@@ -28,6 +32,9 @@ def elementwise(
     lowering: str,
     nan_rule: str = _IEEE,
     symbol: str | None = None,
+    precedence: int = 0,
+    right_assoc: bool = False,
+    prefix: bool = False,
     aliases: tuple[str, ...] = (),
     cat: str = "math",
 ) -> OpSpec:
@@ -44,6 +51,9 @@ def elementwise(
             lowering=lowering,
             aliases=aliases,
             symbol=symbol,
+            precedence=precedence,
+            right_assoc=right_assoc,
+            prefix=prefix,
             category=cat,
         )
     )
@@ -57,6 +67,7 @@ elementwise(
     example="close + open",
     lowering="({0} + {1})",
     symbol="+",
+    precedence=ADDITIVE,
     cat="arithmetic",
 )
 elementwise(
@@ -67,6 +78,7 @@ elementwise(
     example="close - open",
     lowering="({0} - {1})",
     symbol="-",
+    precedence=ADDITIVE,
     cat="arithmetic",
 )
 elementwise(
@@ -77,6 +89,7 @@ elementwise(
     example="-1 * returns",
     lowering="({0} * {1})",
     symbol="*",
+    precedence=MULTIPLICATIVE,
     cat="arithmetic",
 )
 elementwise(
@@ -87,6 +100,7 @@ elementwise(
     example="(close - open) / open",
     lowering="({0} / {1})",
     symbol="/",
+    precedence=MULTIPLICATIVE,
     cat="arithmetic",
 )
 elementwise(
@@ -97,6 +111,8 @@ elementwise(
     example="rank(x) ^ 2",
     lowering="ew.power({0}, {1})",
     symbol="^",
+    precedence=POWER,
+    right_assoc=True,
     aliases=("power",),
     cat="arithmetic",
 )
@@ -108,15 +124,17 @@ elementwise(
     example="-close",
     lowering="(-{0})",
     symbol="-",
+    precedence=PREFIX,
+    prefix=True,
     cat="arithmetic",
 )
-for _name, _sym, _fn, _tmpl in (
-    ("lt", "<", ref.lt, "ew.lt({0}, {1})"),
-    ("le", "<=", ref.le, "ew.le({0}, {1})"),
-    ("gt", ">", ref.gt, "ew.gt({0}, {1})"),
-    ("ge", ">=", ref.ge, "ew.ge({0}, {1})"),
-    ("eq", "==", ref.eq, "ew.eq({0}, {1})"),
-    ("ne", "!=", ref.ne, "ew.ne({0}, {1})"),
+for _name, _sym, _prec, _fn, _tmpl in (
+    ("lt", "<", COMPARISON, ref.lt, "ew.lt({0}, {1})"),
+    ("le", "<=", COMPARISON, ref.le, "ew.le({0}, {1})"),
+    ("gt", ">", COMPARISON, ref.gt, "ew.gt({0}, {1})"),
+    ("ge", ">=", COMPARISON, ref.ge, "ew.ge({0}, {1})"),
+    ("eq", "==", EQUALITY, ref.eq, "ew.eq({0}, {1})"),
+    ("ne", "!=", EQUALITY, ref.ne, "ew.ne({0}, {1})"),
 ):
     elementwise(
         _name,
@@ -127,6 +145,7 @@ for _name, _sym, _fn, _tmpl in (
         lowering=_tmpl,
         nan_rule=_LOGIC,
         symbol=_sym,
+        precedence=_prec,
         cat="comparison",
     )
 elementwise(
@@ -138,6 +157,7 @@ elementwise(
     lowering="ew.logical_or({0}, {1})",
     nan_rule=_LOGIC,
     symbol="||",
+    precedence=OR,
     cat="logic",
 )
 elementwise(
@@ -149,6 +169,7 @@ elementwise(
     lowering="ew.logical_and({0}, {1})",
     nan_rule=_LOGIC,
     symbol="&&",
+    precedence=AND,
     cat="logic",
 )
 elementwise(
@@ -160,6 +181,8 @@ elementwise(
     lowering="ew.logical_not({0})",
     nan_rule=_LOGIC,
     symbol="!",
+    precedence=PREFIX,
+    prefix=True,
     cat="logic",
 )
 elementwise(
@@ -171,6 +194,7 @@ elementwise(
     lowering="ew.cond({0}, {1}, {2})",
     nan_rule="NaN where c is NaN; otherwise the chosen branch's value",
     symbol="?:",
+    precedence=COND,
     aliases=("where", "if_else"),
     cat="logic",
 )

@@ -79,7 +79,10 @@ class OpSpec:
     lowering: str  # numba: an expression template over {0}, {1}.. (elementwise) or a kernel family name
     aliases: tuple[str, ...] = ()
     lookback: LookbackRule = same_as_inputs
-    symbol: str | None = None  # infix/prefix spelling, e.g. "+" or "!"
+    symbol: str | None = None  # spelling in formulas: infix "+", prefix "!" (with ``prefix``), ternary "?:"
+    precedence: int = 0  # how tightly ``symbol`` binds (higher binds tighter); the grammar and printers derive
+    right_assoc: bool = False  # ``a OP b OP c`` groups as ``a OP (b OP c)`` (``^``); otherwise from the left
+    prefix: bool = False  # ``symbol`` is written before the single operand (``-x``, ``!x``)
     category: str = ""
     internal: bool = False  # inserted by the compiler only; users cannot call it by name
 

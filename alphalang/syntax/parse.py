@@ -14,19 +14,17 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from alphalang.errors import AlphaSyntaxError
+from alphalang.ops import INFIX, PREFIX
 from alphalang.resources import data_path
 from alphalang.source import Span, span_at
 from alphalang.syntax import ast
+from alphalang.syntax.operators import binary_levels_grammar
 from alphalang.syntax.walk import fold_tree
 
 MAX_DEPTH = 10_000  # nesting levels of one formula; every later walk is iterative, this bounds memory only
 BOM = "\ufeff"
 
-_BINARY = {
-    "add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "^",
-    "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!=",
-    "or_": "||", "and_": "&&",
-}
+BINARY_LEVELS = "//@binary-levels"  # the grammar file's placeholder for the generated operator rules
 _TOKEN_TEXT = {
     "LPAR": "'('", "RPAR": "')'", "COMMA": "','", "EQUAL": "'='", "$END": "end of input",
     "NAME": "a name", "NUMBER": "a number", "GROUP_NAME": "IndClass.<level>",
@@ -35,7 +33,7 @@ _TOKEN_TEXT = {
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    grammar = data_path("grammar", "alpha.lark").read_text()
+    grammar = data_path("grammar", "alpha.lark").read_text().replace(BINARY_LEVELS, binary_levels_grammar(), 1)
     return Lark(
         grammar,
         parser="lalr",
@@ -103,14 +101,8 @@ class _ToAst:
     def kwarg(self, meta, children):
         return ast.Keyword(str(children[0]).lower(), children[1], self._span(meta))
 
-    def neg(self, meta, children):
-        return ast.Unary("-", children[0], self._span(meta))
-
     def pos(self, meta, children):
         return children[0]
-
-    def not_(self, meta, children):
-        return ast.Unary("!", children[0], self._span(meta))
 
     def cond(self, meta, children):
         return ast.Conditional(*children, span=self._span(meta))
@@ -142,15 +134,17 @@ def _subtrees(tree: Tree) -> list[Tree]:
     return [c for c in tree.children if isinstance(c, Tree)]
 
 
-def _binary_method(op: str):
+def _operator_method(op: str, node: type[ast.Binary] | type[ast.Unary]):
     def method(self, meta, children):
-        return ast.Binary(op, children[0], children[1], self._span(meta))
+        return node(op, *children, self._span(meta))
 
     return method
 
 
-for _rule, _op in _BINARY.items():
-    setattr(_ToAst, _rule, _binary_method(_op))
+# The grammar aliases each operator rule to the operator's registry name ("add", "neg", ...).
+for _table, _node in ((INFIX, ast.Binary), (PREFIX, ast.Unary)):
+    for _symbol, _name in _table.items():
+        setattr(_ToAst, _name, _operator_method(_symbol, _node))
 
 
 def _describe_terminal(name: str) -> str:

@@ -13,25 +13,25 @@ from __future__ import annotations
 import math
 
 from alphalang.syntax import ast
+from alphalang.syntax.operators import (
+    ATOM_PRECEDENCE,
+    BINARY_PRECEDENCE,
+    COND_PRECEDENCE,
+    PREFIX_PRECEDENCE,
+    RIGHT_ASSOC,
+)
 from alphalang.syntax.walk import render
-
-# Binding strength; higher binds tighter.
-_COND, _OR, _AND, _EQ, _CMP, _ADD, _MUL, _UNARY, _POW, _ATOM = range(1, 11)
-BINARY_PRECEDENCE = {
-    "||": _OR, "&&": _AND, "==": _EQ, "!=": _EQ,
-    "<": _CMP, "<=": _CMP, ">": _CMP, ">=": _CMP,
-    "+": _ADD, "-": _ADD, "*": _MUL, "/": _MUL, "^": _POW,
-}
 
 
 def _precedence(node: ast.Expr) -> int:
+    """Binding strength of a node (higher binds tighter), from the registry's operator entries."""
     if isinstance(node, ast.Conditional):
-        return _COND
+        return COND_PRECEDENCE
     if isinstance(node, ast.Binary):
         return BINARY_PRECEDENCE[node.op]
     if isinstance(node, ast.Unary):
-        return _UNARY
-    return _ATOM
+        return PREFIX_PRECEDENCE[node.op]
+    return ATOM_PRECEDENCE
 
 
 def number_text(value: float) -> str:
@@ -52,20 +52,21 @@ def _wrap(node: ast.Expr, parenthesise: bool) -> list:
     return ["(", node, ")"] if parenthesise else [node]
 
 
-def _exponent(node: ast.Expr) -> list:
-    """The right operand of ``^``: a power, or a unary minus of one, needs no parentheses."""
+def _exponent(node: ast.Expr, prec: int) -> list:
+    """The right operand of ``^`` (binding ``prec``): a power, or a unary minus of one, needs no parentheses."""
     if isinstance(node, ast.Unary) and node.op == "-":
-        return ["-", _Exponent(node.operand)]
-    return _wrap(node, _precedence(node) < _POW)
+        return ["-", _Exponent(node.operand, prec)]
+    return _wrap(node, _precedence(node) < prec)
 
 
 class _Exponent:
     """A node printed in exponent position (kept as a piece so deep ``^ -`` chains stay iterative)."""
 
-    __slots__ = ("node",)
+    __slots__ = ("node", "prec")
 
-    def __init__(self, node: ast.Expr) -> None:
+    def __init__(self, node: ast.Expr, prec: int) -> None:
         self.node = node
+        self.prec = prec
 
 
 def to_text(node: ast.Expr | ast.Statement | ast.Module) -> str:
@@ -76,7 +77,7 @@ def to_text(node: ast.Expr | ast.Statement | ast.Module) -> str:
 def _pieces(node) -> list:
     """One node's text as pieces: strings, and the sub-nodes to print in their place."""
     if isinstance(node, _Exponent):
-        return _exponent(node.node)
+        return _exponent(node.node, node.prec)
     if isinstance(node, ast.Module):
         return [piece for s in node.statements for piece in (s, "\n")]
     if isinstance(node, ast.Assign):
@@ -98,13 +99,13 @@ def _pieces(node) -> list:
             pieces += [", ", *item] if i else item
         return [*pieces, ")"]
     if isinstance(node, ast.Unary):
-        return [node.op, *_wrap(node.operand, _precedence(node.operand) < _UNARY)]
+        return [node.op, *_wrap(node.operand, _precedence(node.operand) < PREFIX_PRECEDENCE[node.op])]
     if isinstance(node, ast.Conditional):
-        return [*_wrap(node.cond, _precedence(node.cond) <= _COND), " ? ", node.then, " : ", node.other]
+        return [*_wrap(node.cond, _precedence(node.cond) <= COND_PRECEDENCE), " ? ", node.then, " : ", node.other]
     if isinstance(node, ast.Binary):
         prec = BINARY_PRECEDENCE[node.op]
-        if node.op == "^":
-            return [*_wrap(node.left, _precedence(node.left) < _ATOM), " ^ ", *_exponent(node.right)]
+        if node.op in RIGHT_ASSOC:
+            return [*_wrap(node.left, _precedence(node.left) <= prec), f" {node.op} ", *_exponent(node.right, prec)]
         return [*_wrap(node.left, _precedence(node.left) < prec), f" {node.op} ",
                 *_wrap(node.right, _precedence(node.right) <= prec)]
     raise TypeError(f"cannot print {type(node).__name__}")

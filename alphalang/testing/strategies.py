@@ -218,7 +218,7 @@ def expressions(draw: st.DrawFn, max_depth: int = 3, fields: Sequence[str] = FIE
 
 
 _IDENTIFIERS = st.from_regex(r"[a-z_][a-z0-9_]{0,7}", fullmatch=True).filter(lambda s: s not in ("def", "import"))
-_BINARY_OPS = ("+", "-", "*", "/", "^", "<", "<=", ">", ">=", "==", "!=", "||", "&&")
+_BINARY_OPS = tuple(INFIX)  # "+", "-", ... in registry order
 
 
 def asts(max_leaves: int = 12) -> st.SearchStrategy[ast.Expr]:
@@ -236,7 +236,7 @@ def asts(max_leaves: int = 12) -> st.SearchStrategy[ast.Expr]:
     def extend(children: st.SearchStrategy[ast.Expr]) -> st.SearchStrategy[ast.Expr]:
         keyword = st.builds(ast.Keyword, _IDENTIFIERS, children)
         return st.one_of(
-            st.builds(ast.Unary, st.sampled_from(["-", "!"]), children),
+            st.builds(ast.Unary, st.sampled_from(list(PREFIX)), children),
             st.builds(ast.Binary, st.sampled_from(_BINARY_OPS), children, children),
             st.builds(ast.Conditional, children, children, children),
             st.builds(ast.Call, _IDENTIFIERS, st.lists(children, max_size=3).map(tuple),
