@@ -1,4 +1,5 @@
-"""Argument checking for operator calls: arity, keyword names, argument kinds, and static windows.
+"""Argument checking for operator calls: arity, keyword names, argument kinds (group labels only where a group
+operator expects them), and static windows.
 
 Windows and lags must be constants after folding; they are floored (``paper``) or rounded (``pandas-ref``).
 A floored window below 1, or a lag below 0 (look-ahead), is an error.
@@ -14,11 +15,12 @@ from __future__ import annotations
 import math
 
 from alphalang.errors import AlphaTypeError
+from alphalang.ir import GROUP
 from alphalang.ops.spec import ArgKind, OpSpec, Param
 from alphalang.passes.profile import PROFILES, Profile
 from alphalang.source import Span
 
-__all__ = ["PROFILES", "match_arguments", "static_value"]
+__all__ = ["PROFILES", "check_argument_kind", "check_not_group", "match_arguments", "static_value"]
 
 MAX_WINDOW = 1_000_000
 
@@ -79,3 +81,28 @@ def static_value(param: Param, value: float, profile: Profile, span: Span | None
     if window > MAX_WINDOW:
         raise AlphaTypeError(f"window {value:g} is larger than {MAX_WINDOW:,} rows", span)
     return window
+
+
+def check_not_group(kind: str, span: Span | None, what: str) -> None:
+    """Refuse group labels where ``what`` (numbers, a series) is needed.
+
+    Example:
+        >>> check_not_group("panel", None, "numbers")  # a series is fine
+        >>> try:
+        ...     check_not_group("group", None, "numbers")
+        ... except AlphaTypeError as err:
+        ...     print(err.message)
+        group labels are not numbers; use them inside a group operator
+    """
+    if kind == GROUP:
+        raise AlphaTypeError(f"group labels are not {what}; use them inside a group operator", span,
+                             hint="e.g. indneutralize(x, IndClass.sector)")
+
+
+def check_argument_kind(spec: OpSpec, param: Param, kind: str, span: Span | None) -> None:
+    """Group labels exactly for a group parameter: refuse a series there, and group labels anywhere else."""
+    if param.kind is ArgKind.GROUP and kind != GROUP:
+        raise AlphaTypeError(f"{spec.name}() needs group labels for {param.name!r}", span,
+                             hint="write IndClass.<level>, e.g. IndClass.sector")
+    if param.kind is not ArgKind.GROUP and kind == GROUP:
+        raise AlphaTypeError(f"group labels cannot be used as {spec.name}()'s {param.name!r}", span)

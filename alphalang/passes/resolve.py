@@ -29,10 +29,10 @@ from alphalang import ir
 from alphalang.errors import AlphaNameError, AlphaTypeError
 from alphalang.ops import INFIX, PREFIX, lookup
 from alphalang.ops.registry import all_names
-from alphalang.ops.spec import ArgKind, OpSpec
+from alphalang.ops.spec import OpSpec
 from alphalang.passes.fields import STANDARD_FIELDS, derivation, is_derivable
 from alphalang.passes.fold import can_fold, fold
-from alphalang.passes.kinds import match_arguments, static_value
+from alphalang.passes.kinds import check_argument_kind, check_not_group, match_arguments, static_value
 from alphalang.passes.profile import PROFILES, Profile
 from alphalang.resources import stdlib_dir
 from alphalang.source import Span
@@ -222,10 +222,7 @@ class Resolver:
         return value.node
 
     def as_output(self, node_id: int, span: Span) -> int:
-        node = self.graph[node_id]
-        if node.kind == ir.GROUP:
-            raise AlphaTypeError("group labels are not a series; use them inside a group operator", span,
-                                 hint="e.g. indneutralize(x, IndClass.sector)")
+        check_not_group(self.graph[node_id].kind, span, "a series")
         return node_id
 
     # ---- imports -------------------------------------------------------------------------------------
@@ -292,9 +289,7 @@ class Resolver:
     def _series(self, e: ast.Expr, scope: Scope, env: dict[str, int]) -> Steps:
         """Resolve an operand that must be numeric (not group labels)."""
         node_id = yield self._expr(e, scope, env)
-        if self.graph[node_id].kind == ir.GROUP:
-            raise AlphaTypeError("group labels are not numbers; use them inside a group operator", e.span,
-                                 hint="e.g. indneutralize(x, IndClass.sector)")
+        check_not_group(self.graph[node_id].kind, e.span, "numbers")
         return node_id
 
     def _name(self, e: ast.Name, scope: Scope, env: dict[str, int]) -> Steps:
@@ -351,12 +346,7 @@ class Resolver:
                 statics.append(static_value(param, given, self.profile, span))
                 continue
             node_id = yield self._expr(given, scope, env)
-            kind = self.graph[node_id].kind
-            if param.kind is ArgKind.GROUP and kind != ir.GROUP:
-                raise AlphaTypeError(f"{spec.name}() needs group labels for {param.name!r}", span,
-                                     hint="write IndClass.<level>, e.g. IndClass.sector")
-            if param.kind is not ArgKind.GROUP and kind == ir.GROUP:
-                raise AlphaTypeError(f"group labels cannot be used as {spec.name}()'s {param.name!r}", span)
+            check_argument_kind(spec, param, self.graph[node_id].kind, span)
             args.append(node_id)
         node_id = self.apply(spec, args, tuple(statics), e.span)
         if spec.name == "ts_rank" and self.profile.ts_rank_in_days:
