@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import string
+
 import numpy as np
 import pytest
 
 import alphalang
+from alphalang.backend.numba.families import FAMILY, LOWERING
 from alphalang.ops import REGISTRY, callable_ops, lookup
 from alphalang.ops.spec import ArgKind, ResultKind
 from alphalang.syntax.printer import BINARY_PRECEDENCE
@@ -15,10 +18,21 @@ SPECS = sorted(callable_ops(), key=lambda s: s.name)
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
 def test_entry_is_complete(spec):
-    assert spec.doc and spec.example and spec.nan_rule and spec.lowering, spec.name
+    assert spec.doc and spec.example and spec.nan_rule, spec.name
     assert callable(spec.reference) and callable(spec.lookback)
     assert isinstance(spec.result, ResultKind)
     assert spec.params and all(isinstance(p.kind, ArgKind) for p in spec.params)
+
+
+@pytest.mark.parametrize("spec", sorted(REGISTRY.values(), key=lambda s: s.name), ids=lambda s: s.name)
+def test_lowering_names_a_kernel_or_a_template_over_every_argument(spec):
+    if spec.result is ResultKind.ELEMENTWISE:  # a numba expression over {0}, {1}, .. (one per argument)
+        fields = [f for _, f, _, _ in string.Formatter().parse(spec.lowering) if f is not None]
+        assert {int(f) for f in fields} == set(range(len(spec.params))), (spec.name, spec.lowering)
+        spec.lowering.format(*(f"a{k}" for k in range(len(spec.params))))
+    else:  # a declared kernel family and one of its modes
+        family, mode = LOWERING[spec.lowering]
+        assert mode in FAMILY[family].modes or (mode is None and not FAMILY[family].modes), spec.name
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)

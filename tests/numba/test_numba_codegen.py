@@ -51,7 +51,7 @@ def test_comments_cannot_break_out_of_a_line():
 
 
 def test_only_outputs_nothing_else_reads_write_straight_into_the_output():
-    from alphalang.backend.numba.kernels.table import COLUMNS
+    from alphalang.backend.numba.families import COLUMNS
 
     kernel = generate(_plan("a = ts_mean(close, 5)\nb = rank(a)\nc = ts_max(close, 3)\nd = c"))
     direct = COLUMNS.index("direct")

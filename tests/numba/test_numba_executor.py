@@ -35,3 +35,31 @@ def test_dense_labels_of_a_row_and_of_a_broadcast_panel():
     assert dense_labels(view)[0].shape == (1, 4)
     already = np.array([[0, 1, -1]], dtype=np.int64)
     assert dense_labels(already)[0] is already  # no copy when nothing needs changing
+
+
+def test_kernel_memo_is_bounded_and_keyed_by_digest(monkeypatch):
+    import sys
+    from collections import OrderedDict
+
+    import alphalang
+    from alphalang.backend import numba as backend
+    from alphalang.backend.numba import loader
+
+    monkeypatch.setattr(backend, "MEMO_SIZE", 2)
+    monkeypatch.setattr(backend, "_KERNELS", OrderedDict())
+    texts = ["x = close + 1", "x = close * 2", "x = close - 3"]
+    close = np.arange(6.0).reshape(3, 2)
+    expected = [close + 1, close * 2, close - 3]
+    for _ in range(4):
+        for text, want in zip(texts, expected, strict=True):
+            program = alphalang.compile(text, backend="numba")  # a new Program and Plan every time
+            np.testing.assert_array_equal(program.run({"close": close})["x"], want)
+            assert len(backend._KERNELS) <= 2
+    digests = list(backend._KERNELS)
+    assert len(digests) == 2
+    evicted = backend.compile_plan(alphalang.compile(texts[0], backend="reference").plan)[0].digest
+    assert evicted not in digests and loader.module_name(evicted) in sys.modules  # just reloaded
+    assert all(loader.module_name(d) not in sys.modules for d in digests[:1])  # the least recent was dropped
+    a = backend.compile_plan(alphalang.compile(texts[0], backend="reference").plan)
+    b = backend.compile_plan(alphalang.compile(texts[0], backend="reference").plan)
+    assert a[0].digest == b[0].digest and a[1] is b[1] and list(backend._KERNELS).count(a[0].digest) == 1

@@ -14,41 +14,56 @@ Example:
 
 from __future__ import annotations
 
+import importlib
+import sys
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 
-from alphalang.backend.numba import executor, loader, partition
+from alphalang.backend.numba import partition
 from alphalang.backend.numba.codegen import Kernel, generate
 from alphalang.plan import Plan
 
 __all__ = ["compile_plan", "kernel_source", "prepare"]
 
-_KERNELS: dict[int, tuple[Plan, Kernel, object]] = {}
+# Compiled dispatchers by kernel digest, least recently used first: a REPL session or a loop over thousands of
+# formulas keeps at most MEMO_SIZE of them (numba's own cache keeps the machine code on disk).
+MEMO_SIZE = 256
+_KERNELS: OrderedDict[str, Any] = OrderedDict()
+
+# ``loader`` and ``executor`` import (and so compile) the kernel families: only running a kernel needs them,
+# not generating its source (``kernel_source``).
+_LAZY = ("executor", "loader", "stream")
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def compile_plan(plan: Plan) -> tuple[Kernel, object]:
-    """The generated kernel of a plan and its numba dispatcher (memoised per plan object)."""
-    found = _KERNELS.get(id(plan))
-    if found is not None and found[0] is plan:
-        return found[1], found[2]
+    """The generated kernel of a plan and its numba dispatcher (memoised by kernel digest, ``MEMO_SIZE``)."""
+    from alphalang.backend.numba import loader
+
     kernel = generate(plan)
-    fn = loader.load(kernel)
-    _KERNELS[id(plan)] = (plan, kernel, fn)
+    fn = _KERNELS.get(kernel.digest)
+    if fn is None:
+        fn = loader.load(kernel)
+        _KERNELS[kernel.digest] = fn
+        while len(_KERNELS) > MEMO_SIZE:
+            sys.modules.pop(loader.module_name(_KERNELS.popitem(last=False)[0]), None)
+    else:
+        _KERNELS.move_to_end(kernel.digest)
     return kernel, fn
 
 
-_PARTS: dict[int, tuple[Plan, list[tuple[Plan, Kernel, object]]]] = {}
-
-
 def _compile_parts(plan: Plan) -> list[tuple[Plan, Kernel, object]]:
-    """Every output group's plan, kernel and dispatcher (memoised per plan object)."""
-    found = _PARTS.get(id(plan))
-    if found is None or found[0] is not plan:
-        found = (plan, [(part, *compile_plan(part)) for part in partition.split(plan)])
-        _PARTS[id(plan)] = found
-    return found[1]
+    """Every output group's plan, kernel and dispatcher."""
+    return [(part, *compile_plan(part)) for part in partition.split(plan)]
 
 
 def kernel_source(plan: Plan) -> str:
@@ -66,6 +81,8 @@ def prepare(plan: Plan, threads: int = 1) -> Callable[..., dict[str, np.ndarray]
     Each output group (``partition.split``) runs its own kernel. With ``threads > 1`` several groups run side
     by side; a single group splits time into chunks instead. Windows longer than the data are clamped to it
     and the total operator state is bounded (``executor.windows``, ``executor.check_state_size``)."""
+    from alphalang.backend.numba import executor
+
     if int(threads) < 1:
         raise ValueError(f"threads must be >= 1, got {threads}")
     threads = int(threads)

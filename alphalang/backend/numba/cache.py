@@ -31,16 +31,9 @@ import warnings
 from pathlib import Path
 
 from numba.core import caching, config
-from numba.core.errors import NumbaWarning
 
 ENV_VAR = "ALPHALANG_CACHE_DIR"
 PACKAGE_DIR = Path(__file__).resolve().parents[2]  # the installed ``alphalang`` package
-
-
-# objmode blocks (the SIMD row sort) re-take the GIL for ~0.2 us; numba warns about it at every compile (this
-# module is imported before any kernel compiles).
-warnings.filterwarnings("ignore", message=".*Code running in object mode won't allow parallel execution.*",
-                        category=NumbaWarning)
 
 
 class CacheWarning(UserWarning):

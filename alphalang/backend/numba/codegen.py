@@ -21,21 +21,19 @@ Example:
 from __future__ import annotations
 
 import hashlib
-import importlib
 import math
 import re
 from dataclasses import dataclass
-
-import numba
+from importlib.metadata import version
 
 import alphalang
-from alphalang.backend.numba.kernels import FINGERPRINT
-from alphalang.backend.numba.kernels.table import CROSSSECTION_MODES, FAMILY_CODES
+from alphalang.backend.numba.families import CODES, FAMILY, FINGERPRINT
 from alphalang.backend.numba.lowering import lower
 from alphalang.ops import lookup
 from alphalang.plan import Plan
 
 LEAVES = ("field", "group", "const")
+NUMBA_VERSION = version("numba")  # named in the kernel header (read from the metadata: numba is not imported)
 
 
 @dataclass(frozen=True)
@@ -58,7 +56,7 @@ class Kernel:
     groups: tuple[str, ...]  # order of the group levels in the stacked label array
     outputs: tuple[str, ...]  # order of the output block's first axis
     states: tuple[StateSlot, ...]
-    table: tuple[tuple[int, ...], ...]  # node table rows (kernels.table.COLUMNS)
+    table: tuple[tuple[int, ...], ...]  # node table rows (families.COLUMNS)
     consts: tuple[float, ...]  # constants the table refers to
     n_rows: int  # row buffers
     lookback: int  # rows of history every output needs (time-chunking overlap)
@@ -195,7 +193,7 @@ class _Generator:
         ins = [self.slot[a] for a in series] + [-1, -1]
         out = self.alloc(node_id)
         state = window = const = -1
-        mode = 0
+        mode = FAMILY[low.family].mode_code(low.mode)
         if low.kind in ("window", "ema"):
             state = len(self.states)
             window = int(node.params[0]) if low.kind == "window" else 0
@@ -203,16 +201,12 @@ class _Generator:
         if low.kind == "ema":
             const = len(self.consts)
             self.consts.append(0.5 ** (1.0 / float(node.params[0])))  # exactly the reference's decay
-        elif low.kind == "row":
-            mode = CROSSSECTION_MODES[low.mode]
-            if node.params:
-                const = len(self.consts)
-                self.consts.append(float(node.params[0]))
-        elif low.mode is not None:
-            mode = getattr(importlib.import_module(f"alphalang.backend.numba.kernels.{low.family}"), low.mode)
+        elif low.kind == "row" and node.params:
+            const = len(self.consts)
+            self.consts.append(float(node.params[0]))
         outputs = self.out_index.get(node_id, [])
         direct = int(len(outputs) == 1 and not consumed)
-        self.table.append((FAMILY_CODES[low.family], mode, window, ins[0], ins[1], out, state,
+        self.table.append((CODES[low.family], mode, window, ins[0], ins[1], out, state,
                            outputs[0] if outputs else -1, level[0] if level else -1, const, direct))
         what = f"{low.family}.{low.mode}" + (f" d={window}" if low.kind == "window" else "")
         args = ", ".join(f"rows[{i}]" for i in ins if i >= 0)
@@ -291,7 +285,7 @@ class _Generator:
             "from alphalang.backend.numba.kernels import crosssection, table",
             "from alphalang.backend.numba.kernels import elementwise as ew",
             "",
-            f"# alphalang {alphalang.__version__}, numba {numba.__version__}, kernels {FINGERPRINT}",
+            f"# alphalang {alphalang.__version__}, numba {NUMBA_VERSION}, kernels {FINGERPRINT}",
             "",
             "",
             f"def KERNEL_NAME({signature}):",

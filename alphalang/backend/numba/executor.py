@@ -21,19 +21,19 @@ Example:
 
 from __future__ import annotations
 
+import importlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from alphalang.backend.numba.codegen import Kernel
-from alphalang.backend.numba.kernels import comoments, ema, extrema, linear, moments, product, shift, tsrank
-from alphalang.backend.numba.kernels.table import COLUMNS
+from alphalang.backend.numba.families import COLUMNS, FAMILIES
 from alphalang.errors import AlphaDataError
 from alphalang.plan import Plan
 
-FAMILY_MODULES = {"shift": shift, "moments": moments, "comoments": comoments, "linear": linear,
-                  "extrema": extrema, "product": product, "tsrank": tsrank, "ema": ema}
+# the stateful families' modules (``state_size``, ``init``), from the one declaration in ``families``
+FAMILY_MODULES = {f.name: importlib.import_module(f.module) for f in FAMILIES if f.stateful}
 MIN_ROWS_PER_THREAD = 64
 MAX_STATE_ENV = "ALPHALANG_MAX_STATE_MB"
 DEFAULT_MAX_STATE_MB = 2048

@@ -27,14 +27,19 @@ import numba
 
 from alphalang.backend.numba import cache
 from alphalang.backend.numba.codegen import Kernel
-from alphalang.backend.numba.kernels import JIT_OPTIONS
+from alphalang.backend.numba.kernels import JIT_OPTIONS, quiet_objmode
 
 ENV_VAR = cache.ENV_VAR
 cache_dir = cache.cache_dir
 
 
+def module_name(digest: str) -> str:
+    """The name of a loaded kernel's module in ``sys.modules`` (and of its source file)."""
+    return f"alphalang_kernel_{digest}"
+
+
 def source_path(kernel: Kernel, root: Path) -> Path:
-    return root / "kernels" / f"alphalang_kernel_{kernel.digest}.py"
+    return root / "kernels" / f"{module_name(kernel.digest)}.py"
 
 
 def write_source(kernel: Kernel, root: Path) -> Path:
@@ -69,15 +74,16 @@ def _anchor(kernel: Kernel) -> Path | None:
 
 def load(kernel: Kernel):
     """The kernel's numba dispatcher (compiled on first call, or loaded from numba's cache)."""
-    module_name = f"alphalang_kernel_{kernel.digest}"
-    module = sys.modules.get(module_name)
+    name = module_name(kernel.digest)
+    module = sys.modules.get(name)
     if module is None:
         path = _anchor(kernel)
         filename = str(path) if path is not None else f"<alphalang kernel {kernel.digest}>"
-        module = types.ModuleType(module_name)
+        module = types.ModuleType(name)
         module.__file__ = filename
-        exec(compile(kernel.source, filename, "exec"), module.__dict__)  # noqa: S102 - our own generated source
+        with quiet_objmode():  # the source imports the kernel families, which may compile here
+            exec(compile(kernel.source, filename, "exec"), module.__dict__)  # noqa: S102 - our own generated source
         options = {**JIT_OPTIONS, "cache": path is not None}
         setattr(module, kernel.name, numba.njit(**options)(getattr(module, kernel.name)))
-        sys.modules[module_name] = module
+        sys.modules[name] = module
     return getattr(module, kernel.name)

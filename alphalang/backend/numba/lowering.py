@@ -1,8 +1,8 @@
-"""How each registry ``lowering`` name maps onto a hand-written kernel family and its mode.
+"""The lowering of a registry operator: its numba kernel family, mode and kind, derived from ``families``.
 
 Elementwise operators lower through their registry template (an expression over ``{0}, {1}..`` using ``ew``);
-every other operator names a kernel family here. ``lower(op)`` is the one lookup the code generator uses,
-and ``tests/numba`` checks that every registry operator resolves.
+every other operator's registry ``lowering`` name is a key of ``families.LOWERING``. ``lower(op)`` is the one
+lookup the code generator uses, and ``tests/test_registry.py`` checks that every registry operator resolves.
 
 Example:
     >>> lower("ts_mean")
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from alphalang.backend.numba.families import FAMILY, LOWERING
 from alphalang.ops import lookup
 from alphalang.ops.spec import ResultKind
 
@@ -23,33 +24,8 @@ from alphalang.ops.spec import ResultKind
 class Lowering:
     family: str  # module under alphalang.backend.numba.kernels
     mode: str | None  # mode constant of that module (None: the family has one statistic)
-    kind: str  # "window" (state kernel with a window d), "ema", "row", "group", "elementwise"
+    kind: str  # a ``families.KINDS`` entry, or "elementwise"
 
-
-_WINDOW = {
-    "delay": ("shift", "DELAY"), "delta": ("shift", "DELTA"),
-    "ts_sum": ("moments", "SUM"), "ts_mean": ("moments", "MEAN"), "ts_var": ("moments", "VAR"),
-    "ts_std": ("moments", "STD"), "ts_zscore": ("moments", "ZSCORE"), "ts_skew": ("moments", "SKEW"),
-    "ts_kurt": ("moments", "KURT"),
-    "ts_cov": ("comoments", "COV"), "ts_corr": ("comoments", "CORR"),
-    "decay_linear": ("linear", "DECAY"), "ts_slope": ("linear", "SLOPE"), "ts_rsquare": ("linear", "RSQUARE"),
-    "ts_resid": ("linear", "RESID"),
-    "ts_max": ("extrema", "MAX"), "ts_min": ("extrema", "MIN"), "ts_argmax": ("extrema", "ARGMAX"),
-    "ts_argmin": ("extrema", "ARGMIN"), "ts_arg_max_days": ("extrema", "ARGMAX_DAYS"),
-    "ts_arg_min_days": ("extrema", "ARGMIN_DAYS"),
-    "ts_product": ("product", "PRODUCT"),
-    "ts_rank": ("tsrank", "RANK"),
-}
-_OTHER = {
-    "ts_ema": Lowering("ema", None, "ema"),
-    "rank": Lowering("crosssection", "rank", "row"),
-    "scale": Lowering("crosssection", "scale", "row"),
-    "cs_zscore": Lowering("crosssection", "zscore", "row"),
-    "indneutralize": Lowering("group", "NEUTRALIZE", "group"),
-    "group_mean": Lowering("group", "MEAN", "group"),
-    "group_rank": Lowering("group", "RANK", "group"),
-    "group_zscore": Lowering("group", "ZSCORE", "group"),
-}
 
 def lower(op: str) -> Lowering:
     """The lowering of a registry operator (by canonical name)."""
@@ -58,9 +34,7 @@ def lower(op: str) -> Lowering:
         raise KeyError(f"no operator {op!r} in the registry")
     if spec.result is ResultKind.ELEMENTWISE:
         return Lowering("elementwise", spec.lowering, "elementwise")
-    if spec.lowering in _WINDOW:
-        family, mode = _WINDOW[spec.lowering]
-        return Lowering(family, mode, "window")
-    if spec.lowering in _OTHER:
-        return _OTHER[spec.lowering]
-    raise KeyError(f"operator {op!r} has lowering {spec.lowering!r}, which names no numba kernel family")
+    if spec.lowering not in LOWERING:
+        raise KeyError(f"operator {op!r} has lowering {spec.lowering!r}, which names no numba kernel family")
+    family, mode = LOWERING[spec.lowering]
+    return Lowering(family, mode, FAMILY[family].kind)

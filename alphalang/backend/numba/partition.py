@@ -20,7 +20,7 @@ Example:
 
 from __future__ import annotations
 
-from alphalang.backend.numba.executor import FAMILY_MODULES
+from alphalang.backend.numba.families import FAMILY
 from alphalang.backend.numba.lowering import lower
 from alphalang.ir import Graph
 from alphalang.passes.cse import prune, reachable
@@ -40,7 +40,7 @@ def state_words(graph: Graph, node_id: int) -> int:
     low = lower(node.op)
     if low.kind not in ("window", "ema"):
         return 0
-    floats, ints = FAMILY_MODULES[low.family].state_size(1, int(node.params[0]) if low.kind == "window" else 0)
+    floats, ints = FAMILY[low.family].state_size(1, int(node.params[0]) if low.kind == "window" else 0)
     return floats + ints
 
 

@@ -14,27 +14,21 @@ Cross-sectional and group kernels work on one row and need no state.
 Example:
     >>> from alphalang.backend.numba.kernels import moments
     >>> moments.state_size(3, 5)
-    (42, 6)
+    (33, 6)
 """
 
-import hashlib
-from pathlib import Path
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from numba.core.errors import NumbaWarning
 
 from alphalang.backend.numba import cache as _cache
+from alphalang.backend.numba.families import FINGERPRINT
 
-
-def _fingerprint() -> str:
-    """A hash of every kernel module's source."""
-    h = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(path.name.encode() + path.read_bytes())
-    return h.hexdigest()[:16]
-
-
-# numba keys a cached function on its own file only, but a cached caller embeds its callees' machine code: the
-# fingerprint of all kernel sources names the cache subdirectory, so no caller keeps stale callees. The cache
-# lives under alphalang's cache directory (never in the package); ``cache`` is False when it cannot be trusted.
-FINGERPRINT = _fingerprint()  # also part of every generated kernel's source, hence of its cache key
+# numba keys a cached function on its own file only: FINGERPRINT (``families``) names the cache subdirectory.
+# The cache lives under alphalang's cache directory (never in the package); ``cache`` is False when it cannot be
+# trusted.
 JIT_OPTIONS = {"cache": _cache.install(FINGERPRINT), "nogil": True, "error_model": "numpy"}
 
 # Windows up to this many rows are evaluated two-pass from the ring buffer (O(d), sequential oldest-first
@@ -47,6 +41,27 @@ DIRECT_MAX = 20
 # exceeds the sum of squares that stays by this factor: a value that large leaves a rounding residue of up to
 # ~d ulps of itself, which the bound keeps below ~1e-11 of what stays (docs/kernels.md).
 CANCELLATION = 1e3
+
+
+
+@contextmanager
+def quiet_objmode() -> Iterator[None]:
+    """Silence, while alphalang compiles, numba's warning that an ``objmode`` block (the SIMD row sort in
+    ``crosssection``, which re-takes the GIL for ~0.2 us) prevents parallel execution: users would see it on
+    every cold start. The process's warning filters are restored on exit.
+
+    Example:
+        >>> before = list(warnings.filters)
+        >>> with quiet_objmode():
+        ...     pass
+        >>> warnings.filters == before
+        True
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*Code running in object mode won't allow parallel execution",
+                                category=NumbaWarning)
+        yield
+
 
 # One compiled version per family, whatever the window: literal windows and modes would otherwise specialise
 # (and recompile, and re-optimise) a kernel for every distinct constant at every call site.

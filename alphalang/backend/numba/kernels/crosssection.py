@@ -23,11 +23,9 @@ Example:
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 from numba import njit, objmode
-from numba.core.errors import NumbaWarning
 
 from alphalang.backend.numba.kernels import JIT_OPTIONS, RANK_ROW, SCALE_ROW, ZSCORE_ROW
 from alphalang.backend.numba.kernels.ties import band_ranks
@@ -35,9 +33,7 @@ from alphalang.backend.numba.kernels.ties import band_ranks
 MISSING_KEY = np.int64(0x7FFFFFFFFFFFFFFF)
 
 # sort_keys deliberately calls numpy's SIMD sort in object mode (a short GIL hold per row); numba warns about
-# that at compile time, which users would see as noise on every cold start.
-warnings.filterwarnings("ignore", message=r".*Code running in object mode won't allow parallel execution",
-                        category=NumbaWarning)
+# that at compile time: alphalang imports this module inside ``kernels.quiet_objmode()``.
 
 
 @njit(**JIT_OPTIONS)

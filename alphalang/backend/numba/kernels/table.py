@@ -6,13 +6,14 @@ typed call per *node* keeps numba's per-call-site typing and LLVM work (argument
 slices) out of the generated code: the cold compile of all 101 alphas goes from minutes to seconds, and this
 function is compiled once per machine (cached in alphalang's cache directory, see ``cache``).
 
-Table columns (``COLUMNS``): kernel family, mode, window, input row buffers (-1 = none), output row buffer,
+Table columns (``families.COLUMNS``): kernel family, mode, window, input row buffers (-1 = none), output row buffer,
 state index, output index (-1 = not an output), group level, index into ``consts`` (ts_ema's decay, scale's a),
 and ``direct``: 1 when the node is an output nothing else reads, so on kept rows it writes straight into the
 output array instead of a row buffer that is then copied (a copy of every output cell: ~25% of a one-operator
 program's time).
 
 Example:
+    >>> from alphalang.backend.numba.families import COLUMNS
     >>> COLUMNS[:3]
     ('family', 'mode', 'window')
 """
@@ -25,28 +26,28 @@ from numba import types as _t
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from alphalang.backend.numba.kernels import (
-    FINGERPRINT,
-    JIT_OPTIONS,
-    WORKSPACE,
-    comoments,
-    crosssection,
-    ema,
-    extrema,
-    group,
-    linear,
-    moments,
-    product,
-    shift,
-    tsrank,
-)
+from alphalang.backend.numba.families import CODES, FAMILY
+from alphalang.backend.numba.kernels import FINGERPRINT, JIT_OPTIONS, WORKSPACE, quiet_objmode
 
-COLUMNS = ("family", "mode", "window", "in0", "in1", "out", "state", "output", "level", "const", "direct")
-FAMILY_CODES = {name: code for code, name in enumerate(
-    ("shift", "moments", "comoments", "linear", "extrema", "product", "tsrank", "ema", "crosssection", "group"))}
-SHIFT, MOMENTS, COMOMENTS, LINEAR, EXTREMA, PRODUCT, TSRANK, EMA, CROSSSECTION, GROUP = range(10)
-RANK, SCALE, ZSCORE = range(3)  # crosssection modes
-CROSSSECTION_MODES = {"rank": RANK, "scale": SCALE, "zscore": ZSCORE}
+with quiet_objmode():  # crosssection and group compile the SIMD sort's objmode block
+    from alphalang.backend.numba.kernels import (
+        comoments,
+        crosssection,
+        ema,
+        extrema,
+        group,
+        linear,
+        moments,
+        product,
+        shift,
+        tsrank,
+    )
+
+# Dispatch constants, taken from the one declaration (``families``); numba freezes module globals into ``run``.
+SHIFT, MOMENTS, COMOMENTS, LINEAR = CODES["shift"], CODES["moments"], CODES["comoments"], CODES["linear"]
+EXTREMA, PRODUCT, TSRANK, EMA = CODES["extrema"], CODES["product"], CODES["tsrank"], CODES["ema"]
+CROSSSECTION, GROUP = CODES["crosssection"], CODES["group"]
+RANK, SCALE, ZSCORE = (FAMILY["crosssection"].mode_code(m) for m in ("rank", "scale", "zscore"))
 
 _F2 = _t.float64[:, ::1]
 _SIG = _t.void(_t.int64[:, ::1], _t.int64, _t.int64, _t.int64, _t.int64, _t.boolean, _F2, _t.float64[::1],
@@ -54,7 +55,6 @@ _SIG = _t.void(_t.int64[:, ::1], _t.int64, _t.int64, _t.int64, _t.int64, _t.bool
                WORKSPACE, _t.float64[:, :, ::1])
 
 
-@njit(_SIG, **JIT_OPTIONS)
 def run(prog, a, b, t, r, keep, rows, fs, is_, fo, io, consts, groups, n_groups, ws, out):
     """Execute table rows a..b-1 for absolute row ``t`` (row ``r`` of the inputs); write outputs if ``keep``."""
     for p in range(a, b):
@@ -90,12 +90,18 @@ def run(prog, a, b, t, r, keep, rows, fs, is_, fo, io, consts, groups, n_groups,
                 crosssection.scale(x, consts[prog[p, 9]], dst)
             else:
                 crosssection.zscore(x, dst)
-        else:
+        elif fam == GROUP:
             level = prog[p, 8]
             g = groups[level, min(r, groups.shape[1] - 1)]
             group.push(x, g, mode, dst, ws, n_groups)
         if keep and o >= 0 and not direct:
             out[o, r, :] = dst
+
+
+run = njit(**JIT_OPTIONS)(run)  # keeps its name: numba's cache files are table.run-*
+with quiet_objmode():  # compiled for its one signature only, as ``@njit(_SIG)`` would
+    run.compile(_SIG)
+run.disable_compile()
 
 
 # ---- calling ``run`` without linking it --------------------------------------------------------------------

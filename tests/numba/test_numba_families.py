@@ -1,0 +1,129 @@
+"""The kernel-family declaration (``families``) against the kernel modules, code generation without numba,
+import without side effects, and the ``call_run`` symbol trick on the installed numba."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from alphalang.backend.numba.families import CODES, FAMILIES, FAMILY, LOWERING, TSRANK_SCAN_MAX
+
+
+def _module(name: str):
+    return importlib.import_module(FAMILY[name].module)
+
+
+@pytest.mark.parametrize("family", [f.name for f in FAMILIES])
+def test_declared_modes_are_the_kernel_modules_constants(family):
+    module = _module(family)
+    for code, mode in enumerate(FAMILY[family].modes):
+        if family == "crosssection":  # its modes are its row functions
+            assert callable(getattr(module, mode)), mode
+        else:
+            assert getattr(module, mode) == code, (family, mode)
+
+
+@pytest.mark.parametrize("family", [f.name for f in FAMILIES if f.stateful])
+def test_declared_state_sizes_are_the_kernel_modules_layout(family):
+    module = _module(family)
+    for n in (1, 3, 7):
+        for d in (1, 2, 5, 20, TSRANK_SCAN_MAX, TSRANK_SCAN_MAX + 1):
+            assert FAMILY[family].state_size(n, d) == module.state_size(n, d), (n, d)
+
+
+def test_only_stateful_families_have_init_and_state():
+    for f in FAMILIES:
+        assert hasattr(_module(f.name), "init") == f.stateful, f.name
+    assert _module("tsrank").SCAN_MAX == TSRANK_SCAN_MAX
+
+
+def test_lowering_names_declared_families_and_modes():
+    for name, (family, mode) in LOWERING.items():
+        assert family in FAMILY, name
+        assert (mode is None) == (not FAMILY[family].modes), name
+        if mode is not None:
+            assert mode in FAMILY[family].modes, name
+
+
+def test_table_dispatch_codes_are_the_declared_codes():
+    from alphalang.backend.numba.kernels import table
+
+    assert [table.SHIFT, table.MOMENTS, table.COMOMENTS, table.LINEAR, table.EXTREMA, table.PRODUCT,
+            table.TSRANK, table.EMA, table.CROSSSECTION, table.GROUP] == [CODES[f.name] for f in FAMILIES]
+
+
+def _run_python(code: str) -> str:
+    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                            timeout=600, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_explain_kernel_imports_no_numba():
+    out = _run_python("""
+        import contextlib, io, sys
+        from alphalang.cli import main
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            main(["explain", "a = rank(delta(close, 5))\\nb = ts_ema(close, 3) + group_mean(open, IndClass.sector)",
+                  "--kernel"])
+        loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("numba", "llvmlite")
+                        or m.startswith("alphalang.backend.numba.kernels"))
+        print(loaded)
+        print(buf.getvalue())
+    """)
+    first, source = out.split("\n", 1)
+    assert first == "[]"
+    assert "table.call_run(prog, " in source and "def fused_" in source
+
+
+def test_importing_and_running_kernels_leaves_the_warning_filters_alone():
+    out = _run_python("""
+        import warnings
+        import numba  # noqa: F401  (numpy and numba set filters of their own on import)
+        import numpy as np
+        before = list(warnings.filters)
+        import alphalang
+        from alphalang.backend.numba.kernels import table  # noqa: F401
+        program = alphalang.compile("x = rank(close)", backend="numba")
+        program.run({"close": np.arange(6.0).reshape(2, 3)})
+        print(warnings.filters == before)
+    """)
+    assert out.strip() == "True"
+
+
+def test_call_run_reaches_run_through_the_published_symbol():
+    """``table`` publishes ``run``'s machine code under ``SYMBOL`` with numba internals; if a numba release
+    changes them, this fails here rather than in every generated kernel."""
+    import llvmlite.binding as llvm_binding
+    from numba import njit
+
+    from alphalang.backend.numba.kernels import crosssection, table
+
+    cres = table.run.overloads[table._SIG.args]
+    address = cres.library.get_pointer_to_function(cres.fndesc.llvm_func_name)
+    assert address and llvm_binding.address_of_symbol(table.SYMBOL) == address
+
+    @njit
+    def call(prog, rows, ws, out):
+        empty_f, empty_i = np.empty(0), np.empty(0, np.int64)
+        groups = np.full((1, 1, rows.shape[1]), -1, np.int64)
+        table.call_run(prog, 0, prog.shape[0], 0, 0, True, rows, empty_f, empty_i, np.zeros(1, np.int64),
+                       np.zeros(1, np.int64), empty_f, groups, 0, ws, out)
+
+    row = dict.fromkeys(("family", "mode", "window", "in0", "in1", "out", "state", "output", "level", "const",
+                         "direct"), -1)
+    row.update(family=CODES["crosssection"], mode=FAMILY["crosssection"].mode_code("rank"), in0=0, out=1,
+               output=0, direct=0)
+    from alphalang.backend.numba.families import COLUMNS
+
+    prog = np.array([[row[c] for c in COLUMNS]], dtype=np.int64)
+    rows = np.array([[3.0, 1.0, np.nan, 1.0], [0.0, 0.0, 0.0, 0.0]])
+    out = np.zeros((1, 1, 4))
+    call(prog, rows, crosssection.workspace(4, 0), out)
+    np.testing.assert_array_equal(out[0, 0], [1.0, 0.5, np.nan, 0.5])  # average ties, NaN stays NaN
