@@ -30,11 +30,18 @@ DEFAULT_OUTPUT = "alpha"
 
 
 class Program:
-    """A checked module: its outputs, their lookbacks, and ``run`` on a panel."""
+    """A checked module: its outputs, their lookbacks, and ``run`` on a panel.
+
+    ``keep`` restricts the program to some of the module's outputs; ``allow_redefinition`` lets a later
+    statement replace a name (the REPL's rule).
+    """
 
     def __init__(self, module: ast.Module, *, backend: str = DEFAULT_BACKEND, profile: str = "paper",
-                 fields: Iterable[str] = (), base_dir: Path | None = None, **backend_options) -> None:
+                 fields: Iterable[str] = (), base_dir: Path | None = None, keep: Iterable[str] | None = None,
+                 allow_redefinition: bool = False, **backend_options) -> None:
         self.module = module
+        self.keep = tuple(keep) if keep else None
+        self.allow_redefinition = allow_redefinition
         self.profile = get_profile(profile)
         self.backend = _check_backend(backend)
         self.backend_options = backend_options
@@ -44,7 +51,9 @@ class Program:
         self._executors: dict[frozenset[str], object] = {}
 
     def _plan(self, supplied: frozenset[str]) -> Plan:
-        return build_plan(self.module, self.profile, self.extra_fields, supplied, self.base_dir)
+        plan = build_plan(self.module, self.profile, self.extra_fields, supplied, self.base_dir,
+                          self.allow_redefinition)
+        return plan if self.keep is None else plan.restrict(self.keep)
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -95,6 +104,12 @@ class Program:
             lines.append(f"%{node_id:<4} lookback {self.plan.lookbacks[node_id]:<4} {graph.describe(node_id, 100)}"
                          f"{mark}")
         return "\n".join(lines)
+
+    def kernel_source(self) -> str:
+        """The fused numba kernel source generated for this program (ImportError without the numba backend)."""
+        from alphalang.backend.numba import kernel_source
+
+        return kernel_source(self.plan)
 
     def stream(self, panel_history=None, *, state=None):
         """A ``Stream`` that advances every output one date at a time (numba backend, O(1) per update).

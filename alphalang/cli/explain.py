@@ -32,8 +32,8 @@ def run(args: argparse.Namespace) -> int:
         print(program.explain())
         return 0
     try:
-        from alphalang.backend.numba import kernel_source
+        source = program.kernel_source()
     except ImportError:
         raise AlphaTypeError("the numba backend is not available in this build") from None
-    print(kernel_source(program.plan))
+    print(source)
     return 0

@@ -329,14 +329,11 @@ def _explain(session: Session, arg: str) -> str:
              "graph after passes (node, lookback, expression):",
              program.explain().replace(f"-> {VALUE_NAME}", "-> result")]
     try:
-        from alphalang.backend.numba import kernel_source
+        lines += ["generated kernel:", program.kernel_source().replace(VALUE_NAME, "result")]
     except ImportError:
         lines.append("kernel: the numba backend is not available in this build")
-    else:
-        try:
-            lines += ["generated kernel:", kernel_source(program.plan).replace(VALUE_NAME, "result")]
-        except Exception as exc:  # noqa: BLE001 - the backend is optional; explain the rest anyway
-            lines.append(f"kernel: not available ({type(exc).__name__}: {exc})")
+    except Exception as exc:  # noqa: BLE001 - the backend is optional; explain the rest anyway
+        lines.append(f"kernel: not available ({type(exc).__name__}: {exc})")
     return "\n".join(lines)
 
 

@@ -21,29 +21,15 @@ from pathlib import Path
 import numpy as np
 
 from alphalang.errors import AlphaSyntaxError
-from alphalang.plan import Plan, build_plan
 from alphalang.program import Program
 from alphalang.syntax import ast
 from alphalang.syntax.parse import parse_expr, parse_module, parse_repl, read_source
 
-__all__ = ["Session", "SessionProgram", "VALUE_NAME", "is_blank", "is_complete"]
+__all__ = ["Session", "VALUE_NAME", "is_blank", "is_complete"]
 
 #: the output name a bare expression is compiled under (not a name users see)
 VALUE_NAME = "repl_value__"
 INCOMPLETE = ("unexpected end of input", "unclosed '('")
-
-
-class SessionProgram(Program):
-    """A ``Program`` that allows redefinitions and, with ``keep``, prunes to the named outputs only."""
-
-    def __init__(self, module: ast.Module, keep: Sequence[str] | None = None, **options) -> None:
-        self._keep = tuple(keep) if keep else None
-        super().__init__(module, **options)
-
-    def _plan(self, supplied: frozenset[str]) -> Plan:
-        plan = build_plan(self.module, self.profile, self.extra_fields, supplied, self.base_dir,
-                          allow_redefinition=True)
-        return plan if self._keep is None else plan.restrict(self._keep)
 
 
 def is_blank(text: str) -> bool:
@@ -99,10 +85,10 @@ class Session:
         return ast.Module(tuple(versioned(self.statements + list(extra), drop_unused=False)), "<session>", "")
 
     def compile(self, extra: Iterable[ast.Statement] = (), keep: Sequence[str] | None = None,
-                backend: str | None = None) -> SessionProgram:
+                backend: str | None = None) -> Program:
         """The session's statements (plus ``extra``) checked against the panel's fields."""
-        return SessionProgram(self.module(extra), keep, backend=backend or self.backend, profile=self.profile,
-                              fields=self.panel.fields, base_dir=self.base_dir)
+        return Program(self.module(extra), backend=backend or self.backend, profile=self.profile,
+                       fields=self.panel.fields, base_dir=self.base_dir, keep=keep, allow_redefinition=True)
 
     def next_filename(self) -> str:
         self.inputs += 1
@@ -111,7 +97,7 @@ class Session:
     def parse_expr(self, text: str) -> ast.Expr:
         return parse_expr(text.strip(), self.next_filename())
 
-    def expr_program(self, expr: ast.Expr | str, backend: str | None = None) -> SessionProgram:
+    def expr_program(self, expr: ast.Expr | str, backend: str | None = None) -> Program:
         """A program computing only ``expr`` in the session's context."""
         if isinstance(expr, str):
             expr = self.parse_expr(expr)
@@ -122,7 +108,7 @@ class Session:
         return self.expr_program(expr).run(self.panel)[VALUE_NAME]
 
     # ---- definitions --------------------------------------------------------------------------------
-    def add(self, statements: Sequence[ast.Statement]) -> SessionProgram:
+    def add(self, statements: Sequence[ast.Statement]) -> Program:
         """Check ``statements`` after the session's; keep them only if everything still checks."""
         program = self.compile(statements)
         self.statements.extend(statements)
