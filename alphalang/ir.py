@@ -19,7 +19,8 @@ from alphalang.source import Span
 from alphalang.syntax.printer import number_text
 from alphalang.syntax.walk import render
 
-PANEL, SCALAR, GROUP = "panel", "scalar", "group"
+PANEL, SCALAR, GROUP = "panel", "scalar", "group"  # node kinds
+LEAVES = frozenset({"field", "group", "const"})  # the ops of nodes that read data or hold a value, not operators
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,16 @@ class Node:
     args: tuple[int, ...]
     params: tuple
     kind: str
+
+    @property
+    def is_leaf(self) -> bool:
+        """Whether the node is a field, group level or constant (no registry entry, no arguments).
+
+        Example:
+            >>> Node("const", (), (5.0,), SCALAR).is_leaf, Node("rank", (0,), (), PANEL).is_leaf
+            (True, False)
+        """
+        return self.op in LEAVES
 
 
 @dataclass

@@ -26,7 +26,7 @@ def node_lookbacks(graph: Graph) -> list[int]:
     """Lookback of every node, in node order (arguments precede their users)."""
     out: list[int] = []
     for node in graph.nodes:
-        if node.op in ("field", "group", "const"):
+        if node.is_leaf:
             out.append(0)
             continue
         spec = lookup(node.op)

@@ -24,7 +24,7 @@ def dump(plan: Plan) -> str:
     """One line per node (``%id = op(args; params)``, its lookback in brackets once known), then outputs."""
     lines = []
     for node_id, node in enumerate(plan.graph.nodes):
-        if node.op in ("field", "group", "const"):
+        if node.is_leaf:
             text = f"{node.op} {node.params[0]}"
         else:
             inside = ", ".join(f"%{a}" for a in node.args)
