@@ -23,8 +23,7 @@ from __future__ import annotations
 from alphalang.backend.numba.families import FAMILY
 from alphalang.backend.numba.lowering import lower
 from alphalang.ir import Graph
-from alphalang.passes.cse import prune, reachable
-from alphalang.passes.lookback import node_lookbacks
+from alphalang.passes.prune import reachable
 from alphalang.plan import Plan
 
 # Float + int words of operator state per asset in one kernel (measured above; more kernels cost compile time
@@ -72,6 +71,4 @@ def split(plan: Plan, budget: int | None = None) -> list[Plan]:
 
 def subplan(plan: Plan, names: list[str]) -> Plan:
     """The plan of some of ``plan``'s outputs, pruned to what they reach."""
-    graph, outputs = prune(plan.graph, {name: plan.outputs[name] for name in names})
-    return Plan(graph, outputs, tuple(node_lookbacks(graph)), {n: plan.output_spans[n] for n in names},
-                plan.derived)
+    return plan.restrict(names)
