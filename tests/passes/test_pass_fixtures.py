@@ -71,3 +71,22 @@ def test_fixture_pair(stage, index, source, expected):
 def test_every_pass_has_fixtures():
     assert sorted(p.name for p in FIXTURES.glob("*.txt")) == sorted(f"{s}.txt" for s, _ in STAGES)
     assert all(len(cases(s)) >= 2 for s, _ in STAGES)
+
+
+
+def _shape(plan: Plan) -> tuple:
+    """What a plan means, independent of node numbering: each output's formula and lookback, the node count."""
+    return ({name: (plan.graph.describe(node_id, None), plan.lookbacks[node_id])
+             for name, node_id in plan.outputs.items()}, len(plan.graph), plan.fields)
+
+
+@pytest.mark.parametrize("keep", [["b"], ["c", "a"], ["a", "b", "c"]])
+def test_restrict_equals_building_only_those_outputs(keep):
+    """Oracle: the same module with the other outputs made private (so resolution never builds them)."""
+    body = {"a": "rank(delta(close, 5))", "b": "ts_mean(returns, 10) + 5", "c": "rank(5) * ts_sum(open, 3)"}
+    full = run_passes(resolve_plan(parse_module("\n".join(f"{n} = {e}" for n, e in body.items()))))
+    only = "\n".join(f"{n if n in keep else '_' + n} = {e}" for n, e in body.items())
+    restricted = full.restrict(keep)
+    assert list(restricted.outputs) == keep
+    assert _shape(restricted) == _shape(run_passes(resolve_plan(parse_module(only))))
+    assert restricted.derived == full.derived  # what the data may supply is a property of the whole module
