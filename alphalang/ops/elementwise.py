@@ -35,6 +35,7 @@ def elementwise(
     precedence: int = 0,
     right_assoc: bool = False,
     prefix: bool = False,
+    constant_overload: str | None = None,
     aliases: tuple[str, ...] = (),
     cat: str = "math",
 ) -> OpSpec:
@@ -54,6 +55,7 @@ def elementwise(
             precedence=precedence,
             right_assoc=right_assoc,
             prefix=prefix,
+            constant_overload=constant_overload,
             category=cat,
         )
     )
@@ -239,19 +241,21 @@ elementwise(
     "min",
     params=_XY,
     reference=ref.minimum,
-    doc="Elementwise minimum, NaN-propagating. With a numeric literal as the second "
-    "argument, min(x, d) means ts_min(x, d).",
+    doc="Elementwise minimum, NaN-propagating. When the second argument is a constant "
+    "that is not negative (a number, a named constant, 2 + 3), min(x, d) means ts_min(x, d).",
     example="min(open, close)",
     lowering="ew.minimum({0}, {1})",
+    constant_overload="ts_min",
 )
 elementwise(
     "max",
     params=_XY,
     reference=ref.maximum,
-    doc="Elementwise maximum, NaN-propagating. With a numeric literal as the second "
-    "argument, max(x, d) means ts_max(x, d).",
+    doc="Elementwise maximum, NaN-propagating. When the second argument is a constant "
+    "that is not negative (a number, a named constant, 2 + 3), max(x, d) means ts_max(x, d).",
     example="max(open, close)",
     lowering="ew.maximum({0}, {1})",
+    constant_overload="ts_max",
 )
 elementwise(
     "clip",

@@ -83,6 +83,7 @@ class OpSpec:
     precedence: int = 0  # how tightly ``symbol`` binds (higher binds tighter); the grammar and printers derive
     right_assoc: bool = False  # ``a OP b OP c`` groups as ``a OP (b OP c)`` (``^``); otherwise from the left
     prefix: bool = False  # ``symbol`` is written before the single operand (``-x``, ``!x``)
+    constant_overload: str | None = None  # a call f(x, d) with d a constant >= 0 means this operator instead
     category: str = ""
     internal: bool = False  # inserted by the compiler only; users cannot call it by name
 

@@ -33,6 +33,7 @@ from alphalang.ops.spec import OpSpec
 from alphalang.passes.fields import STANDARD_FIELDS, derivation, is_derivable
 from alphalang.passes.fold import can_fold, fold
 from alphalang.passes.kinds import check_argument_kind, check_not_group, match_arguments, static_value
+from alphalang.passes.overload import has_overload, resolve_overload
 from alphalang.passes.profile import PROFILES, Profile
 from alphalang.resources import stdlib_dir
 from alphalang.source import Span
@@ -330,8 +331,10 @@ class Resolver:
             if name in scope.values or name in self.known_fields:
                 hint = f"{name!r} is a value, not a function"
             raise AlphaNameError(f"unknown function {name!r}", e.name_span, hint=hint)
-        if spec.name in ("min", "max") and len(e.args) == 2 and not e.kwargs and isinstance(e.args[1], ast.Number):
-            spec = lookup("ts_" + spec.name)  # the paper's min(x, d) = ts_min(x, d)
+        if has_overload(spec, e):  # the paper's min(x, d) = ts_min(x, d), decided by d's folded value
+            first = yield self._expr(e.args[0], scope, env)
+            ids = (first, (yield self._expr(e.args[1], scope, env)))
+            spec, e, env = resolve_overload(spec, e, ids, self.graph, env)
         keywords = {k.name: (k.value, k.span) for k in e.kwargs}
         if len(keywords) != len(e.kwargs):
             raise AlphaTypeError(f"{spec.name}() got a keyword argument twice", e.span)

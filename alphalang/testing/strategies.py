@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 
 import numpy as np
@@ -138,12 +139,15 @@ def numbers(max_value: float = 1e6) -> st.SearchStrategy[float]:
                      st.floats(0.0, max_value, allow_nan=False, allow_infinity=False))
 
 
-def _is_number_literal(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return not text.startswith("-")
+def _mentions_field(text: str, fields: Sequence[str]) -> bool:
+    """Whether formula text reads a field (so it is a series, never a folded constant).
+
+    Example:
+        >>> _mentions_field("rank(close) + 1", ["close"]), _mentions_field("abs(-2) * 3", ["close"])
+        (True, False)
+    """
+    names = "|".join(re.escape(f) for f in fields)
+    return bool(names) and re.search(rf"(?<![\w.])(?:{names})(?![\w(=])", text, re.IGNORECASE) is not None
 
 
 @st.composite
@@ -199,8 +203,8 @@ def expressions(draw: st.DrawFn, max_depth: int = 3, fields: Sequence[str] = FIE
         for p in spec.params:
             if p.kind is ArgKind.SERIES:
                 text = expr(depth - 1)
-                if spec.name in ("min", "max") and args and _is_number_literal(text):
-                    text = f"({text} + 0)"  # a bare number literal would make this ts_min/ts_max (the overload)
+                if spec.constant_overload and args and not _mentions_field(text, fields):
+                    text = f"delay({text}, 0)"  # a constant >= 0 here would mean ts_min/ts_max (the overload)
                 args.append(text)
             elif p.kind is ArgKind.GROUP:
                 args.append(f"IndClass.{draw(st.sampled_from(list(group_levels)))}")

@@ -1,0 +1,52 @@
+"""The paper's value overload: ``min(x, d)`` is ``ts_min(x, d)`` when ``d`` is a constant that is not negative.
+
+An operator declares it with ``OpSpec.constant_overload``. The decision is by value, after folding: a number,
+a named constant (``_d = 5``) and ``2 + 3`` all choose the time-series operator; a negative constant (which
+no window can be) and any series keep the elementwise meaning.
+
+Example:
+    >>> from alphalang.ir import Graph
+    >>> g = Graph()
+    >>> five, minus = g.add("const", (), (5.0,), "scalar"), g.add("const", (), (-1.0,), "scalar")
+    >>> min_ = lookup("min")
+    >>> overloaded(min_, g[five]).name, overloaded(min_, g[minus]).name
+    ('ts_min', 'min')
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+from alphalang import ir
+from alphalang.ops import lookup
+from alphalang.ops.spec import OpSpec
+from alphalang.syntax import ast
+
+RESOLVED = "\0arg{}"  # names no formula can spell (NUL is refused by the parser)
+
+
+def has_overload(spec: OpSpec, call: ast.Call) -> bool:
+    """Whether the call's meaning depends on the value of its second argument: ``f(x, d)``, no keywords."""
+    return spec.constant_overload is not None and len(call.args) == 2 and not call.kwargs
+
+
+def overloaded(spec: OpSpec, second: ir.Node) -> OpSpec:
+    """The operator ``spec(x, d)`` means, given the resolved (folded) node of ``d``."""
+    if spec.constant_overload and second.op == "const" and second.params[0] >= 0:
+        return lookup(spec.constant_overload)
+    return spec
+
+
+def resolve_overload(spec: OpSpec, call: ast.Call, arg_ids: tuple[int, ...], graph: ir.Graph,
+                     env: Mapping[str, int]) -> tuple[OpSpec, ast.Call, dict[str, int]]:
+    """The chosen operator, and the call with its already-resolved arguments bound in ``env``.
+
+    The arguments are resolved once, in order (to decide, and so errors come in the usual order); the call
+    refers to those nodes by names no formula can spell, so resolving it does not walk the arguments again
+    (nested overloads stay linear).
+    """
+    names = [RESOLVED.format(i) for i in range(len(arg_ids))]
+    args = tuple(ast.Name(name, arg.span) for name, arg in zip(names, call.args, strict=True))
+    return (overloaded(spec, graph[arg_ids[1]]), dataclasses.replace(call, args=args),
+            {**env, **dict(zip(names, arg_ids, strict=True))})
