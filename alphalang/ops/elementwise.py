@@ -229,6 +229,14 @@ elementwise(
     lowering="ew.sign({0})",
 )
 elementwise(
+    "s_log_1p",
+    params=_X,
+    reference=ref.s_log_1p,
+    doc="sign(x) * log(1 + |x|): a log that keeps the sign and is 0 at 0 (BRAIN's s_log_1p).",
+    example="s_log_1p(returns)",
+    lowering="(ew.sign({0}) * math.log1p(abs({0})))",
+)
+elementwise(
     "signedpower",
     params=(Param("x", ArgKind.SERIES), Param("a", ArgKind.SERIES)),
     reference=ref.signedpower,

@@ -498,6 +498,7 @@ _SCALAR: dict[str, Callable[..., float]] = {
     "exp": _exp,
     "sign": _sign,
     "signedpower": lambda x, a: _sign(x) * _pow(abs(x), a),
+    "s_log_1p": lambda x: _sign(x) * (math.inf if math.isinf(x) else math.log1p(abs(x))),
     "min": _nanfirst(min),
     "max": _nanfirst(max),
     "clip": _nanfirst(lambda x, lo, hi: min(max(x, lo), hi)),
@@ -505,7 +506,7 @@ _SCALAR: dict[str, Callable[..., float]] = {
 }
 
 # transcendental functions may differ from numpy's (SIMD) versions in the last bits
-_ULPS = {"pow": 4 * EPS, "log": 4 * EPS, "exp": 4 * EPS, "signedpower": 4 * EPS, "sqrt": EPS}
+_ULPS = {"pow": 4 * EPS, "log": 4 * EPS, "exp": 4 * EPS, "signedpower": 4 * EPS, "sqrt": EPS, "s_log_1p": 4 * EPS}
 
 
 def _elementwise(name: str, fn: Callable[..., float]):

@@ -110,6 +110,11 @@ def sign(x):
     return np.sign(x, dtype=np.float64)
 
 
+def s_log_1p(x):
+    """sign(x) * log1p(|x|)."""
+    return np.sign(x, dtype=np.float64) * np.log1p(np.abs(np.asarray(x, dtype=np.float64)))
+
+
 def signedpower(x, a):
     """sign(x) * |x| ^ a."""
     with np.errstate(all="ignore"):
