@@ -6,8 +6,6 @@ means "no group" and gives NaN. Lowering names a per-row kernel in ``alphalang.b
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from alphalang.backend.reference import rowwise as ref
 from alphalang.ops.registry import register
 from alphalang.ops.spec import ArgKind, OpSpec, Param, ResultKind
@@ -17,32 +15,12 @@ _GROUP = "as cross-sectional, per group; a negative label gives NaN"
 _XG = (Param("x", ArgKind.SERIES), Param("g", ArgKind.GROUP))
 
 
-def cross_section(
-    name: str,
-    *,
-    params: tuple[Param, ...],
-    reference: Callable,
-    doc: str,
-    example: str,
-    result: ResultKind = ResultKind.CROSS_SECTIONAL,
-    aliases: tuple[str, ...] = (),
-    nan_rule: str = _ROW,
-) -> OpSpec:
-    """Declare a per-date (cross-sectional or group) operator lowered by the numba row kernel of its name."""
-    return register(
-        OpSpec(
-            name=name,
-            params=params,
-            result=result,
-            reference=reference,
-            doc=doc,
-            example=example,
-            nan_rule=nan_rule,
-            lowering=name,
-            aliases=aliases,
-            category=result.value,
-        )
-    )
+def cross_section(name: str, *, result: ResultKind = ResultKind.CROSS_SECTIONAL, nan_rule: str = _ROW,
+                  **fields) -> OpSpec:
+    """Declare a per-date (cross-sectional or group) operator lowered by the numba row kernel of its name;
+    ``fields`` are the rest of :class:`OpSpec` (params, reference, doc, example, aliases)."""
+    return register(OpSpec(name=name, result=result, nan_rule=nan_rule, lowering=name, category=result.value,
+                           **fields))
 
 
 cross_section(

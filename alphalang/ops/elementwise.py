@@ -6,8 +6,6 @@ Lowering templates are numba expressions over ``{0}, {1}, ...`` using the helper
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from alphalang.backend.reference import elementwise as ref
 from alphalang.ops.registry import register
 from alphalang.ops.spec import ArgKind, OpSpec, Param, ResultKind
@@ -22,43 +20,10 @@ _LOGIC = "1.0 / 0.0; NaN if an operand is NaN (±inf compare as numbers)"
 COND, OR, AND, EQUALITY, COMPARISON, ADDITIVE, MULTIPLICATIVE, PREFIX, POWER = range(1, 10)
 
 
-def elementwise(
-    name: str,
-    *,
-    params: tuple[Param, ...],
-    reference: Callable,
-    doc: str,
-    example: str,
-    lowering: str,
-    nan_rule: str = _IEEE,
-    symbol: str | None = None,
-    precedence: int = 0,
-    right_assoc: bool = False,
-    prefix: bool = False,
-    constant_overload: str | None = None,
-    aliases: tuple[str, ...] = (),
-    cat: str = "math",
-) -> OpSpec:
-    """Declare an elementwise operator; ``lowering`` is its numba expression template over ``{0}, {1}, ...``."""
-    return register(
-        OpSpec(
-            name=name,
-            params=params,
-            result=ResultKind.ELEMENTWISE,
-            reference=reference,
-            doc=doc,
-            example=example,
-            nan_rule=nan_rule,
-            lowering=lowering,
-            aliases=aliases,
-            symbol=symbol,
-            precedence=precedence,
-            right_assoc=right_assoc,
-            prefix=prefix,
-            constant_overload=constant_overload,
-            category=cat,
-        )
-    )
+def elementwise(name: str, *, nan_rule: str = _IEEE, cat: str = "math", **fields) -> OpSpec:
+    """Declare an elementwise operator; ``fields`` are the rest of :class:`OpSpec`, among them ``lowering``,
+    its numba expression template over ``{0}, {1}, ...``, and for operators ``symbol`` and ``precedence``."""
+    return register(OpSpec(name=name, result=ResultKind.ELEMENTWISE, nan_rule=nan_rule, category=cat, **fields))
 
 
 elementwise(

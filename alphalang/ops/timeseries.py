@@ -7,8 +7,6 @@ Lowering names a hand-written O(1) state-kernel family in ``alphalang.backend.nu
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from alphalang.backend.reference import rolling as ref
 from alphalang.ops.registry import register
 from alphalang.ops.spec import ArgKind, LookbackRule, OpSpec, Param, ResultKind, lag_rows, same_as_inputs, window_rows
@@ -18,33 +16,12 @@ _XD = (Param("x", ArgKind.SERIES), Param("d", ArgKind.WINDOW))
 _XYD = (Param("x", ArgKind.SERIES), Param("y", ArgKind.SERIES), Param("d", ArgKind.WINDOW))
 
 
-def time_series(
-    name: str,
-    *,
-    reference: Callable,
-    doc: str,
-    example: str,
-    params: tuple[Param, ...] = _XD,
-    aliases: tuple[str, ...] = (),
-    nan_rule: str = _STRICT,
-    lookback: LookbackRule = window_rows,
-) -> OpSpec:
-    """Declare a time-series operator lowered by the numba kernel family of the same name."""
-    return register(
-        OpSpec(
-            name=name,
-            params=params,
-            result=ResultKind.TIME_SERIES,
-            reference=reference,
-            doc=doc,
-            example=example,
-            nan_rule=nan_rule,
-            lowering=name,
-            aliases=aliases,
-            lookback=lookback,
-            category="time-series",
-        )
-    )
+def time_series(name: str, *, params: tuple[Param, ...] = _XD, nan_rule: str = _STRICT,
+                lookback: LookbackRule = window_rows, **fields) -> OpSpec:
+    """Declare a time-series operator lowered by the numba kernel family of the same name; ``fields`` are the
+    rest of :class:`OpSpec` (reference, doc, example, aliases)."""
+    return register(OpSpec(name=name, params=params, result=ResultKind.TIME_SERIES, nan_rule=nan_rule,
+                           lookback=lookback, lowering=name, category="time-series", **fields))
 
 
 _XL = (Param("x", ArgKind.SERIES), Param("d", ArgKind.LAG))
