@@ -121,6 +121,8 @@ EXAMPLES: list[tuple[str, tuple, np.ndarray]] = [
     ("exp", (row(0, 1000, -inf, nan),), row(1, inf, 0, nan)),
     ("sign", (row(-3, 0, 2, nan, -inf),), row(-1, 0, 1, nan, -1)),
     ("signedpower", (row(-2, 3, 0, -4, 0), row(2, 2, 2, 0.5, -1)), row(-4, 9, 0, -2, nan)),
+    # log(1 + |x|) with the sign of x: e - 1 -> 1, -(e^2 - 1) -> -2
+    ("s_log_1p", (row(math.e - 1, -(math.e**2 - 1), 0, nan, -inf),), row(1, -2, 0, nan, -inf)),
     ("min", (row(1, 5, nan, -inf), row(2, 3, 1, 0)), row(1, 3, nan, -inf)),
     ("max", (row(1, 5, nan, -inf), row(2, 3, 1, 0)), row(2, 5, nan, 0)),
     ("clip", (row(-5, 0.5, 5, nan, inf), -1.0, 1.0), row(-1, 0.5, 1, nan, 1)),
