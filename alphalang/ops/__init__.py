@@ -6,7 +6,21 @@ Example:
     'indneutralize(x, g)'
 """
 
-from alphalang.ops import crosssection, elementwise, internal, timeseries  # noqa: F401  (registration)
+from alphalang.ops import (  # noqa: F401  (registration, in this order)
+    arithmetic,
+    cleanup,
+    compositions,
+    crosssection,
+    elementwise,
+    exponential,
+    groups,
+    internal,
+    missing,
+    orderstats,
+    regression,
+    stateful,
+    timeseries,
+)
 from alphalang.ops.registry import REGISTRY, all_names, callable_ops, iter_ops, lookup
 from alphalang.ops.spec import ArgKind, OpSpec, Param, ResultKind
 

@@ -22,12 +22,14 @@ class ArgKind(Enum):
     WINDOW = "window"  # a constant window length, floored (paper) or rounded (pandas-ref); must be >= 1
     LAG = "lag"  # a constant lag, like WINDOW but 0 is allowed
     CONST = "const"  # a constant number (not a panel), e.g. scale's `a`
-    GROUP = "group"  # group labels: IndClass.<level>
+    GROUP = "group"  # group labels: IndClass.<level> (or a group-valued operator such as bucket(...))
+    CHOICE = "choice"  # a string literal from ``Param.choices`` (e.g. driver="gaussian"); the static is the string
+    TEXT = "text"  # a free string literal (e.g. bucket's range="0,1,0.1"); the static is the string
 
     @property
     def is_static(self) -> bool:
         """Whether the checker must fold the argument to a number before lowering (windows, lags, constants)."""
-        return self in (ArgKind.WINDOW, ArgKind.LAG, ArgKind.CONST)
+        return self in (ArgKind.WINDOW, ArgKind.LAG, ArgKind.CONST, ArgKind.CHOICE, ArgKind.TEXT)
 
 
 class ResultKind(Enum):
@@ -43,8 +45,9 @@ class ResultKind(Enum):
 class Param:
     name: str
     kind: ArgKind
-    default: float | None = None
+    default: float | str | None = None
     positive: bool = False  # CONST only: must be > 0
+    choices: tuple[str, ...] = ()  # CHOICE only: the accepted strings (case-insensitive; stored lower-case)
 
 
 LookbackRule = Callable[[tuple[int, ...], tuple[float, ...]], int]
@@ -86,9 +89,19 @@ class OpSpec:
     constant_overload: str | None = None  # a call f(x, d) with d a constant >= 0 means this operator instead
     category: str = ""
     internal: bool = False  # inserted by the compiler only; users cannot call it by name
+    # How the peers' users spell it: (("brain", "ts_std_dev"), ("qlib", "Std"), ("gtja", "STD"), ...); the docs'
+    # spelling columns and the dialects (issue 11) derive from it.
+    spellings: tuple[tuple[str, str], ...] = ()
+    # A composition: alphalang text over the parameter names (e.g. "x - ts_mean(x, d)") that the checker
+    # inlines at each call, like a user ``def``; such an operator needs no kernel of its own, and its
+    # ``reference``/``lowering`` are unused (set them to None / "").
+    expansion: str | None = None
 
     def signature(self) -> str:
         parts = []
         for p in self.params:
-            parts.append(f"{p.name}={p.default:g}" if p.default is not None else p.name)
+            if p.default is None:
+                parts.append(p.name)
+            else:
+                parts.append(f"{p.name}={p.default:g}" if isinstance(p.default, float) else f'{p.name}="{p.default}"')
         return f"{self.name}({', '.join(parts)})"

@@ -1,0 +1,3 @@
+"""Group statistics and groups computed from data (bucket, densify)."""
+
+from __future__ import annotations
