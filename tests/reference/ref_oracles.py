@@ -611,3 +611,14 @@ def _indneutralize_transform(x, g):
         out[df["t"], df["i"]] = df["value"] - means
         atol[df["t"], df["i"]] = scale
     return out, atol
+
+
+# Oracles of the operator categories added by issue 10, one module each (imported last: they use ``oracle``).
+import oracles_arithmetic  # noqa: E402, F401, I001
+import oracles_cleanup  # noqa: E402, F401
+import oracles_exponential  # noqa: E402, F401
+import oracles_groups  # noqa: E402, F401
+import oracles_missing  # noqa: E402, F401
+import oracles_orderstats  # noqa: E402, F401
+import oracles_regression  # noqa: E402, F401
+import oracles_stateful  # noqa: E402, F401

@@ -1,0 +1,5 @@
+"""Independent oracles for the arithmetic operators (registered into ``ref_oracles.ORACLES``)."""
+
+from __future__ import annotations
+
+from ref_oracles import oracle  # noqa: F401
