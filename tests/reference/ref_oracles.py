@@ -39,7 +39,17 @@ EPS = np.finfo(np.float64).eps
 
 Oracle = Callable[..., tuple[np.ndarray, object]]
 ORACLES: dict[str, dict[str, Oracle]] = {}
-__all__ = ["EPS", "ORACLES", "RTOL", "assert_matches", "clean", "oracle", "window_matrix"]
+__all__ = ["EPS", "EXAMPLES", "ORACLES", "RTOL", "assert_matches", "clean", "example", "oracle", "window_matrix"]
+
+
+# Hand-worked examples of the issue-10 categories: (op, reference arguments, expected); test_ref_examples runs
+# them with its own list (every operator needs one).
+EXAMPLES: list[tuple[str, tuple, np.ndarray]] = []
+
+
+def example(op: str, args: tuple, expected: np.ndarray) -> None:
+    """Add a hand-worked example: ``REGISTRY[op].reference(*args)`` must equal ``expected``."""
+    EXAMPLES.append((op, args, np.asarray(expected, dtype=np.float64)))
 
 
 def oracle(op: str, label: str):

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from ref_oracles import EXAMPLES as CATEGORY_EXAMPLES
 from ref_oracles import ORACLES, assert_matches
 
 from alphalang.ops import REGISTRY, callable_ops
@@ -143,6 +144,7 @@ EXAMPLES: list[tuple[str, tuple, np.ndarray]] = [
     ("group_rank", (row(1, 2, 3, 10, 7, 3), np.array([0, 0, 1, 1, -1, 1])), row(0.5, 1, 0.5, 1, nan, 0.5)),
     ("group_zscore", (row(1, 2, 3, 10, 7), np.array([0, 0, 1, 1, 2])), row(-1, 1, -1, 1, nan)),
     ("group_zscore", (row(0.1, 0.1, 0.1, 3), np.array([0, 0, 0, 1])), row(nan, nan, nan, nan)),
+    *CATEGORY_EXAMPLES,  # the issue-10 categories' examples, from their oracle modules
 ]
 
 
