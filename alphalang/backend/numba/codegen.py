@@ -29,7 +29,7 @@ from importlib.metadata import version
 import alphalang
 from alphalang.backend.numba.families import CODES, FAMILY, FINGERPRINT
 from alphalang.backend.numba.lowering import lower
-from alphalang.ops import lookup
+from alphalang.ops import ArgKind, lookup
 from alphalang.plan import Plan
 
 LEAVES = ("field", "group", "const")
@@ -80,6 +80,19 @@ def literal(value: float) -> str:
         return "math.inf" if v > 0 else "(-math.inf)"
     text = repr(v)
     return f"({text})" if text.startswith("-") else text
+
+
+def static_numbers(op: str, params: tuple, skip: int) -> tuple[float, ...]:
+    """A node's statics after the first ``skip`` as the floats of the ``consts`` array (a CHOICE string as its
+    index in the parameter's choices).
+
+    Example:
+        >>> static_numbers("scale", (2.0,), 0)
+        (2.0,)
+    """
+    statics = [p for p in lookup(op).params if p.kind.is_static]
+    return tuple(float(p.choices.index(v)) if p.kind is ArgKind.CHOICE else float(v)
+                 for p, v in zip(statics[skip:], params[skip:], strict=True))
 
 
 def schedule(plan: Plan) -> list[int]:
@@ -192,18 +205,18 @@ class _Generator:
         level = [self.groups.index(self.nodes[a].params[0]) for a in node.args if self.nodes[a].op == "group"]
         ins = [self.slot[a] for a in series] + [-1, -1]
         out = self.alloc(node_id)
-        state = window = const = -1
-        mode = FAMILY[low.family].mode_code(low.mode)
-        if low.kind in ("window", "ema"):
+        state = const = -1
+        family = FAMILY[low.family]
+        mode = family.mode_code(low.mode)
+        window = family.window(node.params) if family.stateful else -1
+        if family.stateful:
             state = len(self.states)
-            window = int(node.params[0]) if low.kind == "window" else 0
             self.states.append(StateSlot(node_id, low.family, window))
-        if low.kind == "ema":
+        values = family.consts(node.params) if family.consts else static_numbers(node.op, node.params,
+                                                                                  1 if low.kind == "window" else 0)
+        if values:
             const = len(self.consts)
-            self.consts.append(0.5 ** (1.0 / float(node.params[0])))  # exactly the reference's decay
-        elif low.kind == "row" and node.params:
-            const = len(self.consts)
-            self.consts.append(float(node.params[0]))
+            self.consts.extend(values)
         outputs = self.out_index.get(node_id, [])
         direct = int(len(outputs) == 1 and not consumed)
         self.table.append((CODES[low.family], mode, window, ins[0], ins[1], out, state,

@@ -27,7 +27,9 @@ from pathlib import Path
 # node table columns (``kernels.table``): kernel family, mode, window, input row buffers (-1 = none), output row
 # buffer, state index, output index (-1 = not an output), group level, index into ``consts``, direct write
 COLUMNS = ("family", "mode", "window", "in0", "in1", "out", "state", "output", "level", "const", "direct")
-KINDS = ("window", "ema", "row", "group")  # state kernel with a window d; ts_ema's decay; one row; one row by group
+# state kernel with a window d (the node's first static); state kernel without a window (recursions such as ts_ema);
+# one row; one row by group
+KINDS = ("window", "state", "row", "group")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,9 @@ class Family:
     kind: str
     modes: tuple[str, ...] = ()
     state_size: Callable[[int, int], tuple[int, int]] | None = None
+    # the node's constants in the ``consts`` array (read from ``consts[const]`` on): default, its statics after the
+    # window (window kind) or all of them, a CHOICE string as its index in ``Param.choices``
+    consts: Callable[[tuple], tuple[float, ...]] | None = None
 
     @property
     def module(self) -> str:
@@ -48,6 +53,10 @@ class Family:
     @property
     def stateful(self) -> bool:
         return self.state_size is not None
+
+    def window(self, params: tuple) -> int:
+        """The node's window in rows (window kind: its first static), else 0."""
+        return int(params[0]) if self.kind == "window" else 0
 
     def mode_code(self, mode: str | None) -> int:
         """The mode's constant (its index); 0 for a family with one statistic (``mode`` None)."""
@@ -66,7 +75,7 @@ FAMILIES: tuple[Family, ...] = (
            lambda n, d: (2 * d * n + n, n)),
     Family("product", "window", ("PRODUCT",), lambda n, d: (2 * d * n + n, n)),
     Family("tsrank", "window", ("RANK",), lambda n, d: ((d if d <= TSRANK_SCAN_MAX else 2 * d) * n, n)),
-    Family("ema", "ema", (), lambda n, d: (2 * n, 0)),
+    Family("ema", "state", (), lambda n, d: (2 * n, 0), consts=lambda p: (0.5 ** (1.0 / float(p[0])),)),
     Family("crosssection", "row", ("rank", "scale", "zscore")),
     Family("group", "group", ("MEAN", "NEUTRALIZE", "ZSCORE", "RANK")),
 )

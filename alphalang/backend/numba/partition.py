@@ -36,10 +36,10 @@ def state_words(graph: Graph, node_id: int) -> int:
     node = graph[node_id]
     if node.op in ("field", "group", "const"):
         return 0
-    low = lower(node.op)
-    if low.kind not in ("window", "ema"):
+    family = FAMILY.get(lower(node.op).family)
+    if family is None or not family.stateful:
         return 0
-    floats, ints = FAMILY[low.family].state_size(1, int(node.params[0]) if low.kind == "window" else 0)
+    floats, ints = family.state_size(1, family.window(node.params))
     return floats + ints
 
 
