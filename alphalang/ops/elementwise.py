@@ -30,34 +30,44 @@ elementwise(
     "add",
     params=_XY,
     reference=ref.add,
-    doc="x + y.",
+    doc="x + y; add(a, b, c, ...) sums any number of operands; filter=true counts a NaN operand as 0.",
     example="close + open",
     lowering="({0} + {1})",
     symbol="+",
     precedence=ADDITIVE,
     cat="arithmetic",
+    variadic=True,
+    filter_value=0.0,
+    spellings=(("brain", "add"), ("qlib", "Add"), ("kunquant", "Add")),
 )
 elementwise(
     "sub",
     params=_XY,
     reference=ref.sub,
-    doc="x - y.",
+    doc="x - y; filter=true counts a NaN operand as 0.",
     example="close - open",
     lowering="({0} - {1})",
     symbol="-",
     precedence=ADDITIVE,
     cat="arithmetic",
+    filter_value=0.0,
+    aliases=("subtract",),
+    spellings=(("brain", "subtract"), ("qlib", "Sub"), ("kunquant", "Sub")),
 )
 elementwise(
     "mul",
     params=_XY,
     reference=ref.mul,
-    doc="x * y.",
+    doc="x * y; mul(a, b, c, ...) multiplies any number of operands; filter=true counts a NaN operand as 1.",
     example="-1 * returns",
     lowering="({0} * {1})",
     symbol="*",
     precedence=MULTIPLICATIVE,
     cat="arithmetic",
+    variadic=True,
+    filter_value=1.0,
+    aliases=("multiply",),
+    spellings=(("brain", "multiply"), ("qlib", "Mul"), ("kunquant", "Mul")),
 )
 elementwise(
     "div",
@@ -69,6 +79,8 @@ elementwise(
     symbol="/",
     precedence=MULTIPLICATIVE,
     cat="arithmetic",
+    aliases=("divide",),
+    spellings=(("brain", "divide"), ("qlib", "Div"), ("kunquant", "Div")),
 )
 elementwise(
     "pow",
@@ -94,6 +106,8 @@ elementwise(
     precedence=PREFIX,
     prefix=True,
     cat="arithmetic",
+    aliases=("reverse",),
+    spellings=(("brain", "reverse"),),
 )
 for _name, _sym, _prec, _fn, _tmpl in (
     ("lt", "<", COMPARISON, ref.lt, "ew.lt({0}, {1})"),
@@ -214,21 +228,27 @@ elementwise(
     "min",
     params=_XY,
     reference=ref.minimum,
-    doc="Elementwise minimum, NaN-propagating. When the second argument is a constant "
-    "that is not negative (a number, a named constant, 2 + 3), min(x, d) means ts_min(x, d).",
+    doc="Elementwise minimum of two or more operands, NaN-propagating. With exactly two arguments and a second "
+    "that is a constant whole number >= 1 (a number, a named constant, 2 + 3), min(x, d) means ts_min(x, d) "
+    "(the paper's reading); min(x, 0) and min(x, 0.5) are elementwise.",
     example="min(open, close)",
     lowering="ew.minimum({0}, {1})",
     constant_overload="ts_min",
+    variadic=True,
+    spellings=(("brain", "min(x, y, ...)"), ("qlib", "Less"), ("kunquant", "Min")),
 )
 elementwise(
     "max",
     params=_XY,
     reference=ref.maximum,
-    doc="Elementwise maximum, NaN-propagating. When the second argument is a constant "
-    "that is not negative (a number, a named constant, 2 + 3), max(x, d) means ts_max(x, d).",
+    doc="Elementwise maximum of two or more operands, NaN-propagating. With exactly two arguments and a second "
+    "that is a constant whole number >= 1 (a number, a named constant, 2 + 3), max(x, d) means ts_max(x, d) "
+    "(the paper's reading); max(x, 0) and max(x, 0.5) are elementwise.",
     example="max(open, close)",
     lowering="ew.maximum({0}, {1})",
     constant_overload="ts_max",
+    variadic=True,
+    spellings=(("brain", "max(x, y, ...)"), ("qlib", "Greater"), ("kunquant", "Max")),
 )
 elementwise(
     "clip",

@@ -47,8 +47,21 @@ class Param:
     kind: ArgKind
     default: float | str | None = None
     positive: bool = False  # CONST only: must be > 0
+    bounds: tuple[float, float] | None = None  # CONST only: the closed range [lo, hi] it must lie in
+
+    def nearest(self, value: float) -> float:
+        """The admissible constant nearest ``value`` (clamped into ``bounds``): how test generators that draw one
+        list of constants for every CONST parameter respect a range.
+
+        >>> Param("q", ArgKind.CONST, bounds=(0.0, 1.0)).nearest(2.5)
+        1.0
+        """
+        return value if self.bounds is None else min(max(value, self.bounds[0]), self.bounds[1])
     choices: tuple[str, ...] = ()  # CHOICE only: the accepted strings (case-insensitive; stored lower-case)
 
+
+# ``OpSpec.skip`` of an operator that means the same under both NaN policies (shifts, NaN-aware operators)
+SAME = "same"
 
 LookbackRule = Callable[[tuple[int, ...], tuple[float, ...]], int]
 
@@ -96,6 +109,15 @@ class OpSpec:
     # inlines at each call, like a user ``def``; such an operator needs no kernel of its own, and its
     # ``reference``/``lowering`` are unused (set them to None / "").
     expansion: str | None = None
+    # The operator returns group labels (bucket, densify): its node has the group kind, so it is accepted exactly
+    # where a group parameter is (like ``IndClass.<level>``); the reference returns int64 labels (-1: no group).
+    labels: bool = False
+    # Under the NaN policy nan="skip" (``passes.nanpolicy``): the numpy implementation over the window's valid values,
+    # ``(*series arrays, *static values, min_periods) -> ndarray``, or ``SAME`` if the policy does not change the
+    # operator. A time-series operator left at None is refused under skip.
+    skip: Callable | str | None = None
+    variadic: bool = False  # f(a, b, c, ...) means f(f(a, b), c): BRAIN's n-ary add/multiply/max/min
+    filter_value: float | None = None  # ``filter=true`` (BRAIN): a NaN operand counts as this value (add: 0)
 
     def signature(self) -> str:
         parts = []
@@ -104,4 +126,8 @@ class OpSpec:
                 parts.append(p.name)
             else:
                 parts.append(f"{p.name}={p.default:g}" if isinstance(p.default, float) else f'{p.name}="{p.default}"')
+        if self.variadic:
+            parts.append("...")
+        if self.filter_value is not None:
+            parts.append("filter=false")
         return f"{self.name}({', '.join(parts)})"

@@ -20,37 +20,41 @@ from alphalang.ops.spec import ArgKind, OpSpec, Param
 from alphalang.passes.profile import PROFILES, Profile
 from alphalang.source import Span
 
-__all__ = ["PROFILES", "check_argument_kind", "check_not_group", "match_arguments", "static_value"]
+__all__ = ["PROFILES", "TEXT_KINDS", "check_argument_kind", "check_not_group", "match_arguments", "static_value",
+           "text_value"]
 
 MAX_WINDOW = 1_000_000
 
 
-def match_arguments(spec: OpSpec, positional: list, keywords: dict[str, tuple], call_span: Span) -> list:
+def match_arguments(spec: OpSpec, positional: list, keywords: dict[str, tuple], call_span: Span,
+                    called: str | None = None) -> list:
     """Order the given arguments by the spec's parameters, filling defaults.
 
     ``positional`` items and ``keywords`` values are whatever the caller resolved (they are passed
-    through); a missing parameter with no default, an extra argument or an unknown keyword raise.
+    through); a missing parameter with no default, an extra argument or an unknown keyword raise, naming the
+    operator as the user ``called`` it (``sma``, not ``ts_mean``).
     """
     params = spec.params
+    name = called or spec.name
     if len(positional) > len(params):
         raise AlphaTypeError(
-            f"{spec.name}() takes {_count(params)}, got {len(positional) + len(keywords)}",
+            f"{name}() takes {_count(params)}, got {len(positional) + len(keywords)}",
             call_span, hint=f"signature: {spec.signature()}")
     slots: list = list(positional) + [None] * (len(params) - len(positional))
     names = [p.name for p in params]
     for key, (value, span) in keywords.items():
         if key not in names:
-            raise AlphaTypeError(f"{spec.name}() has no parameter {key!r}", span,
+            raise AlphaTypeError(f"{name}() has no parameter {key!r}", span,
                                  hint=f"signature: {spec.signature()}")
         index = names.index(key)
         if slots[index] is not None:
-            raise AlphaTypeError(f"{spec.name}() got {key!r} twice", span)
+            raise AlphaTypeError(f"{name}() got {key!r} twice", span)
         slots[index] = value
     for index, param in enumerate(params):
         if slots[index] is None:
             if param.default is None:
                 raise AlphaTypeError(
-                    f"{spec.name}() takes {_count(params)}, got {len(positional) + len(keywords)}",
+                    f"{name}() takes {_count(params)}, got {len(positional) + len(keywords)}",
                     call_span, hint=f"signature: {spec.signature()}")
             slots[index] = param.default
     return slots
@@ -70,6 +74,9 @@ def static_value(param: Param, value: float, profile: Profile, span: Span | None
     if param.kind is ArgKind.CONST:
         if param.positive and value <= 0:
             raise AlphaTypeError(f"{param.name} must be positive, got {value:g}", span)
+        if param.bounds is not None and not param.bounds[0] <= value <= param.bounds[1]:
+            raise AlphaTypeError(f"{param.name} must be in [{param.bounds[0]:g}, {param.bounds[1]:g}], got {value:g}",
+                                 span)
         return float(value)
     window = profile.window(value)
     if param.kind is ArgKind.LAG and window < 0:
@@ -99,10 +106,40 @@ def check_not_group(kind: str, span: Span | None, what: str) -> None:
                              hint="e.g. indneutralize(x, IndClass.sector)")
 
 
-def check_argument_kind(spec: OpSpec, param: Param, kind: str, span: Span | None) -> None:
+def check_argument_kind(spec: OpSpec, param: Param, kind: str, span: Span | None, called: str | None = None) -> None:
     """Group labels exactly for a group parameter: refuse a series there, and group labels anywhere else."""
+    name = called or spec.name
     if param.kind is ArgKind.GROUP and kind != GROUP:
-        raise AlphaTypeError(f"{spec.name}() needs group labels for {param.name!r}", span,
+        raise AlphaTypeError(f"{name}() needs group labels for {param.name!r}", span,
                              hint="write IndClass.<level>, e.g. IndClass.sector")
     if param.kind is not ArgKind.GROUP and kind == GROUP:
-        raise AlphaTypeError(f"group labels cannot be used as {spec.name}()'s {param.name!r}", span)
+        raise AlphaTypeError(f"group labels cannot be used as {name}()'s {param.name!r}", span)
+
+
+TEXT_KINDS = (ArgKind.CHOICE, ArgKind.TEXT)
+
+
+def text_value(param: Param, given: object, called: str, span: Span | None) -> str:
+    """The string given for a CHOICE or TEXT parameter (a choice lower-cased and checked against
+    ``param.choices``); anything but a string literal is an error.
+
+    Example:
+        >>> from alphalang.syntax import ast
+        >>> text_value(Param("driver", ArgKind.CHOICE, choices=("gaussian", "cauchy")), ast.String("Cauchy"), "q", None)
+        'cauchy'
+    """
+    from alphalang.suggest import suggest
+    from alphalang.syntax import ast
+
+    if isinstance(given, ast.String):
+        given = given.value
+    if not isinstance(given, str):
+        example = f'"{param.choices[0]}"' if param.choices else '"..."'
+        raise AlphaTypeError(f"{called}() needs a string for {param.name!r}", span,
+                             hint=f"write {param.name}={example}")
+    if param.kind is ArgKind.CHOICE:
+        given = given.lower()
+        if given not in param.choices:
+            raise AlphaTypeError(f"{called}() has no {param.name} {given!r}", span,
+                                 hint=suggest(given, param.choices) or f"one of {', '.join(param.choices)}")
+    return given

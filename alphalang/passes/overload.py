@@ -1,16 +1,17 @@
-"""The paper's value overload: ``min(x, d)`` is ``ts_min(x, d)`` when ``d`` is a constant that is not negative.
+"""The paper's value overload: ``min(x, d)`` is ``ts_min(x, d)`` when ``d`` is a constant whole number >= 1.
 
 An operator declares it with ``OpSpec.constant_overload``. The decision is by value, after folding: a number,
-a named constant (``_d = 5``) and ``2 + 3`` all choose the time-series operator; a negative constant (which
-no window can be) and any series keep the elementwise meaning.
+a named constant (``_d = 5``) and ``2 + 3`` all choose the time-series operator; 0, a negative or fractional
+constant (no window is) and any series keep the elementwise meaning, so ``max(x, 0)`` is the elementwise
+maximum, as qlib's ``Greater`` and BRAIN's ``max`` users mean it. Three or more operands are always elementwise.
 
 Example:
     >>> from alphalang.ir import Graph
     >>> g = Graph()
-    >>> five, minus = g.add("const", (), (5.0,), "scalar"), g.add("const", (), (-1.0,), "scalar")
+    >>> five, zero, half = (g.add("const", (), (v,), "scalar") for v in (5.0, 0.0, 2.5))
     >>> min_ = lookup("min")
-    >>> overloaded(min_, g[five]).name, overloaded(min_, g[minus]).name
-    ('ts_min', 'min')
+    >>> overloaded(min_, g[five]).name, overloaded(min_, g[zero]).name, overloaded(min_, g[half]).name
+    ('ts_min', 'min', 'min')
 """
 
 from __future__ import annotations
@@ -31,9 +32,20 @@ def has_overload(spec: OpSpec, call: ast.Call) -> bool:
     return spec.constant_overload is not None and len(call.args) == 2 and not call.kwargs
 
 
+def is_window_number(value: float) -> bool:
+    """Whether a constant reads as a window: a whole number >= 1."""
+    return value >= 1 and float(value).is_integer()
+
+
+def is_nary(spec: OpSpec, call: ast.Call) -> bool:
+    """Whether a call uses BRAIN's n-ary form (more operands than parameters) or its ``filter=`` keyword."""
+    return (spec.variadic and len(call.args) > len(spec.params)) or (
+        spec.filter_value is not None and any(k.name == "filter" for k in call.kwargs))
+
+
 def overloaded(spec: OpSpec, second: ir.Node) -> OpSpec:
     """The operator ``spec(x, d)`` means, given the resolved (folded) node of ``d``."""
-    if spec.constant_overload and second.op == "const" and second.params[0] >= 0:
+    if spec.constant_overload and second.op == "const" and is_window_number(second.params[0]):
         return lookup(spec.constant_overload)
     return spec
 

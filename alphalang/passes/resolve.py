@@ -23,24 +23,33 @@ import itertools
 from bisect import bisect_left
 from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from alphalang import ir
 from alphalang.errors import AlphaNameError, AlphaTypeError
 from alphalang.ops import INFIX, PREFIX, lookup
+from alphalang.ops.constants import NAMED_CONSTANTS
 from alphalang.ops.registry import all_names
 from alphalang.ops.spec import OpSpec
 from alphalang.passes.fields import STANDARD_FIELDS, derivation, is_derivable
 from alphalang.passes.fold import can_fold, fold
-from alphalang.passes.kinds import check_argument_kind, check_not_group, match_arguments, static_value
-from alphalang.passes.overload import has_overload, resolve_overload
+from alphalang.passes.kinds import (
+    TEXT_KINDS,
+    check_argument_kind,
+    check_not_group,
+    match_arguments,
+    static_value,
+    text_value,
+)
+from alphalang.passes.overload import has_overload, is_nary, resolve_overload
 from alphalang.passes.profile import PROFILES, Profile
 from alphalang.resources import stdlib_dir
 from alphalang.source import Span
 from alphalang.suggest import suggest
 from alphalang.syntax import ast
+from alphalang.syntax.ast import respan
 from alphalang.syntax.parse import parse_expr, parse_module, read_source
-from alphalang.syntax.walk import fold_tree
 
 _TICKS = itertools.count()  # one clock for every binding change and snapshot
 _REMOVED = None
@@ -285,6 +294,9 @@ class Resolver:
             return self.apply(spec, args, (), e.span)
         if isinstance(e, ast.Call):
             return (yield self._call(e, scope, env))
+        if isinstance(e, ast.String):
+            raise AlphaTypeError("a string is only an operator's option here, not a value", e.span,
+                                 hint='e.g. quantile(x, driver="cauchy")')
         raise TypeError(f"unexpected AST node {type(e).__name__}")
 
     def _series(self, e: ast.Expr, scope: Scope, env: dict[str, int]) -> Steps:
@@ -300,6 +312,8 @@ class Resolver:
         value = scope.values.get(name)
         if value is not None:
             return (yield self._value_node(value))
+        if name in NAMED_CONSTANTS:
+            return self.graph.add("const", (), (NAMED_CONSTANTS[name],), ir.SCALAR, e.span)
         if is_derivable(name) and name not in self.supplied and derivation(name, self.profile):
             return (yield self._derive(name, e.span))
         if name in self.known_fields or is_derivable(name):
@@ -316,7 +330,7 @@ class Resolver:
     def _derive(self, name: str, span: Span) -> Steps:
         if name not in self._derived:
             self.derived_used.add(name)
-            expr = _respan(parse_expr(derivation(name, self.profile), f"<derived {name}>"), span)
+            expr = respan(parse_expr(derivation(name, self.profile), f"<derived {name}>"), span)
             self._derived[name] = yield self._expr(expr, Scope(), {})
         return self._derived[name]
 
@@ -335,33 +349,70 @@ class Resolver:
             first = yield self._expr(e.args[0], scope, env)
             ids = (first, (yield self._expr(e.args[1], scope, env)))
             spec, e, env = resolve_overload(spec, e, ids, self.graph, env)
+        if is_nary(spec, e):
+            return (yield self._nary(spec, e, scope, env))
         keywords = {k.name: (k.value, k.span) for k in e.kwargs}
         if len(keywords) != len(e.kwargs):
-            raise AlphaTypeError(f"{spec.name}() got a keyword argument twice", e.span)
-        slots = match_arguments(spec, list(e.args), keywords, e.span)
+            raise AlphaTypeError(f"{name}() got a keyword argument twice", e.span)
+        slots = match_arguments(spec, list(e.args), keywords, e.span, called=name)
         args: list[int] = []
-        statics: list[float | int] = []
+        statics: list[float | int | str] = []
+        bound: dict[str, int] = {}
         for param, given in zip(spec.params, slots, strict=True):
             span = given.span if isinstance(given, ast.Expr) else e.span
+            if param.kind in TEXT_KINDS:
+                statics.append(text_value(param, given, name, span))
+                continue
             if param.kind.is_static:
+                if isinstance(given, ast.String):
+                    raise AlphaTypeError(f"{name}() needs a number for {param.name!r}, not a string", span)
                 if not isinstance(given, float):
-                    given = yield self._constant(given, scope, env, param.name, spec.name)
+                    given = yield self._constant(given, scope, env, param.name, name)
                 statics.append(static_value(param, given, self.profile, span))
+                if spec.expansion is not None:
+                    bound[param.name] = self.graph.add("const", (), (float(statics[-1]),), ir.SCALAR, span)
                 continue
             node_id = yield self._expr(given, scope, env)
-            check_argument_kind(spec, param, self.graph[node_id].kind, span)
+            check_argument_kind(spec, param, self.graph[node_id].kind, span, called=name)
             args.append(node_id)
+            bound[param.name] = node_id
+        if spec.expansion is not None:  # a composition: its body, with the parameters bound, at the call's span
+            return (yield self._expr(respan(expansion_ast(spec), e.span), Scope(), bound))
         node_id = self.apply(spec, args, tuple(statics), e.span)
         if spec.name == "ts_rank" and self.profile.ts_rank_in_days:
             days = self.graph.add("const", (), (float(statics[0]),), ir.SCALAR, e.span)
             node_id = self.apply(lookup("mul"), [node_id, days], (), e.span)
         return node_id
 
+    def _nary(self, spec: OpSpec, e: ast.Call, scope: Scope, env: dict[str, int]) -> Steps:
+        """BRAIN's ``add(a, b, c, filter=true)``: the operator folded left over its operands, each NaN operand
+        counting as ``spec.filter_value`` when ``filter`` is true."""
+        filtered = False
+        for kw in e.kwargs:
+            if kw.name != "filter" or spec.filter_value is None:
+                raise AlphaTypeError(f"{e.func}() has no parameter {kw.name!r}", kw.span,
+                                     hint=f"signature: {spec.signature()}")
+            filtered = bool((yield self._constant(kw.value, scope, env, "filter", e.func)))
+        if len(e.args) < 2:
+            raise AlphaTypeError(f"{e.func}() takes at least 2 operands, got {len(e.args)}", e.span,
+                                 hint=f"signature: {spec.signature()}")
+        operands = []
+        for arg in e.args:
+            node_id = yield self._series(arg, scope, env)
+            if filtered:
+                fill = self.graph.add("const", (), (float(spec.filter_value),), ir.SCALAR, arg.span)
+                node_id = self.apply(lookup("fillna"), [node_id, fill], (), arg.span)
+            operands.append(node_id)
+        node_id = operands[0]
+        for operand in operands[1:]:
+            node_id = self.apply(spec, [node_id, operand], (), e.span)
+        return node_id
+
     def _constant(self, given: ast.Expr, scope: Scope, env: dict[str, int], param: str, func: str) -> Steps:
         node = self.graph[(yield self._expr(given, scope, env))]
         if node.op != "const":
             raise AlphaTypeError(f"{func}() needs a constant for {param!r}, not a series", given.span,
-                                 hint="windows and lags are fixed numbers of rows")
+                                 hint="windows, lags and options are fixed numbers")
         return node.params[0]
 
     def _inline(self, func: _Func, e: ast.Call, scope: Scope, env: dict[str, int]) -> Steps:
@@ -394,22 +445,11 @@ class Resolver:
         if all(graph[a].kind == ir.SCALAR for a in args) and can_fold(spec):
             value = fold(spec, tuple(graph[a].params[0] for a in args))
             return graph.add("const", (), (value,), ir.SCALAR, span)
-        return graph.add(spec.name, tuple(args), statics, ir.PANEL, span)
+        kind = ir.GROUP if spec.labels else ir.PANEL  # bucket, densify: usable where IndClass.<level> is
+        return graph.add(spec.name, tuple(args), statics, kind, span)
 
 
-def _respan(e: ast.Expr, span: Span) -> ast.Expr:
-    """A copy of a derived-field expression whose nodes all point at the user's use of the field."""
-    def respan(node: ast.Expr, kids: list) -> ast.Expr:
-        if isinstance(node, ast.Call):
-            return ast.Call(node.func, tuple(kids[:len(node.args)]), node.kwargs, span, span)
-        if isinstance(node, ast.Binary):
-            return ast.Binary(node.op, *kids, span)
-        if isinstance(node, ast.Unary):
-            return ast.Unary(node.op, *kids, span)
-        if isinstance(node, ast.Name):
-            return ast.Name(node.name, span)
-        if isinstance(node, ast.Number):
-            return ast.Number(node.value, span)
-        return node
-
-    return fold_tree(e, ast.children, respan)
+@cache
+def expansion_ast(spec: OpSpec) -> ast.Expr:
+    """The parsed body of a composition (``OpSpec.expansion``), parsed once."""
+    return parse_expr(spec.expansion, f"<{spec.name}>")

@@ -10,9 +10,10 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from alphalang.source import Span
+from alphalang.syntax.walk import fold_tree
 
 _NO_SPAN = Span("<generated>", "", 1, 1, 0, 0)
 
@@ -25,6 +26,14 @@ class Expr:
 @dataclass(frozen=True)
 class Number(Expr):
     value: float
+    span: Span = field(default=_NO_SPAN, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class String(Expr):
+    """A string literal, as an operator's option: ``quantile(x, driver="cauchy")``."""
+
+    value: str
     span: Span = field(default=_NO_SPAN, repr=False, compare=False)
 
 
@@ -135,3 +144,31 @@ def children(node: Expr) -> tuple[Expr, ...]:
     if isinstance(node, Call):
         return node.args + tuple(k.value for k in node.kwargs)
     return ()
+
+
+def rebuild(node: Expr, kids: list[Expr] | tuple[Expr, ...], span: Span | None = None) -> Expr:
+    """A copy of ``node`` with its sub-expressions replaced by ``kids`` (in ``children`` order) and, if given,
+    its span replaced: the one way every AST transform builds a node.
+
+    Example:
+        >>> rebuild(Binary("+", Name("a"), Name("b")), [Name("b"), Name("a")])
+        Binary(op='+', left=Name(name='b'), right=Name(name='a'))
+    """
+    span = node.span if span is None else span
+    if isinstance(node, Call):
+        n = len(node.args)
+        kwargs = tuple(Keyword(k.name, v, span if span is not node.span else k.span)
+                       for k, v in zip(node.kwargs, kids[n:], strict=True))
+        return Call(node.func, tuple(kids[:n]), kwargs, span, span if span is not node.span else node.name_span)
+    if isinstance(node, Unary):
+        return Unary(node.op, kids[0], span)
+    if isinstance(node, Binary):
+        return Binary(node.op, kids[0], kids[1], span)
+    if isinstance(node, Conditional):
+        return Conditional(kids[0], kids[1], kids[2], span)
+    return replace(node, span=span)
+
+
+def respan(e: Expr, span: Span) -> Expr:
+    """A copy of ``e`` whose every node points at ``span`` (an expansion shown at the user's call)."""
+    return fold_tree(e, children, lambda node, kids: rebuild(node, kids, span))

@@ -27,7 +27,7 @@ BOM = "\ufeff"
 BINARY_LEVELS = "//@binary-levels"  # the grammar file's placeholder for the generated operator rules
 _TOKEN_TEXT = {
     "LPAR": "'('", "RPAR": "')'", "COMMA": "','", "EQUAL": "'='", "$END": "end of input",
-    "NAME": "a name", "NUMBER": "a number", "GROUP_NAME": "IndClass.<level>",
+    "NAME": "a name", "NUMBER": "a number", "STRING": "a string", "GROUP_NAME": "IndClass.<level>",
 }
 
 
@@ -77,6 +77,9 @@ class _ToAst:
 
     def number(self, meta, children):
         return ast.Number(float(children[0]), self._span(meta))
+
+    def string(self, meta, children):
+        return ast.String(str(children[0])[1:-1], self._span(meta))
 
     def name(self, meta, children):
         return ast.Name(str(children[0]).lower(), self._span(meta))

@@ -88,6 +88,8 @@ def _pieces(node) -> list:
         return [f"import {node.module}"]
     if isinstance(node, ast.Number):
         return [number_text(node.value)]
+    if isinstance(node, ast.String):
+        return [f"'{node.value}'" if '"' in node.value else f'"{node.value}"']
     if isinstance(node, ast.Name):
         return [node.name]
     if isinstance(node, ast.GroupName):

@@ -61,10 +61,30 @@ def test_named_and_literal_windows_give_the_same_results():
     np.testing.assert_array_equal(named, oracle)
 
 
-def test_windows_that_are_not_valid_stay_errors():
-    for text in ("out = min(close, 0)", "_d = 0.5\nout = min(close, _d)"):
-        with pytest.raises(AlphaTypeError, match="at least 1"):
-            build_plan(parse_module(text))
+@pytest.mark.parametrize(("text", "expected"), [
+    ("out = max(close, 0)", "out = max(close, 0)"),  # qlib's Greater($close, 0): never a window of 0 rows
+    ("_d = 0.5\nout = min(close, _d)", "out = min(close, 0.5)"),  # fractional: elementwise
+    ("out = max(close, open, 0)", "out = max(max(close, open), 0)"),  # three operands: elementwise
+    ("out = max(close, 2, 3)", "out = max(max(close, 2), 3)"),
+])
+def test_zero_fractional_and_nary_constants_are_elementwise(text, expected):
+    assert canonical(text).splitlines()[-1].rsplit(" [", 1)[0] == expected
+
+
+def test_max_with_zero_is_the_elementwise_maximum():
+    panel = alphalang.demo_panel(40, 6, seed=3)
+    got = alphalang.evaluate("max(returns, 0)", panel, backend="reference")
+    close = panel["close"]
+    returns = np.full_like(close, np.nan)
+    returns[1:] = close[1:] / close[:-1] - 1
+    np.testing.assert_array_equal(got, np.fmax(returns, 0.0) * np.where(np.isnan(returns), np.nan, 1.0))
+
+
+def test_the_window_error_names_the_operator_the_user_wrote():
+    with pytest.raises(AlphaTypeError, match=r"sma\(\) takes"):
+        build_plan(parse_module("out = sma(close)"))
+    with pytest.raises(AlphaTypeError, match=r"stddev\(\) has no parameter"):
+        build_plan(parse_module("out = stddev(close, 5, q=1)"))
 
 
 def test_errors_come_in_argument_order():
