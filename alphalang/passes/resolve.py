@@ -172,6 +172,7 @@ class Resolver:
         self._derived: dict[str, int] = {}
         self._imports: dict[Path, Scope] = {}
         self._import_stack: list[Path] = []
+        self._expanding = 0  # depth of registry compositions being inlined: only they may call internal operators
 
     # ---- modules -------------------------------------------------------------------------------------
     def resolve_module(self, module: ast.Module, base_dir: Path | None = None,
@@ -340,7 +341,7 @@ class Resolver:
         if func is not None:
             return (yield self._inline(func, e, scope, env))
         spec = lookup(name)
-        if spec is None or spec.internal:
+        if spec is None or (spec.internal and not self._expanding):
             hint = suggest(name, [*all_names(), *scope.funcs])
             if name in scope.values or name in self.known_fields:
                 hint = f"{name!r} is a value, not a function"
@@ -372,12 +373,19 @@ class Resolver:
                 if spec.expansion is not None:
                     bound[param.name] = self.graph.add("const", (), (float(statics[-1]),), ir.SCALAR, span)
                 continue
-            node_id = yield self._expr(given, scope, env)
+            if isinstance(given, float):  # a series parameter's default: a constant
+                node_id = self.graph.add("const", (), (given,), ir.SCALAR, span)
+            else:
+                node_id = yield self._expr(given, scope, env)
             check_argument_kind(spec, param, self.graph[node_id].kind, span, called=name)
             args.append(node_id)
             bound[param.name] = node_id
         if spec.expansion is not None:  # a composition: its body, with the parameters bound, at the call's span
-            return (yield self._expr(respan(expansion_ast(spec), e.span), Scope(), bound))
+            self._expanding += 1
+            try:
+                return (yield self._expr(respan(expansion_ast(spec), e.span), Scope(), bound))
+            finally:
+                self._expanding -= 1
         node_id = self.apply(spec, args, tuple(statics), e.span)
         if spec.name == "ts_rank" and self.profile.ts_rank_in_days:
             days = self.graph.add("const", (), (float(statics[0]),), ir.SCALAR, e.span)

@@ -30,6 +30,8 @@ COLUMNS = ("family", "mode", "window", "in0", "in1", "out", "state", "output", "
 # state kernel with a window d (the node's first static); state kernel without a window (recursions such as ts_ema);
 # one row; one row by group
 KINDS = ("window", "state", "row", "group")
+# a mode code under the NaN policy skip: mode + SKIP_STRIDE * min_periods (``Family.mode_code``); above any mode index
+SKIP_STRIDE = 64
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class Family:
     # the node's constants in the ``consts`` array (read from ``consts[const]`` on): default, its statics after the
     # window (window kind) or all of them, a CHOICE string as its index in ``Param.choices``
     consts: Callable[[tuple], tuple[float, ...]] | None = None
+    # whether its kernel computes its statistics under the NaN policy skip too (``mode_code(mode, periods)``)
+    skip: bool = False
 
     @property
     def module(self) -> str:
@@ -58,26 +62,49 @@ class Family:
         """The node's window in rows (window kind: its first static), else 0."""
         return int(params[0]) if self.kind == "window" else 0
 
-    def mode_code(self, mode: str | None) -> int:
-        """The mode's constant (its index); 0 for a family with one statistic (``mode`` None)."""
-        return 0 if mode is None else self.modes.index(mode)
+    def mode_code(self, mode: str | None, periods: int = 0) -> int:
+        """The mode's constant (its index); 0 for a family with one statistic (``mode`` None). Under the NaN policy
+        skip (``periods`` >= 1: the valid values a window needs) the code is ``index + SKIP_STRIDE * periods``
+        (a family that declares ``skip`` decodes it with ``kernels.skipping.split``)."""
+        if periods and not self.skip:
+            raise ValueError(f"kernel family {self.name!r} has no nan='skip' modes")
+        return (0 if mode is None else self.modes.index(mode)) + SKIP_STRIDE * periods
 
 
 TSRANK_SCAN_MAX = 2000  # ts_rank keeps a sorted copy of windows longer than this (``kernels.tsrank.SCAN_MAX``)
+# orderstat keeps a sorted copy of windows up to this many rows (a shift of up to d words per update), a treap per
+# asset beyond (O(log d) per update, but ~6x slower at d = 1000: measured in ``kernels.orderstat``)
+ORDERSTAT_SORTED_MAX = 2000
 
 FAMILIES: tuple[Family, ...] = (
     Family("shift", "window", ("DELAY", "DELTA"), lambda n, d: (d * n, 0)),
     Family("moments", "window", ("SUM", "MEAN", "VAR", "STD", "ZSCORE", "SKEW", "KURT"),
-           lambda n, d: (d * n + 6 * n, 2 * n)),
-    Family("comoments", "window", ("COV", "CORR"), lambda n, d: (2 * d * n + 9 * n, 3 * n)),
-    Family("linear", "window", ("DECAY", "SLOPE", "RSQUARE", "RESID"), lambda n, d: (d * n + 5 * n, 2 * n)),
+           lambda n, d: (d * n + 6 * n, 2 * n), skip=True),
+    Family("comoments", "window", ("COV", "CORR"), lambda n, d: (2 * d * n + 9 * n, 3 * n), skip=True),
+    Family("linear", "window", ("DECAY", "SLOPE", "RSQUARE", "RESID"), lambda n, d: (d * n + 5 * n, 2 * n),
+           skip=True),
     Family("extrema", "window", ("MAX", "MIN", "ARGMAX", "ARGMIN", "ARGMAX_DAYS", "ARGMIN_DAYS"),
-           lambda n, d: (2 * d * n + n, n)),
-    Family("product", "window", ("PRODUCT",), lambda n, d: (2 * d * n + n, n)),
-    Family("tsrank", "window", ("RANK",), lambda n, d: ((d if d <= TSRANK_SCAN_MAX else 2 * d) * n, n)),
-    Family("ema", "state", (), lambda n, d: (2 * n, 0), consts=lambda p: (0.5 ** (1.0 / float(p[0])),)),
+           lambda n, d: (2 * d * n + n, n), skip=True),
+    Family("product", "window", ("PRODUCT",), lambda n, d: (2 * d * n + n, n), skip=True),
+    Family("tsrank", "window", ("RANK",), lambda n, d: ((d if d <= TSRANK_SCAN_MAX else 2 * d) * n, n),
+           skip=True),
+    Family("ema", "state", (), lambda n, d: (2 * n, n), consts=lambda p: (0.5 ** (1.0 / float(p[0])),),
+           skip=True),
     Family("crosssection", "row", ("rank", "scale", "zscore")),
-    Family("group", "group", ("MEAN", "NEUTRALIZE", "ZSCORE", "RANK")),
+    Family("group", "group", ("MEAN", "NEUTRALIZE", "ZSCORE", "RANK", "SUM", "MAX", "MIN", "COUNT", "STD", "SCALE",
+                              "NORMALIZE", "MEDIAN", "WMEAN", "VNEUT", "VPROJ", "DENSIFY")),
+    Family("orderstat", "window", ("QUANTILE", "MEDIAN", "MAD"),
+           lambda n, d: (2 * d * n, n) if d <= ORDERSTAT_SORTED_MAX else (2 * d * n, 2 * n + 5 * d * n)),
+    Family("groups2", "row", ("BUCKET",), consts=lambda p: _bucket_consts(*p)),  # group labels from data
+    Family("expo", "state", ("SPAN", "ALPHA", "HALFLIFE", "SMA"), lambda n, d: (2 * n, 0)),  # EMA recursions
+    Family("expwindow", "window", (), lambda n, d: (d * n + 4 * n, 2 * n)),  # exponential window mean
+    Family("rowstats", "row", ("MEAN", "STD", "MIN", "MAX", "SUM", "COUNT", "MEDIAN", "WINSORIZE", "NORMALIZE",
+                               "TRUNCATE", "SCALE_DOWN", "QUANTILE", "REG_NEUT", "REG_PROJ", "VEC_NEUT",
+                               "VEC_PROJ")),  # cross-sectional clean-up (in0, in1)
+    # missing values and stateful operators: look-back windows over missing values; recursions without a window
+    Family("history", "window", ("COUNT_NANS", "BACKFILL", "KTH", "LAST_DIFF"),
+           lambda n, d: (d * n + 2 * n, d * n + 3 * n)),
+    Family("recursion", "state", ("HOLD", "HUMP", "DAYS", "CUMSUM", "STEP"), lambda n, d: (n, n)),
 )
 FAMILY = {f.name: f for f in FAMILIES}
 CODES = {f.name: code for code, f in enumerate(FAMILIES)}  # a family's code in the node table
@@ -100,7 +127,38 @@ LOWERING: dict[str, tuple[str, str | None]] = {
     "rank": ("crosssection", "rank"), "scale": ("crosssection", "scale"), "cs_zscore": ("crosssection", "zscore"),
     "indneutralize": ("group", "NEUTRALIZE"), "group_mean": ("group", "MEAN"), "group_rank": ("group", "RANK"),
     "group_zscore": ("group", "ZSCORE"),
+    # order statistics
+    "ts_quantile": ("orderstat", "QUANTILE"), "ts_median": ("orderstat", "MEDIAN"), "ts_mad": ("orderstat", "MAD"),
+    # groups (group statistics, labels computed from data)
+    "group_sum": ("group", "SUM"), "group_max": ("group", "MAX"), "group_min": ("group", "MIN"),
+    "group_count": ("group", "COUNT"), "group_std_dev": ("group", "STD"), "group_scale": ("group", "SCALE"),
+    "group_normalize": ("group", "NORMALIZE"), "group_median": ("group", "MEDIAN"), "group_wmean": ("group", "WMEAN"),
+    "group_vector_neut": ("group", "VNEUT"), "group_vector_proj": ("group", "VPROJ"), "densify": ("group", "DENSIFY"),
+    "bucket": ("groups2", "BUCKET"),
+    # exponential
+    "ts_ema_span": ("expo", "SPAN"), "ts_ema_alpha": ("expo", "ALPHA"), "ts_ema_halflife": ("expo", "HALFLIFE"),
+    "ts_sma_gtja": ("expo", "SMA"), "ts_decay_exp_window": ("expwindow", None),
+    # cross-sectional clean-up
+    "cs_mean": ("rowstats", "MEAN"), "cs_std": ("rowstats", "STD"), "cs_min": ("rowstats", "MIN"),
+    "cs_max": ("rowstats", "MAX"), "cs_sum": ("rowstats", "SUM"), "cs_count": ("rowstats", "COUNT"),
+    "cs_median": ("rowstats", "MEDIAN"), "winsorize": ("rowstats", "WINSORIZE"), "normalize": ("rowstats", "NORMALIZE"),
+    "truncate": ("rowstats", "TRUNCATE"), "scale_down": ("rowstats", "SCALE_DOWN"), "quantile": ("rowstats", "QUANTILE"),
+    "regression_neut": ("rowstats", "REG_NEUT"), "regression_proj": ("rowstats", "REG_PROJ"),
+    "vector_neut": ("rowstats", "VEC_NEUT"), "vector_proj": ("rowstats", "VEC_PROJ"),
+    # missing values and stateful operators
+    "ts_count_nans": ("history", "COUNT_NANS"), "ts_backfill": ("history", "BACKFILL"),
+    "kth_element": ("history", "KTH"), "last_diff_value": ("history", "LAST_DIFF"),
+    "hold": ("recursion", "HOLD"), "hump": ("recursion", "HUMP"), "days_from_last_change": ("recursion", "DAYS"),
+    "ts_cumsum": ("recursion", "CUMSUM"), "ts_step": ("recursion", "STEP"),
 }
+
+
+def _bucket_consts(*params) -> tuple[float, ...]:
+    """bucket's constants: (number of bounds, skipBoth, NaNGroup, *bounds) (``kernels.groups2.bucket``)."""
+    from alphalang.backend.reference.groups import bucket_consts
+
+    return bucket_consts(*params)
+
 
 KERNELS_DIR = Path(__file__).resolve().parent / "kernels"
 

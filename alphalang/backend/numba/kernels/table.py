@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import llvmlite.binding as llvm_binding
+import numpy as np
 from numba import njit
 from numba import types as _t
 from numba.core import cgutils
@@ -34,11 +35,18 @@ with quiet_objmode():  # crosssection and group compile the SIMD sort's objmode 
         comoments,
         crosssection,
         ema,
+        expo,
+        expwindow,
         extrema,
         group,
+        groups2,
+        history,
         linear,
         moments,
+        orderstat,
         product,
+        recursion,
+        rowstats,
         shift,
         tsrank,
     )
@@ -46,8 +54,12 @@ with quiet_objmode():  # crosssection and group compile the SIMD sort's objmode 
 # Dispatch constants, taken from the one declaration (``families``); numba freezes module globals into ``run``.
 SHIFT, MOMENTS, COMOMENTS, LINEAR = CODES["shift"], CODES["moments"], CODES["comoments"], CODES["linear"]
 EXTREMA, PRODUCT, TSRANK, EMA = CODES["extrema"], CODES["product"], CODES["tsrank"], CODES["ema"]
-CROSSSECTION, GROUP = CODES["crosssection"], CODES["group"]
+CROSSSECTION, GROUP, GROUPS2 = CODES["crosssection"], CODES["group"], CODES["groups2"]
 RANK, SCALE, ZSCORE = (FAMILY["crosssection"].mode_code(m) for m in ("rank", "scale", "zscore"))
+EXPO, EXPWINDOW = CODES["expo"], CODES["expwindow"]
+ORDERSTAT = CODES["orderstat"]
+ROWSTATS = CODES["rowstats"]
+HISTORY, RECURSION = CODES["history"], CODES["recursion"]
 
 _F2 = _t.float64[:, ::1]
 _SIG = _t.void(_t.int64[:, ::1], _t.int64, _t.int64, _t.int64, _t.int64, _t.boolean, _F2, _t.float64[::1],
@@ -81,8 +93,15 @@ def run(prog, a, b, t, r, keep, rows, fs, is_, fo, io, consts, groups, n_groups,
             product.push(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], t, d, mode, x, dst)
         elif fam == TSRANK:
             tsrank.push(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], t, d, mode, x, dst)
+        elif fam == ORDERSTAT:  # ts_quantile's q is its constant; the other modes have none
+            q = consts[prog[p, 9]] if prog[p, 9] >= 0 else 0.5
+            orderstat.push(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], t, d, mode, q, x, dst)
         elif fam == EMA:
-            ema.push(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], t, consts[prog[p, 9]], x, dst)
+            ema.push(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], t, mode, consts[prog[p, 9]], x, dst)
+        elif fam == EXPO:
+            expo.push(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], t, mode, consts[prog[p, 9] :], x, dst)
+        elif fam == EXPWINDOW:
+            expwindow.push(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], t, d, mode, consts[prog[p, 9] :], x, dst)
         elif fam == CROSSSECTION:
             if mode == RANK:
                 crosssection.rank(x, dst, ws)
@@ -90,10 +109,24 @@ def run(prog, a, b, t, r, keep, rows, fs, is_, fo, io, consts, groups, n_groups,
                 crosssection.scale(x, consts[prog[p, 9]], dst)
             else:
                 crosssection.zscore(x, dst)
-        elif fam == GROUP:
+        elif fam == GROUP:  # level >= 0: an IndClass level; < 0: labels in row buffer -level-1 (bucket, densify)
             level = prog[p, 8]
-            g = groups[level, min(r, groups.shape[1] - 1)]
-            group.push(x, g, mode, dst, ws, n_groups)
+            c = consts[prog[p, 9]] if prog[p, 9] >= 0 else 0.0
+            if level >= 0:
+                group.push(x, y, groups[level, min(r, groups.shape[1] - 1)], mode, c, dst, ws, n_groups)
+            else:
+                labels = np.empty(x.shape[0], np.int64)
+                group.push(x, y, labels, mode, c, dst, ws, group.row_labels(rows[-level - 1], labels))
+        elif fam == GROUPS2:
+            groups2.bucket(x, consts, prog[p, 9], dst)
+        elif fam == ROWSTATS:  # cross-sectional clean-up; its constants start at consts[prog[p, 9]]
+            rowstats.push(x, y, mode, consts, prog[p, 9], dst, ws)
+        elif fam == HISTORY:  # ts_backfill's and kth_element's k is its constant
+            history.push(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], t, d, mode, consts[max(prog[p, 9], 0) :],
+                         x, dst)
+        elif fam == RECURSION:  # hold reads two inputs; hump's constant is its hump
+            recursion.push(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], t, mode, consts[max(prog[p, 9], 0) :],
+                           x, y, dst)
         if keep and o >= 0 and not direct:
             out[o, r, :] = dst
 

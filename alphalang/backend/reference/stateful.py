@@ -1,0 +1,103 @@
+"""Reference (numpy) implementations of the stateful, turnover-control operators: one row at a time, the
+state carried in plain arrays, every rule written out.
+
+Missing means NaN or ±inf (these are time-series operators). A missing input gives NaN; what it does to the
+carried state is stated per operator. ``hold`` (the kernel behind ``trade_when``) passes values through
+unchanged, ±inf included, as ``delay`` does.
+
+Example:
+    >>> import numpy as np
+    >>> days_from_last_change(np.array([[1.0], [1.0], [2.0], [2.0], [2.0]]))[:, 0]
+    array([0., 1., 0., 1., 2.])
+    >>> hold(np.array([[5.0], [6.0], [7.0]]), np.array([[1.0], [0.0], [1.0]]))[:, 0]
+    array([5., 5., 7.])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _f(x) -> np.ndarray:
+    return np.asarray(x, dtype=np.float64)
+
+
+def hold(x, take):
+    """y[t] = x[t] where take[t] > 0, else y[t-1] (NaN before the first take; a NaN take holds)."""
+    x, take = np.broadcast_arrays(_f(x), _f(take))
+    out = np.full(x.shape, np.nan)
+    y = np.full(x.shape[1], np.nan)
+    for t in range(len(x)):
+        with np.errstate(invalid="ignore"):
+            y = np.where(take[t] > 0, x[t], y)
+        out[t] = y
+    return out
+
+
+def hump(x, hump: float = 0.01):
+    """Per date, limit = hump * sum of |x| over the date's valid assets (summed in asset order). An asset
+    keeps its previous output while |x - previous| < limit, else moves by limit towards x. A missing x gives
+    NaN and forgets the previous output; the first valid value (or the first after a missing one) passes."""
+    x = _f(x)
+    out = np.full(x.shape, np.nan)
+    prev = np.full(x.shape[1], np.nan)
+    for t in range(len(x)):
+        row = x[t]
+        valid = np.isfinite(row)
+        limit = hump * sum(abs(float(v)) for v in row[valid])  # Python's sum: left to right, as the kernel
+        change = row - prev
+        with np.errstate(invalid="ignore"):
+            moved = np.where(change > 0, prev + limit, np.where(change < 0, prev - limit, prev))
+            kept = np.where(np.abs(change) < limit, prev, moved)
+        prev = np.where(~valid, np.nan, np.where(np.isnan(prev), row, kept))
+        out[t] = prev
+    return out
+
+
+def days_from_last_change(x):
+    """Rows since the current value began (0 on the row where x takes a new value, 1 the next row...); a
+    missing x gives NaN and is skipped (the value after it is compared with the last valid one)."""
+    x = _f(x)
+    out = np.full(x.shape, np.nan)
+    for i in range(x.shape[1]):
+        last, start = None, 0
+        for t in range(len(x)):
+            v = float(x[t, i])
+            if not np.isfinite(v):
+                continue
+            if last is None or v != last:
+                last, start = v, t
+            out[t, i] = t - start
+    return out
+
+
+def last_diff_value(x, d: int):
+    """The most recent valid value among rows t-d+1..t-1 that differs from x[t]; NaN if there is none or x[t]
+    is missing."""
+    x = _f(x)
+    out = np.full(x.shape, np.nan)
+    for t in range(len(x)):
+        for i in range(x.shape[1]):
+            today = x[t, i]
+            if not np.isfinite(today):
+                continue
+            for s in range(t - 1, max(t - d, -1), -1):
+                v = x[s, i]
+                if np.isfinite(v) and v != today:
+                    out[t, i] = v
+                    break
+    return out
+
+
+def ts_cumsum(x):
+    """Running sum of the valid values since the first row (missing values add nothing); NaN where x is
+    missing."""
+    x = _f(x)
+    valid = np.isfinite(x)
+    return np.where(valid, np.cumsum(np.where(valid, x, 0.0), axis=0), np.nan)
+
+
+def ts_step(x):
+    """x times the 1-based row number: ts_step(1) counts days 1, 2, 3, ... from the first row."""
+    x = _f(x)
+    return x * np.arange(1, len(x) + 1, dtype=np.float64)[:, None]
