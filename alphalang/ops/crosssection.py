@@ -7,6 +7,7 @@ means "no group" and gives NaN. Lowering names a per-row kernel in ``alphalang.b
 from __future__ import annotations
 
 from alphalang.backend.reference import rowwise as ref
+from alphalang.backend.reference.cleanup import rank as rank_with_rate
 from alphalang.ops.registry import register
 from alphalang.ops.spec import ArgKind, OpSpec, Param, ResultKind
 
@@ -25,9 +26,10 @@ def cross_section(name: str, *, result: ResultKind = ResultKind.CROSS_SECTIONAL,
 
 cross_section(
     "rank",
-    params=(Param("x", ArgKind.SERIES),),
-    reference=ref.rank,
-    doc="Average-tie rank among the date's assets divided by their count, in (0, 1].",
+    params=(Param("x", ArgKind.SERIES), Param("rate", ArgKind.CONST, default=2.0)),
+    reference=rank_with_rate,
+    doc="Average-tie rank among the date's assets divided by their count, in (0, 1]; BRAIN's rate (a sorting "
+        "precision hint) is accepted and has no effect: ranks are always exact.",
     example="rank(close)",
     aliases=("cs_rank",),
 )

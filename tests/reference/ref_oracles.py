@@ -550,7 +550,7 @@ def _rows(x, fn: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]):
 
 
 @oracle("rank", "scipy.stats.rankdata")
-def _rank(x):
+def _rank(x, rate=2.0):  # BRAIN's rate: no effect
     return _rows(x, lambda v: (_ranks(v) / len(v), 2 * EPS))
 
 
