@@ -346,6 +346,8 @@ class Resolver:
             if name in scope.values or name in self.known_fields:
                 hint = f"{name!r} is a value, not a function"
             raise AlphaNameError(f"unknown function {name!r}", e.name_span, hint=hint)
+        if spec.wider and len(e.args) + len(e.kwargs) > len(spec.params):  # BRAIN's group_mean(x, weight, group)
+            spec = lookup(spec.wider)
         if has_overload(spec, e):  # the paper's min(x, d) = ts_min(x, d), decided by d's folded value
             first = yield self._expr(e.args[0], scope, env)
             ids = (first, (yield self._expr(e.args[1], scope, env)))

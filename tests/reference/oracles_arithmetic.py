@@ -1,5 +1,174 @@
-"""Independent oracles for the arithmetic operators (registered into ``ref_oracles.ORACLES``)."""
+"""Independent oracles for the arithmetic operators (Python ``math`` per scalar) and the BRAIN compositions
+(pandas rolling windows), and their hand-worked examples. Never ``backend.reference.arithmetic`` or
+``compositions``.
+"""
 
 from __future__ import annotations
 
-from ref_oracles import oracle  # noqa: F401
+import math
+import statistics
+
+import numpy as np
+import pandas as pd
+from ref_oracles import EPS, clean, example, oracle
+
+nan, inf = math.nan, math.inf
+
+
+def col(*values: float) -> np.ndarray:
+    return np.array(values, dtype=np.float64).reshape(-1, 1)
+
+
+def row(*values: float) -> np.ndarray:
+    return np.array(values, dtype=np.float64).reshape(1, -1)
+
+
+def _scalar(name: str, fn, ulps: float = 0.0):
+    def run(*args):
+        arrays = np.broadcast_arrays(*(np.asarray(a, dtype=np.float64) for a in args))
+        out = np.empty(arrays[0].shape)
+        for idx in np.ndindex(out.shape):
+            try:
+                out[idx] = fn(*(float(a[idx]) for a in arrays))
+            except (ValueError, OverflowError, ZeroDivisionError):
+                out[idx] = nan
+        return out, ulps * EPS * np.abs(np.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0))
+
+    oracle(name, "python math")(run)
+
+
+def _round_half_away(x: float) -> float:
+    if not math.isfinite(x):
+        return x
+    whole = math.floor(abs(x))
+    return math.copysign(whole + 1 if abs(x) - whole >= 0.5 else whole, x)
+
+
+def _floor(x: float) -> float:
+    return x if not math.isfinite(x) else float(math.floor(x))
+
+
+def _ceil(x: float) -> float:
+    return x if not math.isfinite(x) else float(math.ceil(x))
+
+
+def _sigmoid(x: float) -> float:
+    if math.isnan(x):
+        return nan
+    return 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0
+
+
+def _fraction(x: float) -> float:
+    if not math.isfinite(x):
+        return nan
+    return math.copysign(abs(x) - math.floor(abs(x)), x) if x != 0 else 0.0
+
+
+_scalar("round", _round_half_away)
+_scalar("floor", _floor)
+_scalar("ceil", _ceil)
+_scalar("fraction", _fraction)
+_scalar("sigmoid", _sigmoid, ulps=4)
+_scalar("tanh", math.tanh, ulps=4)
+_scalar("arc_tan", math.atan, ulps=4)
+_scalar("arc_sin", lambda x: nan if math.isnan(x) or abs(x) > 1 else math.asin(x), ulps=4)
+_scalar("arc_cos", lambda x: nan if math.isnan(x) or abs(x) > 1 else math.acos(x), ulps=4)
+_scalar("inverse", lambda x: nan if math.isnan(x) else (math.copysign(inf, x) if x == 0 else 1.0 / x))
+def _round_down(x: float, f: float = 1.0) -> float:
+    if not f > 0:
+        return nan
+    q = x / f
+    return math.floor(q) * f if math.isfinite(q) else q * f
+
+
+_scalar("round_down", _round_down)
+_scalar("mod", lambda x, y: nan if y == 0 else x % y)  # Python's %: the sign of y
+_scalar("fill_missing", lambda x, v: x if math.isfinite(x) else v)
+_scalar("clamp", lambda x, lo, hi: nan if math.isnan(x) or math.isnan(lo) or math.isnan(hi) else min(max(x, lo), hi))
+
+example("round", (row(0.5, -0.5, 1.49, 2.5, -2.5, nan, inf),), row(1, -1, 1, 3, -3, nan, inf))
+example("round", (row(0.49999999999999994, 4503599627370497.0),), row(0, 4503599627370497.0))
+example("floor", (row(1.5, -1.5, 2, nan),), row(1, -2, 2, nan))
+example("ceil", (row(1.5, -1.5, 2, -inf),), row(2, -1, 2, -inf))
+example("fraction", (row(1.25, -1.25, 3, inf),), row(0.25, -0.25, 0, nan))
+example("sigmoid", (row(0, -inf, inf),), row(0.5, 0, 1))
+example("tanh", (row(0, inf, -inf),), row(0, 1, -1))
+example("arc_tan", (row(0, 1, inf),), row(0, math.pi / 4, math.pi / 2))
+example("arc_sin", (row(0, 1, 2),), row(0, math.pi / 2, nan))
+example("arc_cos", (row(1, -1, -2),), row(0, math.pi, nan))
+example("inverse", (row(2, -4, 0, inf),), row(0.5, -0.25, inf, 0))
+example("round_down", (row(7.3, -7.3, 7.3), row(2, 2, 0)), row(6, -8, nan))
+example("mod", (row(7, -7, 7, 7), row(3, 3, -3, 0)), row(1, 2, -2, nan))
+example("fill_missing", (row(1, nan, inf, -inf), row(0, 0, 0, 5)), row(1, 0, 0, 5))
+example("clamp", (row(-2, 0.5, 3, nan), row(0, 0, 0, 0), row(1, 1, 1, 1)), row(0, 0.5, 1, nan))
+
+
+# ---- compositions: pandas rolling windows (strict: min_periods=d after ±inf -> NaN) ---------------------------
+
+def _roll(x, d):
+    return pd.DataFrame(clean(x)).rolling(d, min_periods=d)
+
+
+def _tol(x, d, *values):
+    """A few ulps of the window's magnitude (the values are differences of window statistics)."""
+    scale = pd.DataFrame(np.abs(clean(x))).rolling(d, min_periods=1).max().to_numpy()
+    return 16 * d * EPS * np.nan_to_num(scale, nan=0.0)
+
+
+def _composed(name: str, fn):
+    def run(x, d, *rest):
+        frame = pd.DataFrame(np.asarray(x, dtype=np.float64))
+        with np.errstate(all="ignore"):
+            out = np.asarray(fn(frame, _roll(x, d), d, *rest), dtype=np.float64)
+        return out, _tol(x, d)
+
+    oracle(name, "pandas rolling")(run)
+
+
+_composed("ts_av_diff", lambda x, r, d: x - r.mean())
+_composed("ts_max_diff", lambda x, r, d: x - r.max())
+_composed("ts_min_diff", lambda x, r, d: x - r.min())
+_composed("ts_min_max_cps", lambda x, r, d, f=2.0: r.min() + r.max() - f * x)
+_composed("ts_min_max_diff", lambda x, r, d, f=0.5: x - f * (r.min() + r.max()))
+_composed("ts_returns", lambda x, r, d, mode=1.0: (x - x.shift(d)) / ((x + x.shift(d)) / 2) if mode == 2
+          else x.pct_change(d, fill_method=None))
+
+
+@oracle("ts_ir", "python statistics")
+def _ts_ir(x, d):
+    """Each full finite window's mean and sample standard deviation by ``statistics`` (exact-rounded)."""
+    x = clean(x)
+    out = np.full(x.shape, nan)
+    atol = np.zeros(x.shape)
+    for t in range(d - 1, x.shape[0]):
+        for i in range(x.shape[1]):
+            w = [float(v) for v in x[t - d + 1:t + 1, i]]
+            if d < 2 or any(math.isnan(v) for v in w):
+                continue
+            sd = statistics.stdev(w)
+            out[t, i] = statistics.fmean(w) / sd if sd > 0 else math.copysign(inf, statistics.fmean(w)) \
+                if statistics.fmean(w) != 0 else nan
+            atol[t, i] = 8 * d * EPS * max(abs(v) for v in w) / sd * (1 + abs(out[t, i])) if sd > 0 else 0.0
+    return out, atol
+
+
+@oracle("ts_scale", "pandas rolling")
+def _ts_scale(x, d, constant=0.0):
+    r = _roll(x, d)
+    low, high = r.min().to_numpy(), r.max().to_numpy()
+    with np.errstate(all="ignore"):
+        out = (np.asarray(x, dtype=np.float64) - low) / (high - low) + constant
+        return out, 8 * EPS * (1 + np.abs(np.nan_to_num(out)))
+
+
+X = col(1, 3, 2, nan, 5, 4, 4, 6)
+example("ts_av_diff", (X, 3), col(nan, nan, 0, nan, nan, nan, 4 - 13 / 3, 6 - 14 / 3))
+example("ts_max_diff", (X, 3), col(nan, nan, -1, nan, nan, nan, -1, 0))
+example("ts_min_diff", (X, 3), col(nan, nan, 1, nan, nan, nan, 0, 2))
+example("ts_min_max_cps", (X, 3), col(nan, nan, 0, nan, nan, nan, 1, -2))
+example("ts_min_max_diff", (X, 3), col(nan, nan, 0, nan, nan, nan, -0.5, 1))
+example("ts_scale", (X, 3), col(nan, nan, 0.5, nan, nan, nan, 0, 1))
+example("ts_scale", (col(2, 2, 2), 2, 1.0), col(nan, nan, nan))
+example("ts_ir", (col(1, 2, 3), 3), col(nan, nan, 2))
+example("ts_returns", (col(2, 3, 4), 1), col(nan, 0.5, 1 / 3))
+example("ts_returns", (col(2, 6), 1, 2.0), col(nan, 1))

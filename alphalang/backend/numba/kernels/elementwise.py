@@ -132,3 +132,50 @@ def maximum(a, b):
 def fillna(x, v):
     """x where it is not NaN, else v (±inf are kept)."""
     return v if x != x else x
+
+
+# ---- rounding and modulo (mirror ``backend.reference.arithmetic``) ------------------------------------------
+@njit(**JIT_OPTIONS)
+def round_half_away(x):
+    whole = np.trunc(x)
+    return whole + np.sign(x) if abs(x - whole) >= 0.5 else whole
+
+
+@njit(**JIT_OPTIONS)
+def round_down(x, f):
+    return np.floor(x / f) * f if f > 0 else NAN
+
+
+@njit(**JIT_OPTIONS)
+def mod(x, y):
+    return NAN if y == 0 else np.mod(x, y)
+
+
+@njit(**JIT_OPTIONS)
+def floor(x):
+    return np.floor(x)
+
+
+@njit(**JIT_OPTIONS)
+def ceil(x):
+    return np.ceil(x)
+
+
+@njit(**JIT_OPTIONS)
+def fraction(x):
+    return np.sign(x) * (abs(x) - np.floor(abs(x)))
+
+
+@njit(**JIT_OPTIONS)
+def arcsin(x):
+    return np.arcsin(x)
+
+
+@njit(**JIT_OPTIONS)
+def arccos(x):
+    return np.arccos(x)
+
+
+@njit(**JIT_OPTIONS)
+def fill_missing(x, v):
+    return x if np.isfinite(x) else v
