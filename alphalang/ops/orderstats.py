@@ -1,3 +1,34 @@
-"""Rolling order statistics (ts_quantile, ts_median, ts_mad, ...): O(log d) per update."""
+"""Rolling order statistics (ts_quantile, ts_median, ts_mad): O(log d) per update in the numba backend
+(``kernels/orderstat.py``), a whole-window sort in the reference (``reference/orderstats.py``)."""
 
 from __future__ import annotations
+
+from alphalang.backend.reference import orderstats as ref
+from alphalang.ops.spec import ArgKind, Param
+from alphalang.ops.timeseries import time_series
+
+_Q = Param("q", ArgKind.CONST, default=0.5, bounds=(0.0, 1.0))
+
+time_series(
+    "ts_quantile",
+    reference=ref.ts_quantile,
+    params=(Param("x", ArgKind.SERIES), Param("d", ArgKind.WINDOW), _Q),
+    doc="The q-quantile of the window (q in [0, 1]), linearly interpolated as pandas rolling quantile: "
+    "at k = q (d - 1), lo + (hi - lo) (k - floor k).",
+    example="ts_quantile(close, 20, 0.25)",
+    spellings=(("qlib", "Quantile"), ("kunquant", "WindowedQuantile")),
+)
+time_series(
+    "ts_median",
+    reference=ref.ts_median,
+    doc="Median of the window: the middle value, or the mean of the two middle values (d even).",
+    example="ts_median(close, 10)",
+    spellings=(("brain", "ts_median"), ("qlib", "Med"), ("alphagen", "Med")),
+)
+time_series(
+    "ts_mad",
+    reference=ref.ts_mad,
+    doc="Mean absolute deviation around the window mean: mean(|x - ts_mean(x, d)|) over the window.",
+    example="ts_mad(returns, 20)",
+    spellings=(("qlib", "Mad"), ("alphagen", "Mad")),
+)

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from alphalang.data import Panel
 from alphalang.ops import INFIX, PREFIX, callable_ops
-from alphalang.ops.spec import ArgKind
+from alphalang.ops.spec import ArgKind, Param
 from alphalang.syntax import ast
 from alphalang.syntax.printer import number_text
 
@@ -174,12 +174,12 @@ def expressions(draw: st.DrawFn, max_depth: int = 3, fields: Sequence[str] = FIE
             return f"-{text}" if draw(st.booleans()) else text
         return draw(st.sampled_from(list(fields)))
 
-    def static(kind: ArgKind) -> str:
-        if kind is ArgKind.WINDOW:
+    def static(param: Param) -> str:
+        if param.kind is ArgKind.WINDOW:
             return str(draw(st.integers(1, 6)))
-        if kind is ArgKind.LAG:
+        if param.kind is ArgKind.LAG:
             return str(draw(st.integers(0, 4)))
-        return number_text(draw(st.sampled_from([0.5, 1.0, 2.0, 3.0, 0.25, 10.0])))
+        return number_text(param.nearest(draw(st.sampled_from([0.5, 1.0, 2.0, 3.0, 0.25, 10.0]))))
 
     def expr(depth: int) -> str:
         if depth <= 0:
@@ -211,11 +211,11 @@ def expressions(draw: st.DrawFn, max_depth: int = 3, fields: Sequence[str] = FIE
             elif p.default is not None:
                 choice = draw(st.sampled_from(["default", "positional", "keyword"]))
                 if choice == "positional":
-                    args.append(static(p.kind))
+                    args.append(static(p))
                 elif choice == "keyword":
-                    args.append(f"{p.name}={static(p.kind)}")
+                    args.append(f"{p.name}={static(p)}")
             else:
-                args.append(static(p.kind))
+                args.append(static(p))
         return f"{name}({', '.join(args)})"
 
     return expr(draw(st.integers(0, max_depth)))

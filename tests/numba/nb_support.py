@@ -129,7 +129,7 @@ def random_module(count: int = 40, seed: int = 0, depth: int = 3) -> str:
             elif p.kind is ArgKind.LAG:
                 statics.append(str(rng.choice([0, 1, 2, 5])))
             elif p.default is None or rng.random() < 0.5:
-                statics.append(str(rng.choice([0.5, 1.0, 2.0, 10.0])))
+                statics.append(str(p.nearest(rng.choice([0.5, 1.0, 2.0, 10.0]))))
         return _call(spec, args, statics)
 
     return "\n".join(f"r{k} = {expr(depth)}" for k in range(count))

@@ -41,7 +41,7 @@ def test_operator_through_evaluate(op: str, data) -> None:
             series.append(np.broadcast_to(panel.group("sector"), panel.shape))
         else:
             lo = 0 if p.kind is ArgKind.LAG else 1
-            value = data.draw(st.integers(lo, 5), label=p.name) if p.kind is not ArgKind.CONST else 2.0
+            value = data.draw(st.integers(lo, 5), label=p.name) if p.kind is not ArgKind.CONST else p.nearest(2.0)
             text_args.append(str(value))
             statics.append(value)
     text = f"{op}({', '.join(text_args)})"

@@ -39,7 +39,7 @@ def arguments(draw, op: str) -> tuple:
         elif p.positive:
             statics.append(draw(st.sampled_from([0.25, 0.5, 1.0, 2.5, 10.0])))
         else:
-            statics.append(draw(st.sampled_from([1.0, 2.0, 0.5, -1.0, 0.0])))
+            statics.append(p.nearest(draw(st.sampled_from([1.0, 2.0, 0.5, -1.0, 0.0]))))
     return (*series, *statics)
 
 

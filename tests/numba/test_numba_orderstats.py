@@ -1,0 +1,139 @@
+"""numba == reference for the rolling order statistics (ts_quantile, ts_median, ts_mad), on both kernel paths
+(the sorted copy of short windows, through compiled programs; the treap of long windows, driven directly on
+short windows), streaming == batch, and the checks on q."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from nb_support import nasty_panel
+
+import alphalang
+from alphalang.backend.numba.kernels import orderstat
+from alphalang.backend.reference import orderstats as ref
+from alphalang.errors import AlphaTypeError
+from alphalang.testing.strategies import panels
+
+WINDOWS = (1, 2, 3, 5, 30, 61)
+QS = (0.0, 0.1, 0.5, 0.9, 1.0)
+EPS = np.finfo(np.float64).eps
+SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _outputs() -> dict[str, tuple]:
+    """Output name -> (reference function, window, q or None)."""
+    outs: dict[str, tuple] = {}
+    for d in WINDOWS:
+        for q in QS:
+            outs[f"q{d}_{int(q * 10)}"] = (ref.ts_quantile, d, q)
+        outs[f"med{d}"] = (ref.ts_median, d, None)
+        outs[f"mad{d}"] = (ref.ts_mad, d, None)
+    return outs
+
+
+OUTPUTS = _outputs()
+
+
+def _source() -> str:
+    lines = []
+    for name, (fn, d, q) in OUTPUTS.items():
+        call = f"{fn.__name__}(close, {d}, {q!r})" if q is not None else f"{fn.__name__}(close, {d})"
+        lines.append(f"{name} = {call}")
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def program():
+    return alphalang.compile(_source(), backend="numba")
+
+
+def _mad_tolerance(x: np.ndarray, d: int) -> np.ndarray:
+    """A few ulps of the window's largest magnitude (the treap sums raw values; the reference is two-pass)."""
+    mags = ref._rolling(lambda w: np.abs(w).max(axis=-1), [x], d)
+    return 8 * EPS * np.nan_to_num(mags)
+
+
+def _check(got: dict, close: np.ndarray) -> None:
+    for name, (fn, d, q) in OUTPUTS.items():
+        want = fn(close, d) if q is None else fn(close, d, q)
+        if fn is ref.ts_mad:
+            np.testing.assert_array_equal(np.isnan(got[name]), np.isnan(want), err_msg=name)
+            assert np.all(np.abs(got[name] - want)[~np.isnan(want)] <= _mad_tolerance(close, d)[~np.isnan(want)])
+        else:  # the same interpolation arithmetic: bitwise
+            np.testing.assert_array_equal(got[name], want, err_msg=name)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_numba_matches_reference_on_nasty_panels(program, seed):
+    panel = nasty_panel(t=130, n=13, seed=seed)
+    _check(program.run(panel), panel.field("close"))
+
+
+@SETTINGS
+@given(panel=panels(fields=("close",), groups=()))
+def test_numba_matches_reference_on_drawn_panels(program, panel):
+    _check(program.run(panel), panel.field("close"))
+
+
+def _run_tree(x: np.ndarray, d: int, mode: int, q: float = 0.5) -> np.ndarray:
+    """The treap path (normally windows beyond ``SORTED_MAX``) on window d, one row at a time."""
+    n = x.shape[1]
+    nf, ni = orderstat.tree_size(n, d)
+    fs, is_ = np.empty(nf), np.empty(ni, dtype=np.int64)
+    orderstat.init_tree(fs, is_, n, d)
+    out = np.empty(x.shape)
+    for t in range(x.shape[0]):
+        orderstat.tree_push(fs, is_, t, d, mode, q, np.ascontiguousarray(x[t]), out[t])
+    return out
+
+
+@pytest.mark.parametrize("d", [1, 2, 3, 5, 30, 61])
+@pytest.mark.parametrize("seed", [3, 4])
+def test_treap_path_matches_reference(d, seed):
+    close = nasty_panel(t=160, n=13, seed=seed).field("close")
+    for q in QS:
+        np.testing.assert_array_equal(_run_tree(close, d, orderstat.QUANTILE, q), ref.ts_quantile(close, d, q))
+    np.testing.assert_array_equal(_run_tree(close, d, orderstat.MEDIAN), ref.ts_median(close, d))
+    got, want = _run_tree(close, d, orderstat.MAD), ref.ts_mad(close, d)
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    ok = ~np.isnan(want)
+    assert np.all(np.abs(got - want)[ok] <= _mad_tolerance(close, d)[ok])
+
+
+def test_long_window_uses_the_treap_in_a_program():
+    d = orderstat.SORTED_MAX + 1
+    rng = np.random.default_rng(7)
+    close = rng.integers(0, 30, (d + 60, 3)).astype(float)  # many ties
+    close[d + 10 : d + 14, 1] = np.nan
+    text = f"a = ts_median(close, {d})\nb = ts_quantile(close, {d}, 0.3)"
+    got = alphalang.compile(text, backend="numba").run({"close": close})
+    want = alphalang.compile(text, backend="reference").run({"close": close})
+    for name in want:
+        np.testing.assert_array_equal(got[name], want[name])
+    assert np.isfinite(got["a"][-1, [0, 2]]).all() and np.isnan(got["a"][-1, 1])  # the NaNs are still in the window
+
+
+def test_streaming_equals_batch(program):
+    panel = nasty_panel(t=100, n=9, seed=5)
+    batch = program.run(panel)
+    stream = program.stream(panel.slice_rows(0, 65))
+    for t in range(65, 100):
+        out = stream.step({name: panel.field(name)[t] for name in panel.fields})
+        for name, want in batch.items():
+            np.testing.assert_array_equal(out[name], want[t], err_msg=f"{name} at row {t}")
+
+
+def test_interpolation_helpers_mirror_the_reference():
+    rng = np.random.default_rng(0)
+    lo = np.sort(rng.normal(size=(200, 2)) * 10.0 ** rng.integers(-5, 308, (200, 1)), axis=1)
+    for a, b in lo:
+        for frac in (0.1, 0.5, 0.9):
+            assert orderstat.interpolate(a, b, frac) == ref.interpolate(a, b, frac)
+        assert orderstat.midpoint(a, b) == ref.midpoint(a, b)
+
+
+@pytest.mark.parametrize("q", ["-0.1", "1.5"])
+def test_q_outside_the_unit_interval_is_refused(q):
+    with pytest.raises(AlphaTypeError, match=r"q must be in \[0, 1\]"):
+        alphalang.compile(f"a = ts_quantile(close, 5, {q})", backend="reference")
