@@ -120,3 +120,12 @@ cross_section(
     example="vector_proj(returns, rank(volume))",
     spellings=(("brain", "vector_proj"),),
 )
+cross_section(
+    "cs_diff_weighted_sum",
+    params=(_X, Param("w", ArgKind.SERIES)),
+    reference=ref.cs_diff_weighted_sum,
+    doc="KunQuant's DiffWithWeightedSum: x - sum(x * w) over the date's assets where both are finite.",
+    example="cs_diff_weighted_sum(returns, scale(volume))",
+    aliases=("diffwithweightedsum",),
+    spellings=(("kunquant", "DiffWithWeightedSum"),),
+)

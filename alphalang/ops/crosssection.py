@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from alphalang.backend.reference import rowwise as ref
 from alphalang.backend.reference.cleanup import rank as rank_with_rate
+from alphalang.backend.reference.cleanup import scale as brain_scale
 from alphalang.ops.registry import register
 from alphalang.ops.spec import ArgKind, OpSpec, Param, ResultKind
 
@@ -35,9 +36,13 @@ cross_section(
 )
 cross_section(
     "scale",
-    params=(Param("x", ArgKind.SERIES), Param("a", ArgKind.CONST, default=1.0)),
-    reference=ref.scale,
-    doc="x * a / sum(|x|) over the date's assets; NaN for the whole date if that sum is 0.",
+    params=(Param("x", ArgKind.SERIES), Param("a", ArgKind.CONST, default=1.0),
+            Param("longscale", ArgKind.CONST, default=1.0, positive=True),
+            Param("shortscale", ArgKind.CONST, default=1.0, positive=True)),
+    reference=brain_scale,
+    doc="x * a / sum(|x|) over the date's assets; NaN for the whole date if that sum is 0. BRAIN's longscale / "
+        "shortscale other than 1: the positive values are scaled to sum to longscale, the negative ones to "
+        "-shortscale (a unused).",
     example="scale(x, a=2)",
     aliases=("cs_scale",),
 )

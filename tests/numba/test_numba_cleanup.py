@@ -28,6 +28,7 @@ STATICS = {
     "truncate": [(0.01,), (0.2,), (0.5,)],
     "scale_down": [(0.0,), (0.5,)],
     "quantile": [(0.0, 1.0), (1.0, 2.0), (2.0, 0.5)],
+    "scale": [(1.0, 1.0, 1.0), (2.5, 1.0, 1.0), (1.0, 2.0, 3.0), (1.0, 1.0, 0.5)],
 }
 
 
@@ -77,7 +78,7 @@ def test_kernel_equals_reference(op: str, x: np.ndarray, y: np.ndarray) -> None:
 
 
 def test_every_cleanup_operator_lowers_to_rowstats() -> None:
-    assert len(OPS) == 16
+    assert len(OPS) == 18  # 17 clean-up operators, and scale (BRAIN's long/short books)
     assert all(REGISTRY[op].lowering == op for op in OPS)
 
 
@@ -105,7 +106,9 @@ MODULE = "\n".join([
     "rn = regression_neut(returns, close / open)", "rp = regression_proj(close, volume)",
     "vn = vector_neut(returns, rank(volume))", "vp = vector_proj(close - open, returns)",
     "nest = rank(regression_neut(winsorize(returns), cs_mean(close) - close)) + quantile(truncate(returns))",
-    "r = rank(close, rate=0)",
+    "r = rank(close, rate=0)", "sc = scale(returns, longscale=2, shortscale=3)", "sc1 = scale(close - open, 2.5)",
+    "dw = cs_diff_weighted_sum(returns, scale(volume))", 'q3 = quantile(close, driver="uniform")',
+    'q4 = quantile(returns - open, driver="cauchy", sigma=0.5)',
 ])
 
 

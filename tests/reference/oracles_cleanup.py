@@ -197,6 +197,15 @@ def _vector_neut(x, y):
     return _per_date(neut, x, y)
 
 
+@oracle("cs_diff_weighted_sum", "python loop")
+def _diff_weighted_sum(x, w):
+    def diff(a, b):
+        total = math.fsum(u * v for u, v in zip(a, b, strict=True))
+        return [u - total for u in a], 4 * len(a) * EPS * math.fsum(abs(u * v) for u, v in zip(a, b, strict=True))
+
+    return _per_date(diff, x, w)
+
+
 # ---- hand-worked rows (BRAIN's documented examples where it gives one) --------------------------------------
 S = math.sqrt(1490.96)  # winsorize: x = 2 3 4 5 100, mean 22.8, sd sqrt(7454.8 / 5)
 example("winsorize", (row(2, 3, 4, 5, 100, nan), 1.0), row(2, 3, 4, 5, 22.8 + S, nan))
@@ -245,3 +254,6 @@ example("vector_proj", (row(1, 2, 3, 9), row(3, 4, 5, nan)), row(1.56, 2.08, 2.6
 example("vector_proj", (row(1, 2), row(0, 0)), row(0, 0))
 example("vector_neut", (row(1, 2), row(0, 0)), row(1, 2))
 example("rank", (row(3, 1, nan, 1), 0.0), row(1, 0.5, nan, 0.5))  # rate has no effect
+example("cs_diff_weighted_sum", (row(1, 2, 3, nan, 4), row(0.5, 0.25, 0, 1, nan)), row(0, 1, 2, nan, nan))
+example("scale", (row(2, -3, 5, 0, nan), 1.0, 2.0, 3.0), row(4 / 7, -3, 10 / 7, 0, nan))  # BRAIN's long/short books
+example("scale", (row(2, -3, 5), 4.0, 1.0, 1.0), row(0.8, -1.2, 2.0))  # BRAIN's example: scale=4

@@ -555,8 +555,13 @@ def _rank(x, rate=2.0):  # BRAIN's rate: no effect
 
 
 @oracle("scale", "pandas")
-def _scale(x, a=1.0):
+def _scale(x, a=1.0, longscale=1.0, shortscale=1.0):
     df = pd.DataFrame(clean(x))
+    if longscale != 1 or shortscale != 1:  # BRAIN: each side to its own book
+        pos, neg = df.where(df > 0), df.where(df < 0)
+        sides = (pos.div(pos.sum(axis=1), axis=0) * longscale).fillna(neg.div(neg.abs().sum(axis=1), axis=0)
+                                                                        * shortscale)
+        return sides.where(df != 0, 0.0).where(df.notna()).to_numpy(), 0.0
     total = df.abs().sum(axis=1)
     with np.errstate(all="ignore"):
         out = df.mul(a).div(total.where(total != 0), axis=0).to_numpy()

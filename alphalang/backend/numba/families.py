@@ -99,8 +99,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("expo", "state", ("SPAN", "ALPHA", "HALFLIFE", "SMA"), lambda n, d: (2 * n, 0)),  # EMA recursions
     Family("expwindow", "window", (), lambda n, d: (d * n + 4 * n, 2 * n)),  # exponential window mean
     Family("rowstats", "row", ("MEAN", "STD", "MIN", "MAX", "SUM", "COUNT", "MEDIAN", "WINSORIZE", "NORMALIZE",
-                               "TRUNCATE", "SCALE_DOWN", "QUANTILE", "REG_NEUT", "REG_PROJ", "VEC_NEUT",
-                               "VEC_PROJ")),  # cross-sectional clean-up (in0, in1)
+                               "TRUNCATE", "SCALE_DOWN", "QUANTILE", "SCALE", "REG_NEUT", "REG_PROJ", "VEC_NEUT",
+                               "VEC_PROJ", "DIFF_WSUM")),  # cross-sectional clean-up (in0, in1 from REG_NEUT on)
     # missing values and stateful operators: look-back windows over missing values; recursions without a window
     Family("history", "window", ("COUNT_NANS", "BACKFILL", "KTH", "LAST_DIFF"),
            lambda n, d: (d * n + 2 * n, d * n + 3 * n)),
@@ -124,7 +124,7 @@ LOWERING: dict[str, tuple[str, str | None]] = {
     "ts_product": ("product", "PRODUCT"),
     "ts_rank": ("tsrank", "RANK"),
     "ts_ema": ("ema", None),
-    "rank": ("crosssection", "rank"), "scale": ("crosssection", "scale"), "cs_zscore": ("crosssection", "zscore"),
+    "rank": ("crosssection", "rank"), "scale": ("rowstats", "SCALE"), "cs_zscore": ("crosssection", "zscore"),
     "indneutralize": ("group", "NEUTRALIZE"), "group_mean": ("group", "MEAN"), "group_rank": ("group", "RANK"),
     "group_zscore": ("group", "ZSCORE"),
     # order statistics
@@ -145,6 +145,7 @@ LOWERING: dict[str, tuple[str, str | None]] = {
     "truncate": ("rowstats", "TRUNCATE"), "scale_down": ("rowstats", "SCALE_DOWN"), "quantile": ("rowstats", "QUANTILE"),
     "regression_neut": ("rowstats", "REG_NEUT"), "regression_proj": ("rowstats", "REG_PROJ"),
     "vector_neut": ("rowstats", "VEC_NEUT"), "vector_proj": ("rowstats", "VEC_PROJ"),
+    "cs_diff_weighted_sum": ("rowstats", "DIFF_WSUM"),
     # missing values and stateful operators
     "ts_count_nans": ("history", "COUNT_NANS"), "ts_backfill": ("history", "BACKFILL"),
     "kth_element": ("history", "KTH"), "last_diff_value": ("history", "LAST_DIFF"),

@@ -21,6 +21,7 @@ from statistics import NormalDist
 import numpy as np
 
 from alphalang.backend.reference.rowwise import rank as _rank
+from alphalang.backend.reference.rowwise import scale as _scale
 from alphalang.backend.reference.ties import band_ranks
 
 DRIVERS = ("gaussian", "uniform", "cauchy")  # quantile's driver choices, in CHOICE-index order
@@ -208,3 +209,25 @@ def vector_neut(x, y):
 def rank(x, rate: float = 2.0):
     """``rank`` with BRAIN's ``rate`` (a sorting-precision hint): accepted, no effect; ranks are exact."""
     return _rank(x)
+
+
+def cs_diff_weighted_sum(x, w):
+    """KunQuant's DiffWithWeightedSum: x - sum(x * w) over the date's assets where both are finite."""
+    return _rows(lambda a, b: a - np.sum(a * b), x, w)
+
+
+def scale(x, a: float = 1.0, longscale: float = 1.0, shortscale: float = 1.0):
+    """x * a / sum(|x|) over the date (NaN for the whole date if that sum is 0); with BRAIN's longscale or
+    shortscale other than 1, the positive values are scaled to sum to longscale and the negative ones to sum to
+    -shortscale instead (``a`` unused)."""
+    if longscale == 1 and shortscale == 1:
+        return _scale(x, a)
+
+    def sides(v):
+        out = v.copy()
+        for side, book in ((v > 0, longscale), (v < 0, shortscale)):
+            if side.any():
+                out[side] = v[side] * book / np.abs(v[side]).sum()
+        return out
+
+    return _rows(sides, x)

@@ -1,5 +1,6 @@
-"""Per-row clean-up kernels (``reference.cleanup``): cs_* statistics, winsorize, normalize, truncate, scale_down,
-quantile, and the two-input regression_neut/proj and vector_neut/proj. One date at a time, no state.
+"""Per-row clean-up kernels (``reference.cleanup``): cs_* statistics, winsorize, normalize, truncate, scale (with
+BRAIN's long/short books), scale_down, quantile, and the two-input regression_neut/proj, vector_neut/proj and
+cs_diff_weighted_sum. One date at a time, no state.
 
 Every mode first gathers the row's finite values (both values finite for the two-input modes) in asset order
 into workspace rows, so sums are numpy's pairwise sums over the same contiguous values as the reference's
@@ -35,9 +36,9 @@ from alphalang.backend.numba.kernels.crosssection import pack_keys, pairwise_sum
 from alphalang.backend.numba.kernels.ties import band_ranks
 
 _MODES = ("MEAN", "STD", "MIN", "MAX", "SUM", "COUNT", "MEDIAN", "WINSORIZE", "NORMALIZE", "TRUNCATE",
-          "SCALE_DOWN", "QUANTILE", "REG_NEUT", "REG_PROJ", "VEC_NEUT", "VEC_PROJ")
-(MEAN, STD, MIN, MAX, SUM, COUNT, MEDIAN, WINSORIZE, NORMALIZE, TRUNCATE, SCALE_DOWN, QUANTILE, REG_NEUT,
- REG_PROJ, VEC_NEUT, VEC_PROJ) = (FAMILY["rowstats"].mode_code(m) for m in _MODES)
+          "SCALE_DOWN", "QUANTILE", "SCALE", "REG_NEUT", "REG_PROJ", "VEC_NEUT", "VEC_PROJ", "DIFF_WSUM")
+(MEAN, STD, MIN, MAX, SUM, COUNT, MEDIAN, WINSORIZE, NORMALIZE, TRUNCATE, SCALE_DOWN, QUANTILE, SCALE, REG_NEUT,
+ REG_PROJ, VEC_NEUT, VEC_PROJ, DIFF_WSUM) = (FAMILY["rowstats"].mode_code(m) for m in _MODES)
 TWO_INPUTS = REG_NEUT  # modes from here on read two series (in0, in1)
 GAUSSIAN, UNIFORM, CAUCHY = 0, 1, 2  # quantile's driver: its index in the registry's choices
 
@@ -257,6 +258,11 @@ def _quantile(x, m, driver, sigma, out, ws):
 def _two(mode, vx, vy, m, out):
     """regression_neut/proj (y = vx, x = vy) or vector_neut/proj (x = vx, y = vy) of the gathered values, in
     place into vx; ``out`` is scratch."""
+    if mode == DIFF_WSUM:
+        total = _products(vx, vy, m, out)
+        for j in range(m):
+            vx[j] = vx[j] - total
+        return
     if mode == VEC_NEUT or mode == VEC_PROJ:
         yy = _products(vy, vy, m, out)
         k = 0.0 if yy == 0 else _products(vx, vy, m, out) / yy
@@ -283,6 +289,28 @@ def _two(mode, vx, vy, m, out):
             vx[j] = my + beta * dx if mode == REG_PROJ else dy - beta * dx
 
 
+@njit(**JIT_OPTIONS)
+def _scale(v, m, a, long_book, short_book, scratch):
+    """``reference.cleanup.scale`` over v[:m] in place."""
+    if long_book == 1.0 and short_book == 1.0:
+        for j in range(m):
+            scratch[j] = abs(v[j])
+        total = pairwise_sum(scratch, 0, m)
+        for j in range(m):
+            v[j] = v[j] * a / total if total != 0.0 else math.nan
+        return
+    for sign, book in ((1.0, long_book), (-1.0, short_book)):
+        k = 0
+        for j in range(m):
+            if v[j] * sign > 0:
+                scratch[k] = abs(v[j])
+                k += 1
+        side = pairwise_sum(scratch, 0, k)
+        for j in range(m):
+            if v[j] * sign > 0:
+                v[j] = v[j] * book / side
+
+
 @njit(ROWSTATS_ROW, **JIT_OPTIONS)
 def push(x, y, mode, consts, c, out, ws):
     """Write the ``mode`` clean-up of row ``x`` (and ``y``) to ``out``; the node's constants start at
@@ -304,6 +332,8 @@ def push(x, y, mode, consts, c, out, ws):
         _two(mode, vx, vy, m, out)
     elif mode == TRUNCATE:
         _truncate(vx, m, consts[c], out, ws)
+    elif mode == SCALE:
+        _scale(vx, m, consts[c], consts[c + 1], consts[c + 2], ws[3])
     elif mode == SCALE_DOWN:
         lo, hi = vx[0], vx[0]
         for j in range(m):
