@@ -1,5 +1,8 @@
-"""Stateful, turnover-control operators (hump, days_from_last_change, last_diff_value, ts_cumsum, ts_step and
-the internal ``hold`` behind trade_when): state carried across rows.
+"""Stateful, turnover-control operators (trade_when, hump, days_from_last_change, last_diff_value, ts_cumsum,
+ts_step; hump_decay and jump_decay): state carried across rows.
+
+trade_when is a composition over the internal two-input recursion ``hold`` (the node table has two series
+inputs); hump_decay and jump_decay are compositions of shifts and ts_std, as BRAIN defines them.
 
 A recursion has no finite window: its value depends on every row since the first, so its lookback adds no
 rows (``same_as_inputs``, as ts_ema) and its numba family (``recursion``) is of kind "state", which keeps a
@@ -18,13 +21,24 @@ Example:
 from __future__ import annotations
 
 from alphalang.backend.reference import stateful as ref
-from alphalang.ops.spec import ArgKind, Param, same_as_inputs
+from alphalang.ops.spec import SAME, ArgKind, Param, same_as_inputs
 from alphalang.ops.timeseries import time_series
 
 _X = (Param("x", ArgKind.SERIES),)
 
+
+def one_row(arg_lookbacks: tuple[int, ...], statics: tuple[float, ...]) -> int:
+    """inputs + 1"""
+    return max(arg_lookbacks, default=0) + 1
+
+
+def window_or_one_row(arg_lookbacks: tuple[int, ...], statics: tuple[float, ...]) -> int:
+    """inputs + max(d - 1, 1)"""
+    return max(arg_lookbacks, default=0) + max(int(statics[0]) - 1, 1)
+
 time_series(
     "hold",
+    skip=SAME,
     params=(Param("x", ArgKind.SERIES), Param("take", ArgKind.SERIES)),
     reference=ref.hold,
     doc="x where take > 0, else the previous output (NaN before the first take): trade_when's recursion.",
@@ -35,6 +49,7 @@ time_series(
 )
 time_series(
     "hump",
+    skip=SAME,
     params=(Param("x", ArgKind.SERIES), Param("hump", ArgKind.CONST, default=0.01)),
     reference=ref.hump,
     doc="Per date limit = hump * sum(|x|) over the date's assets; an asset keeps its previous output while "
@@ -47,6 +62,7 @@ time_series(
 )
 time_series(
     "days_from_last_change",
+    skip=SAME,
     params=_X,
     reference=ref.days_from_last_change,
     doc="Rows since x took its current value: 0 on the row it changes, then 1, 2, ... (BRAIN's "
@@ -58,6 +74,7 @@ time_series(
 )
 time_series(
     "last_diff_value",
+    skip=SAME,
     reference=ref.last_diff_value,
     doc="The most recent value within the last d rows that differs from today's (BRAIN's last_diff_value).",
     example="last_diff_value(close, 10)",
@@ -66,6 +83,7 @@ time_series(
 )
 time_series(
     "ts_cumsum",
+    skip=SAME,
     params=_X,
     reference=ref.ts_cumsum,
     doc="Running sum of x since the first row (GTJA's SUMAC): ts_max(ts_cumsum(x), n) - ts_min(ts_cumsum(x), n) "
@@ -78,6 +96,7 @@ time_series(
 )
 time_series(
     "ts_step",
+    skip=SAME,
     params=_X,
     reference=ref.ts_step,
     doc="x times the 1-based row number since the first row: ts_step(1) is BRAIN's day counter 1, 2, 3, ...",
@@ -85,4 +104,41 @@ time_series(
     nan_rule="IEEE multiplication of x by the row number",
     lookback=same_as_inputs,
     spellings=(("brain", "ts_step"),),
+)
+time_series(
+    "trade_when",
+    params=(Param("trigger", ArgKind.SERIES), Param("alpha", ArgKind.SERIES), Param("exit", ArgKind.SERIES)),
+    reference=ref.trade_when,
+    expansion="hold(fillna(exit > 0, 0) ? nan : alpha, fillna(exit > 0, 0) + fillna(trigger > 0, 0))",
+    doc="BRAIN's trade_when: NaN where exit > 0; else alpha where trigger > 0; else the previous output (NaN "
+    "before the first trigger). exit = -1 never exits.",
+    example="trade_when(volume > adv20, rank(-returns), abs(returns) > 0.1)",
+    nan_rule="a NaN trigger or exit counts as false (not > 0); alpha passes unchanged, NaN included",
+    lookback=same_as_inputs,
+    spellings=(("brain", "trade_when"),),
+)
+time_series(
+    "hump_decay",
+    params=(Param("x", ArgKind.SERIES), Param("p", ArgKind.CONST, default=0.0)),
+    reference=ref.hump_decay,
+    expansion="abs(x - delay(x, 1)) > p * abs(x + delay(x, 1)) ? x : delay(x, 1)",
+    doc="x where |x - x[t-1]| > p * |x + x[t-1]|, else yesterday's x: ignores relative changes up to p (BRAIN's "
+    "hump_decay, compared with yesterday's input).",
+    example="hump_decay(rank(returns), p=0.05)",
+    nan_rule="NaN where x or yesterday's x is missing (the comparison is NaN)",
+    lookback=one_row,
+    spellings=(("brain", "hump_decay"),),
+)
+time_series(
+    "jump_decay",
+    params=(Param("x", ArgKind.SERIES), Param("d", ArgKind.WINDOW), Param("sensitivity", ArgKind.CONST, default=0.5),
+            Param("force", ArgKind.CONST, default=0.1)),
+    reference=ref.jump_decay,
+    expansion="abs(delta(x, 1)) > sensitivity * ts_std(x, d) ? delay(x, 1) + delta(x, 1) * force : x",
+    doc="Where |x - x[t-1]| > sensitivity * ts_std(x, d) (a jump): x[t-1] + (x - x[t-1]) * force, else x "
+    "(BRAIN's jump_decay; ts_std is the sample deviation).",
+    example="jump_decay(close, 10, sensitivity=0.5, force=0.1)",
+    nan_rule="NaN where the change or ts_std(x, d) is NaN (warm-up, missing values, d = 1)",
+    lookback=window_or_one_row,
+    spellings=(("brain", "jump_decay"),),
 )

@@ -30,7 +30,12 @@ def _source() -> str:
               "hump0 = hump(close, hump=0)", "hump1 = hump(close)", "hump2 = hump(close, hump=0.3)",
               "cum = ts_cumsum(close)", "step = ts_step(close)", "counter = ts_step(1)",
               "tests = is_nan(close) + 2 * is_finite(close) + 4 * is_not_finite(close)",
-              "clean = purify(close / volume) + nan_mask(close, volume - 1)"]
+              "clean = purify(close / volume) + nan_mask(close, volume - 1)",
+              "trade = trade_when(volume > 0, close, close < -2)", "trade_never = trade_when(volume, close, -1)",
+              "hdecay = hump_decay(close, p=0.1)", "jdecay = jump_decay(close, 5)",
+              "jdecay2 = jump_decay(close, 2, 0.1, 0.5)",
+              "nans = to_nan(close, 0) + to_nan(close, 3, reverse=true)",
+              "tails = left_tail(close, 1) + right_tail(volume) + tail(close, -1, 1, 0.5)"]
     return "\n".join(lines)
 
 

@@ -43,6 +43,11 @@ _scalar("is_finite", lambda x: 1.0 if math.isfinite(x) else 0.0)
 _scalar("is_not_finite", lambda x: 0.0 if math.isfinite(x) else 1.0)
 _scalar("purify", lambda x: nan if math.isinf(x) else x)
 _scalar("nan_mask", lambda x, y: nan if y < 0 else x)
+_scalar("to_nan", lambda x, value=0.0, reverse=0.0: (value if math.isnan(x) else x) if reverse != 0
+        else (nan if x == value else x))
+_scalar("left_tail", lambda x, maximum=0.0: nan if x > maximum else x)
+_scalar("right_tail", lambda x, minimum=0.0: nan if x < minimum else x)
+_scalar("tail", lambda x, lower=0.0, upper=0.0, newval=0.0: newval if lower < x < upper else x)
 
 
 # ---- windows ----------------------------------------------------------------------------------------------
@@ -124,3 +129,11 @@ example("ts_backfill", (col(1, -inf, nan), 1), col(1, nan, nan))
 example("kth_element", (col(0.5, nan, nan, 0.7), 5), col(0.5, 0.5, 0.5, 0.7))
 example("kth_element", (col(10, 8, 3, 6, 5, 3, 2), 6, 2.0), col(nan, 10, 8, 3, 6, 5, 3))
 example("kth_element", (col(1, nan, 3, inf, 5), 3, 2.0), col(nan, nan, 1, nan, 3))
+example("to_nan", (row(0, 1, nan, inf),), row(nan, 1, nan, inf))
+example("to_nan", (row(0, 1, nan, inf), 1.0), row(0, nan, nan, inf))
+example("to_nan", (row(0, 1, nan, inf), 7.0, 1.0), row(0, 1, 7, inf))
+example("left_tail", (row(-1, 0, 2, nan, inf),), row(-1, 0, nan, nan, nan))
+example("left_tail", (row(-1, 0, 2), 1.0), row(-1, 0, nan))
+example("right_tail", (row(-1, 0, 2, nan, -inf),), row(nan, 0, 2, nan, nan))
+example("tail", (row(-0.02, -0.005, 0.0, 0.01, 0.5, nan), -0.01, 0.01, 0.0), row(-0.02, 0, 0, 0.01, 0.5, nan))
+example("tail", (row(1, 2, 3), 1.0, 3.0, 9.0), row(1, 9, 3))

@@ -109,6 +109,48 @@ def _step(x):
     return out, 0.0
 
 
+@oracle("trade_when", "python loop (BRAIN's rule)")
+def _trade_when(trigger, alpha, exit):
+    trigger, alpha, exit = np.broadcast_arrays(*(np.asarray(a, dtype=np.float64) for a in (trigger, alpha, exit)))
+    out = np.full(alpha.shape, nan)
+    previous: dict[int, float] = {}
+    for t in range(alpha.shape[0]):
+        for i in range(alpha.shape[1]):
+            if exit[t, i] > 0:
+                previous[i] = nan
+            elif trigger[t, i] > 0:
+                previous[i] = float(alpha[t, i])
+            out[t, i] = previous.get(i, nan)
+    return out, 0.0
+
+
+def _compare_or_nan(lhs: pd.DataFrame, rhs: pd.DataFrame, then: pd.DataFrame, otherwise: pd.DataFrame):
+    """``lhs > rhs ? then : otherwise``, NaN where the comparison has a NaN side."""
+    undefined = lhs.isna() | rhs.isna()
+    return then.where(lhs > rhs, otherwise).mask(undefined).to_numpy()
+
+
+@oracle("hump_decay", "pandas shift")
+def _hump_decay(x, p=0.0):
+    df = pd.DataFrame(np.asarray(x, dtype=np.float64))
+    before = df.shift(1)
+    with np.errstate(all="ignore"):
+        return _compare_or_nan((df - before).abs(), p * (df + before).abs(), df, before), 0.0
+
+
+@oracle("jump_decay", "pandas shift and rolling std")
+def _jump_decay(x, d, sensitivity=0.5, force=0.1):
+    df = pd.DataFrame(np.asarray(x, dtype=np.float64))
+    before = df.shift(1)
+    std = pd.DataFrame(clean(x)).rolling(d).std(ddof=1)
+    with np.errstate(all="ignore"):
+        change = df - before
+        values = _compare_or_nan(change.abs(), sensitivity * std, before + change * force, df)
+    # ts_std's last ulps differ between pandas and the reference: only the comparison could flip, so tolerance
+    # is a few ulps of the values themselves
+    return values, 8 * np.finfo(np.float64).eps * np.nan_to_num(np.abs(values))
+
+
 # ---- hand-worked tables ----------------------------------------------------------------------------------
 
 # hold: take fires on rows 0, 2 (NaN holds, 0 holds, -1 holds)
@@ -130,3 +172,14 @@ example("last_diff_value", (col(1, 2, 2, 2, 3, nan, 3), 3), col(nan, 1, 1, nan, 
 example("last_diff_value", (col(1, 2, 2, 2), 4), col(nan, 1, 1, 1))
 example("ts_cumsum", (col(1, nan, 2, -inf, 3),), col(1, nan, 3, nan, 6))
 example("ts_step", (col(1, 1, nan, 2),), col(1, 2, nan, 8))
+# trade_when: exit on row 2 (NaN), hold NaN after it until the trigger on row 4; a NaN trigger/exit is false
+example("trade_when", (col(1, 0, 1, 0, 1, nan, 0), col(10, 11, 12, 13, 14, 15, 16), col(0, nan, 1, 0, -1, 0, 0)),
+        col(10, 10, nan, nan, 14, 14, 14))
+example("trade_when", (col(0, 1, 0), col(1, 2, 3), -1.0), col(nan, 2, 2))
+# hump_decay, p = 0.1: |5 - 4| = 1 > 0.1 * 9 keeps 5; |5.2 - 5| = 0.2 <= 1.02 gives 5; |9 - 5.2| = 3.8 > 1.42 keeps 9
+example("hump_decay", (col(4, 5, 5.2, 9, nan, 1), 0.1), col(nan, 5, 5, 9, nan, nan))
+# jump_decay, BRAIN's example: yesterday 4, today 2, force 0.1 -> 4 + (2 - 4) * 0.1 = 3.8 when the jump exceeds
+# sensitivity * std: window (4, 4.5, 4, 2) with d = 4 has std 1.109, and |2 - 4| > 0.5 * 1.109. In (4, 4.5, 4,
+# 4.05) the std is 0.2428 and |4.05 - 4| = 0.05 is no jump
+example("jump_decay", (col(4, 4.5, 4, 2), 4, 0.5, 0.1), col(nan, nan, nan, 3.8))
+example("jump_decay", (col(4, 4.5, 4, 4.05), 4, 0.5, 0.1), col(nan, nan, nan, 4.05))

@@ -88,3 +88,30 @@ def ts_backfill(x, d: int, k: float = 1.0):
     """x where it is valid; otherwise the k-th most recent valid value within the last d rows (NaN if none)."""
     x = _f(x)
     return np.where(np.isfinite(x), x, _kth_valid(x, d, k))
+
+
+def to_nan(x, value=0.0, reverse=0.0):
+    """reverse == 0: NaN where x == value, else x. reverse != 0: value where x is NaN, else x (±inf stay)."""
+    x, value, reverse = np.broadcast_arrays(_f(x), _f(value), _f(reverse))
+    return np.where(reverse != 0, np.where(np.isnan(x), value, x), np.where(x == value, np.nan, x))
+
+
+def left_tail(x, maximum=0.0):
+    """NaN where x > maximum, else x."""
+    x, maximum = np.broadcast_arrays(_f(x), _f(maximum))
+    with np.errstate(invalid="ignore"):
+        return np.where(x > maximum, np.nan, x)
+
+
+def right_tail(x, minimum=0.0):
+    """NaN where x < minimum, else x."""
+    x, minimum = np.broadcast_arrays(_f(x), _f(minimum))
+    with np.errstate(invalid="ignore"):
+        return np.where(x < minimum, np.nan, x)
+
+
+def tail(x, lower=0.0, upper=0.0, newval=0.0):
+    """newval where lower < x < upper, else x."""
+    x, lower, upper, newval = np.broadcast_arrays(_f(x), _f(lower), _f(upper), _f(newval))
+    with np.errstate(invalid="ignore"):
+        return np.where((x > lower) & (x < upper), newval, x)

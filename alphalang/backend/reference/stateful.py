@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from alphalang.backend.reference.rolling import delay, ts_std
+
 
 def _f(x) -> np.ndarray:
     return np.asarray(x, dtype=np.float64)
@@ -101,3 +103,35 @@ def ts_step(x):
     """x times the 1-based row number: ts_step(1) counts days 1, 2, 3, ... from the first row."""
     x = _f(x)
     return x * np.arange(1, len(x) + 1, dtype=np.float64)[:, None]
+
+
+def trade_when(trigger, alpha, exit):
+    """BRAIN's rule per cell: exit > 0 gives NaN; else trigger > 0 gives alpha; else the previous output
+    (NaN before any). A NaN trigger or exit is not > 0."""
+    trigger, alpha, exit = np.broadcast_arrays(_f(trigger), _f(alpha), _f(exit))
+    with np.errstate(invalid="ignore"):
+        closing, opening = exit > 0, trigger > 0
+    return hold(np.where(closing, np.nan, alpha), (closing | opening).astype(np.float64))
+
+
+def _cond(lhs, rhs, then, otherwise):
+    """``lhs > rhs ? then : otherwise`` with the language's rule: NaN if either side of the comparison is."""
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isnan(lhs) | np.isnan(rhs), np.nan, np.where(lhs > rhs, then, otherwise))
+
+
+def hump_decay(x, p: float = 0.0):
+    """x where |x - x[t-1]| > p * |x + x[t-1]|, else x[t-1] (NaN if either side is undefined)."""
+    x = _f(x)
+    before = delay(x, 1)
+    with np.errstate(invalid="ignore"):
+        return _cond(np.abs(x - before), p * np.abs(x + before), x, before)
+
+
+def jump_decay(x, d: int, sensitivity: float = 0.5, force: float = 0.1):
+    """Where |x - x[t-1]| > sensitivity * ts_std(x, d): x[t-1] + (x - x[t-1]) * force, else x."""
+    x = _f(x)
+    before = delay(x, 1)
+    with np.errstate(invalid="ignore"):
+        change = x - before
+        return _cond(np.abs(change), sensitivity * ts_std(x, d), before + change * force, x)
