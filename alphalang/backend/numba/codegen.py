@@ -60,7 +60,7 @@ class Kernel:
     consts: tuple[float, ...]  # constants the table refers to
     n_rows: int  # row buffers
     lookback: int  # rows of history every output needs (time-chunking overlap)
-    has_unbounded: bool  # an operator without a finite window (ts_ema): no time chunking
+    has_unbounded: bool  # an operator of a "state" family (no finite window: ts_ema, hump): no time chunking
 
 
 def _identifier(text: str) -> str:
@@ -313,6 +313,6 @@ class _Generator:
         name = f"fused_{digest[:12]}"
         source = body.replace("KERNEL_NAME", name)
         lookback = max(self.plan.lookbacks, default=0)
-        unbounded = any(s.family == "ema" for s in self.states)
+        unbounded = any(FAMILY[s.family].kind == "state" for s in self.states)  # recursions: no finite window
         return Kernel(name, source, digest[:24], self.fields, self.groups, self.outputs, tuple(self.states),
                       tuple(self.table), tuple(self.consts), self.n_rows, lookback, unbounded)
