@@ -25,7 +25,8 @@ from _common import best_time, machine, table  # noqa: E402
 
 import alphalang  # noqa: E402
 
-OPS = ("ts_mean", "ts_std", "ts_corr", "ts_max", "ts_argmax", "ts_rank", "decay_linear", "rank")
+OPS = ("ts_mean", "ts_std", "ts_corr", "ts_max", "ts_argmax", "ts_rank", "decay_linear", "rank", "ts_median",
+       "ts_quantile", "ts_mad")
 
 
 def competitors(op: str, d: int, x: np.ndarray, y: np.ndarray) -> dict:
@@ -62,6 +63,12 @@ def competitors(op: str, d: int, x: np.ndarray, y: np.ndarray) -> dict:
         out = {"pandas x": (lambda: sx.rolling(d).apply(lambda w: w @ weights, raw=True), scale)}
     elif op == "rank":
         out = {"bottleneck": (lambda: bn.nanrankdata(x, axis=1), 1), "pandas": (lambda: fx.rank(axis=1, pct=True), 1)}
+    elif op == "ts_median":
+        out = {"bottleneck": (lambda: bn.move_median(x, d, axis=0), 1), "pandas": (lambda: fx.rolling(d).median(), 1)}
+    elif op == "ts_quantile":  # q = 0.25 (``measure``); bottleneck and numbagg have no moving quantile
+        out = {"pandas": (lambda: fx.rolling(d).quantile(0.25, interpolation="linear"), 1)}
+    elif op == "ts_mad":
+        out = {"pandas x": (lambda: sx.rolling(d).apply(lambda w: np.abs(w - w.mean()).mean(), raw=True), scale)}
     return out
 
 
@@ -101,7 +108,8 @@ def measure(op: str, d: int, x: np.ndarray, y: np.ndarray, repeat: int) -> list:
     """One table row: alphalang with 1 and 2 threads, each competitor, and the same-threads speed-ups."""
     import numba
 
-    expr = {"ts_corr": f"ts_corr(close, volume, {d})", "rank": "rank(close)"}.get(op, f"{op}(close, {d})")
+    expr = {"ts_corr": f"ts_corr(close, volume, {d})", "rank": "rank(close)",
+            "ts_quantile": f"ts_quantile(close, {d}, 0.25)"}.get(op, f"{op}(close, {d})")
     data = {"close": x, "volume": y}
     program = alphalang.compile(f"a = {expr}", backend="numba")
     program.run({"close": x[:30, :8], "volume": y[:30, :8]})
