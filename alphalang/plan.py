@@ -14,6 +14,8 @@ Example:
     ({'a': 4, 'b': 4}, ('close',))
     >>> plan.restrict(["a"]).outputs
     {'a': 1}
+    >>> str(build_plan(parse_module("a = ts_mean(close, 5)"), nan=nan_policy("skip")).nan)
+    'skip(min_periods=1)'
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from alphalang.errors import AlphaTypeError
 from alphalang.ir import Graph
 from alphalang.passes.broadcast import broadcast_constants
 from alphalang.passes.lookback import with_lookbacks
+from alphalang.passes.nanpolicy import STRICT, NanPolicy, check_policy, nan_policy
 from alphalang.passes.profile import PROFILES, Profile
 from alphalang.passes.prune import prune_unreached
 from alphalang.passes.resolve import Resolver
@@ -33,7 +36,7 @@ from alphalang.source import Span
 from alphalang.syntax import ast
 from alphalang.syntax.parse import parse_module
 
-__all__ = ["PASSES", "Plan", "build_plan", "parse_module", "resolve_plan", "run_passes"]
+__all__ = ["PASSES", "NanPolicy", "Plan", "build_plan", "nan_policy", "parse_module", "resolve_plan", "run_passes"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class Plan:
     lookbacks: tuple[int, ...]  # per node
     output_spans: dict[str, Span]
     derived: frozenset[str]  # derivable fields (returns, adv{d}) computed from other fields
+    nan: NanPolicy = STRICT  # how window statistics treat missing values (``passes.nanpolicy``)
 
     @property
     def output_lookback(self) -> dict[str, int]:
@@ -67,11 +71,11 @@ class Plan:
         """The plan of the outputs ``names`` only (in that order), pruned to what they reach."""
         names = list(names)
         return run_passes(Plan(self.graph, {n: self.outputs[n] for n in names}, (),
-                               {n: self.output_spans[n] for n in names}, self.derived))
+                               {n: self.output_spans[n] for n in names}, self.derived, self.nan))
 
 
 #: The graph passes ``build_plan`` runs after resolution, in order; each maps a ``Plan`` to a ``Plan``.
-PASSES: tuple[Callable[[Plan], Plan], ...] = (broadcast_constants, prune_unreached, with_lookbacks)
+PASSES: tuple[Callable[[Plan], Plan], ...] = (broadcast_constants, prune_unreached, check_policy, with_lookbacks)
 
 
 def run_passes(plan: Plan, passes: Iterable[Callable[[Plan], Plan]] = PASSES) -> Plan:
@@ -83,19 +87,20 @@ def run_passes(plan: Plan, passes: Iterable[Callable[[Plan], Plan]] = PASSES) ->
 
 def resolve_plan(module: ast.Module, profile: Profile = PROFILES["paper"],
                  extra_fields: frozenset[str] = frozenset(), supplied: frozenset[str] = frozenset(),
-                 base_dir: Path | None = None, allow_redefinition: bool = False) -> Plan:
-    """The resolved graph of ``module`` as a plan the ``PASSES`` have not run on yet (no lookbacks)."""
+                 base_dir: Path | None = None, allow_redefinition: bool = False, nan: NanPolicy = STRICT) -> Plan:
+    """The resolved graph of ``module`` as a plan the ``PASSES`` have not run on yet (no lookbacks), under the
+    NaN policy ``nan``."""
     resolver = Resolver(profile, extra_fields, supplied, allow_redefinition)
     try:
         outputs = resolver.resolve_module(module, base_dir)
     except RecursionError:
         raise AlphaTypeError("formula is nested too deeply to check", hint="split it into named steps") from None
     return Plan(resolver.graph, {name: node_id for name, (node_id, _) in outputs.items()}, (),
-                {name: span for name, (_, span) in outputs.items()}, frozenset(resolver.derived_used))
+                {name: span for name, (_, span) in outputs.items()}, frozenset(resolver.derived_used), nan)
 
 
 def build_plan(module: ast.Module, profile: Profile = PROFILES["paper"], extra_fields: frozenset[str] = frozenset(),
                supplied: frozenset[str] = frozenset(), base_dir: Path | None = None,
-               allow_redefinition: bool = False) -> Plan:
+               allow_redefinition: bool = False, nan: NanPolicy = STRICT) -> Plan:
     """Resolve ``module`` (see ``resolve_plan``), then run ``PASSES``."""
-    return run_passes(resolve_plan(module, profile, extra_fields, supplied, base_dir, allow_redefinition))
+    return run_passes(resolve_plan(module, profile, extra_fields, supplied, base_dir, allow_redefinition, nan))

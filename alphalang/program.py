@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from alphalang.errors import AlphaDataError, AlphaSyntaxError, AlphaTypeError
+from alphalang.passes.nanpolicy import NanPolicy, nan_policy
 from alphalang.passes.profile import get_profile
 from alphalang.plan import Plan, build_plan
 from alphalang.syntax import ast
@@ -33,13 +34,16 @@ class Program:
     """A checked module: its outputs, their lookbacks, and ``run`` on a panel.
 
     ``keep`` restricts the program to some of the module's outputs; ``allow_redefinition`` lets a later
-    statement replace a name (the REPL's rule).
+    statement replace a name (the REPL's rule); ``nan``/``min_periods`` choose the NaN policy of its window
+    statistics (``passes.nanpolicy``: ``"strict"``, the default, or ``"skip"``).
     """
 
     def __init__(self, module: ast.Module, *, backend: str = DEFAULT_BACKEND, profile: str = "paper",
                  fields: Iterable[str] = (), base_dir: Path | None = None, keep: Iterable[str] | None = None,
-                 allow_redefinition: bool = False, **backend_options) -> None:
+                 allow_redefinition: bool = False, nan: str | NanPolicy = "strict", min_periods: int | None = None,
+                 **backend_options) -> None:
         self.module = module
+        self.nan = nan_policy(nan, min_periods)
         self.keep = tuple(keep) if keep else None
         self.allow_redefinition = allow_redefinition
         self.profile = get_profile(profile)
@@ -52,7 +56,7 @@ class Program:
 
     def _plan(self, supplied: frozenset[str]) -> Plan:
         plan = build_plan(self.module, self.profile, self.extra_fields, supplied, self.base_dir,
-                          self.allow_redefinition)
+                          self.allow_redefinition, self.nan)
         return plan if self.keep is None else plan.restrict(self.keep)
 
     @property
@@ -136,7 +140,8 @@ class Program:
         return stream
 
     def __repr__(self) -> str:
-        return f"Program(outputs={len(self.outputs)}, backend={self.backend!r}, profile={self.profile.name!r})"
+        policy = "" if not self.nan.skip else f", nan={str(self.nan)!r}"
+        return f"Program(outputs={len(self.outputs)}, backend={self.backend!r}, profile={self.profile.name!r}{policy})"
 
 
 def _check_backend(name: str) -> str:
@@ -204,23 +209,31 @@ def load_module(source: str | Path) -> tuple[ast.Module, Path | None]:
 
 
 def compile(source: str | Path, backend: str = DEFAULT_BACKEND, profile: str = "paper",  # noqa: A001
-            fields: Iterable[str] = (), **backend_options) -> Program:
+            fields: Iterable[str] = (), nan: str | NanPolicy = "strict", min_periods: int | None = None,
+            **backend_options) -> Program:
     """Parse and check a ``.alpha`` file or formula text.
 
     ``fields`` names extra data fields the formulas may use beyond the standard ones
-    (open high low close volume vwap cap returns adv{d}).
+    (open high low close volume vwap cap returns adv{d}). ``nan="skip"`` computes window statistics over the
+    valid values of each window, NaN when fewer than ``min_periods`` (default 1) are valid; ``"strict"`` (the
+    default): any missing value in the window gives NaN (docs/semantics.md, "NaN policy").
     """
     module, base_dir = load_module(source)
-    return Program(module, backend=backend, profile=profile, fields=fields, base_dir=base_dir, **backend_options)
+    return Program(module, backend=backend, profile=profile, fields=fields, base_dir=base_dir, nan=nan,
+                   min_periods=min_periods, **backend_options)
 
 
-def evaluate(expr: str, panel, backend: str = DEFAULT_BACKEND, profile: str = "paper", **options) -> np.ndarray:
-    """Evaluate one expression on a panel; any field of the panel may be used.
+def evaluate(expr: str, panel, backend: str = DEFAULT_BACKEND, profile: str = "paper",
+             nan: str | NanPolicy = "strict", min_periods: int | None = None, **options) -> np.ndarray:
+    """Evaluate one expression on a panel; any field of the panel may be used; ``nan``/``min_periods`` as in
+    ``compile``.
 
-    Example: ``evaluate("rank(delta(close, 5))", alphalang.demo_panel())``
+    Example: ``evaluate("rank(delta(close, 5))", alphalang.demo_panel())``,
+    ``evaluate("ts_mean(close, 5)", panel, nan="skip", min_periods=3)``
     """
     panel = _as_panel(panel)
     node = parse_expr(expr)
     module = ast.Module((ast.Assign(DEFAULT_OUTPUT, node, node.span),), "<expr>", expr)
-    program = Program(module, backend=backend, profile=profile, fields=panel.fields)
+    program = Program(module, backend=backend, profile=profile, fields=panel.fields, nan=nan,
+                      min_periods=min_periods)
     return program.run(panel, **options)[DEFAULT_OUTPUT]

@@ -29,6 +29,15 @@ def add_compile_options(parser: argparse.ArgumentParser) -> None:
                         help="semantics profile (default: paper)")
 
 
+def add_nan_options(parser: argparse.ArgumentParser) -> None:
+    """``--nan strict|skip`` and ``--min-periods M``: the program's NaN policy (``passes.nanpolicy``)."""
+    parser.add_argument("--nan", choices=("strict", "skip"), default="strict",
+                        help="NaN policy of window statistics: strict (any missing value in the window gives NaN, "
+                        "default) or skip (computed over the valid values)")
+    parser.add_argument("--min-periods", type=int, default=None, metavar="M",
+                        help="--nan skip: valid values a window needs (default 1)")
+
+
 def load_data(args: argparse.Namespace):
     """The panel the options ask for: a file, or the demo market."""
     from alphalang.data import demo_panel, load_panel
@@ -42,6 +51,8 @@ def load_data(args: argparse.Namespace):
 
 def compile_options(args: argparse.Namespace) -> dict:
     options = {"profile": args.profile}
+    if getattr(args, "nan", None) is not None:
+        options.update(nan=args.nan, min_periods=args.min_periods)
     if args.backend:
         options["backend"] = args.backend
     return options

@@ -6,7 +6,13 @@ import argparse
 
 import numpy as np
 
-from alphalang.cli.common import add_compile_options, add_data_options, compile_options, load_data
+from alphalang.cli.common import (
+    add_compile_options,
+    add_data_options,
+    add_nan_options,
+    compile_options,
+    load_data,
+)
 
 
 def register(subparsers) -> None:
@@ -19,6 +25,7 @@ def register(subparsers) -> None:
     parser.add_argument("expr", help="the formula, e.g. \"rank(delta(close, 5))\"")
     add_data_options(parser)
     add_compile_options(parser)
+    add_nan_options(parser)
     parser.add_argument("--rows", type=int, default=5, help="how many last rows to show (default 5)")
     parser.set_defaults(func=run)
 

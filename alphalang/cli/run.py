@@ -6,7 +6,13 @@ import argparse
 import json
 import time
 
-from alphalang.cli.common import add_compile_options, add_data_options, compile_options, load_data
+from alphalang.cli.common import (
+    add_compile_options,
+    add_data_options,
+    add_nan_options,
+    compile_options,
+    load_data,
+)
 from alphalang.cli.progress import Progress, add_output_options
 
 
@@ -22,6 +28,7 @@ def register(subparsers) -> None:
     parser.add_argument("file", help="the .alpha file")
     add_data_options(parser)
     add_compile_options(parser)
+    add_nan_options(parser)
     parser.add_argument("--out", metavar="PATH", help="write results to this parquet (or .csv) file")
     add_output_options(parser)
     parser.set_defaults(func=run)
@@ -51,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     rows = summarize(results, program.lookback)
     if args.json:
         clean = [{k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()} for row in rows]
-        print(json.dumps({"shape": list(panel.shape), "backend": program.backend, "outputs": clean,
+        print(json.dumps({"shape": list(panel.shape), "backend": program.backend, "nan": str(program.nan),
+                          "outputs": clean,
                           "seconds": {"check": compiled - start, "run": done - compiled}, "out": args.out},
                          allow_nan=False, indent=1))
         return 0

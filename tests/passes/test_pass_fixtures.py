@@ -3,7 +3,8 @@
 ``fixtures/<pass>.txt`` holds cases separated by blank lines; in a case, the lines before ``=>`` are a module,
 the lines after it the expected canonical dump (see ``dump``) after running that pass on the output of the
 passes before it (``resolve_plan.txt``: after resolution alone), or ``error: <Class>: <message>``. An input
-may hold ``#`` comments; one starting ``#pandas-ref`` checks it under that profile.
+may hold ``#`` comments; one starting ``#pandas-ref`` checks it under that profile, one starting ``#nan-skip``
+under the NaN policy skip.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 
 from alphalang.errors import AlphaError
 from alphalang.passes.profile import PROFILES
-from alphalang.plan import PASSES, Plan, resolve_plan, run_passes
+from alphalang.plan import PASSES, Plan, nan_policy, resolve_plan, run_passes
 from alphalang.syntax import parse_module
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -51,8 +52,9 @@ def cases(name: str) -> list[tuple[str, str]]:
 def run_upto(source: str, index: int) -> str:
     """The dump after resolution and ``PASSES[:index + 1]`` (``index`` -1: resolution only), or the error."""
     profile = PROFILES["pandas-ref"] if source.startswith("#pandas-ref") else PROFILES["paper"]
+    nan = nan_policy("skip") if source.startswith("#nan-skip") else nan_policy()
     try:
-        plan = run_passes(resolve_plan(parse_module(source), profile), PASSES[:index + 1])
+        plan = run_passes(resolve_plan(parse_module(source), profile, nan=nan), PASSES[:index + 1])
     except AlphaError as err:
         return f"error: {type(err).__name__}: {err.message}"
     return dump(plan)

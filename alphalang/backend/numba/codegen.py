@@ -29,7 +29,10 @@ from importlib.metadata import version
 import alphalang
 from alphalang.backend.numba.families import CODES, FAMILY, FINGERPRINT
 from alphalang.backend.numba.lowering import lower
+from alphalang.errors import AlphaTypeError
+from alphalang.ir import GROUP
 from alphalang.ops import ArgKind, lookup
+from alphalang.passes.nanpolicy import skip_reference, window_of
 from alphalang.plan import Plan
 
 LEAVES = ("field", "group", "const")
@@ -43,6 +46,7 @@ class StateSlot:
     node: int
     family: str
     window: int
+    skip: bool = False  # computed under the NaN policy skip (its window is never clamped: ``executor.windows``)
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class Kernel:
     n_rows: int  # row buffers
     lookback: int  # rows of history every output needs (time-chunking overlap)
     has_unbounded: bool  # an operator of a "state" family (no finite window: ts_ema, hump): no time chunking
+    nan: str = "strict"  # the plan's NaN policy (``passes.nanpolicy``), checked when a stream state is restored
 
 
 def _identifier(text: str) -> str:
@@ -151,6 +156,7 @@ class _Generator:
         self.table: list[tuple[int, ...]] = []
         self.consts: list[float] = []
         self.lines: list[str] = []
+        self.row_labels = any(n.kind == GROUP and n.op != "group" for n in self.nodes)  # bucket, densify
 
     # -- helpers ---------------------------------------------------------------------------------------
     def describe(self, node_id: int) -> str:
@@ -197,21 +203,41 @@ class _Generator:
             for k in self.out_index.get(node_id, ()):
                 self.lines.append(f"            if keep:\n                out[{k}, r, i] = v{node_id}")
 
+    def label_source(self, node_id: int) -> int:
+        """The level column for a group argument: an ``IndClass`` level's index, or -1 - the row buffer holding a
+        label-valued operator's output (``bucket``, ``densify``; ``kernels.table`` reads it back)."""
+        node = self.nodes[node_id]
+        return self.groups.index(node.params[0]) if node.op == "group" else -1 - self.slot[node_id]
+
+    def skip_periods(self, node_id: int, family) -> int:
+        """Under the NaN policy skip, the valid values the node's window needs (0: strict, or an operator the
+        policy does not change); an ``AlphaTypeError`` if its kernel family has no skip modes."""
+        node = self.nodes[node_id]
+        spec = lookup(node.op)
+        if not self.plan.nan.skip or skip_reference(spec) is None:
+            return 0
+        if not family.skip:
+            raise AlphaTypeError(f'{node.op} has no numba kernel for nan="skip" yet',
+                                 self.plan.graph.spans.get(node_id),
+                                 hint='run this program with backend="reference", or with nan="strict"')
+        return self.plan.nan.periods(window_of(spec, node.params))
+
     def table_row(self, node_id: int, consumed: bool) -> str:
         """Add one node to the node table (``consumed``: another node reads it); returns its comment line."""
         node = self.nodes[node_id]
         low = lower(node.op)
-        series = [a for a in node.args if self.nodes[a].op != "group"]
-        level = [self.groups.index(self.nodes[a].params[0]) for a in node.args if self.nodes[a].op == "group"]
+        series = [a for a in node.args if self.nodes[a].kind != GROUP]
+        level = [self.label_source(a) for a in node.args if self.nodes[a].kind == GROUP]
         ins = [self.slot[a] for a in series] + [-1, -1]
         out = self.alloc(node_id)
         state = const = -1
         family = FAMILY[low.family]
-        mode = family.mode_code(low.mode)
+        periods = self.skip_periods(node_id, family)
+        mode = family.mode_code(low.mode, periods)
         window = family.window(node.params) if family.stateful else -1
         if family.stateful:
             state = len(self.states)
-            self.states.append(StateSlot(node_id, low.family, window))
+            self.states.append(StateSlot(node_id, low.family, window, periods > 0))
         values = family.consts(node.params) if family.consts else static_numbers(node.op, node.params,
                                                                                   1 if low.kind == "window" else 0)
         if values:
@@ -299,10 +325,12 @@ class _Generator:
             "from alphalang.backend.numba.kernels import elementwise as ew",
             "",
             f"# alphalang {alphalang.__version__}, numba {NUMBA_VERSION}, kernels {FINGERPRINT}",
+            *([f"# NaN policy: {self.plan.nan}"] if self.plan.nan.skip else []),  # never shared with strict
             "",
             "",
             f"def KERNEL_NAME({signature}):",
-            "    ws = crosssection.workspace(n, n_groups)",
+            # labels read from a row buffer are renumbered per row to at most n (``group.row_labels``)
+            "    ws = crosssection.workspace(n, " + ("max(n_groups, n))" if self.row_labels else "n_groups)"),
             "    for r in range(r0, r1):",
             "        t = t_base + r",
             "        keep = r >= w0",
@@ -315,4 +343,4 @@ class _Generator:
         lookback = max(self.plan.lookbacks, default=0)
         unbounded = any(FAMILY[s.family].kind == "state" for s in self.states)  # recursions: no finite window
         return Kernel(name, source, digest[:24], self.fields, self.groups, self.outputs, tuple(self.states),
-                      tuple(self.table), tuple(self.consts), self.n_rows, lookback, unbounded)
+                      tuple(self.table), tuple(self.consts), self.n_rows, lookback, unbounded, str(self.plan.nan))

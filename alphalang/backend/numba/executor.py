@@ -44,9 +44,10 @@ def windows(kernel: Kernel, rows: int | None = None) -> tuple[int, ...]:
     """Each state's window, clamped to ``rows + 1`` on data of ``rows`` rows: a longer window never fills
     (NaN everywhere, as in the reference), so its state is sized by the data, not by the window. ``None``
     (a stream, which can grow without bound): the declared windows. E.g. ts_rank(close, 1000000) on 20 rows
-    keeps a 21-row ring.
+    keeps a 21-row ring. A window under the NaN policy skip keeps its length: its partial windows weigh their
+    values by their position in the declared window (decay_linear, ts_argmax).
     """
-    return tuple(s.window if rows is None else min(s.window, rows + 1) for s in kernel.states)
+    return tuple(s.window if rows is None or s.skip else min(s.window, rows + 1) for s in kernel.states)
 
 
 def layout(kernel: Kernel, n: int, rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:

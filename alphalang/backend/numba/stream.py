@@ -7,9 +7,10 @@ state, same absolute row phases). ``Stream.state`` is a ``StreamState``; ``save_
 in a new process: the file records which fields the kernel reads (a derivable field such as ``returns`` that
 the history supplied is read, not derived) and the standing group labels.
 
-A state is checked before any kernel sees it (the kernel indexes its buffers without bounds checks): kernel
-digest, dtypes, shapes and sizes against the program and the asset count, a non-negative row count, and the
-sorted copies of long ``ts_rank`` windows against their rings. Anything else is an ``AlphaDataError``.
+A state is checked before any kernel sees it (the kernel indexes its buffers without bounds checks): the NaN
+policy it was computed under, kernel digest, dtypes, shapes and sizes against the program and the asset count,
+a non-negative row count, and the sorted copies of long ``ts_rank`` windows against their rings. Anything else
+is an ``AlphaDataError``.
 
 A stream can grow without bound, so its windows are not clamped to the history (as a batch run's are): a
 window's state is sized by the window, and ``executor.check_state_size`` refuses a program whose state would
@@ -53,16 +54,17 @@ class StreamState:
     is_: np.ndarray
     fields: tuple[str, ...] = ()
     groups: dict[str, np.ndarray] = field(default_factory=dict)
+    nan: str = "strict"  # the NaN policy it was computed under (``passes.nanpolicy``)
 
     def copy(self) -> StreamState:
         return StreamState(self.digest, self.rows, self.n_assets, self.fs.copy(), self.is_.copy(), self.fields,
-                           {k: v.copy() for k, v in self.groups.items()})
+                           {k: v.copy() for k, v in self.groups.items()}, self.nan)
 
     def save(self, path: str | Path) -> None:
         labels = np.stack(list(self.groups.values())) if self.groups else np.empty((0, self.n_assets), np.int64)
         np.savez(path, digest=np.array(self.digest), rows=np.int64(self.rows), n_assets=np.int64(self.n_assets),
                  fs=self.fs, is_=self.is_, fields=np.array(self.fields, dtype=str),
-                 group_levels=np.array(list(self.groups), dtype=str), group_labels=labels)
+                 group_levels=np.array(list(self.groups), dtype=str), group_labels=labels, nan=np.array(self.nan))
 
     @classmethod
     def load(cls, path: str | Path) -> StreamState:
@@ -91,11 +93,16 @@ class StreamState:
         return cls(str(get("digest", "U", 0)), int(get("rows", "iu", 0)), int(get("n_assets", "iu", 0)),
                    get("fs", "f", 1).copy(), get("is_", "iu", 1).copy(),
                    tuple(str(v) for v in get("fields", "U", 1, np.array([], dtype=str))),
-                   {level: labels[k].copy() for k, level in enumerate(levels)})
+                   {level: labels[k].copy() for k, level in enumerate(levels)},
+                   str(get("nan", "U", 0, np.array("strict"))))
 
 
 def check_state(kernel, state: StreamState) -> None:
     """Raise ``AlphaDataError`` unless ``state`` fits ``kernel`` exactly (see module docstring)."""
+    if state.nan != kernel.nan:
+        raise AlphaDataError(f"this stream state was computed under the NaN policy {state.nan}, this program uses "
+                             f"{kernel.nan}", hint="restore it with a program compiled with the same nan= and "
+                             "min_periods= as the one that saved it")
     if state.digest != kernel.digest:
         raise AlphaDataError("this stream state belongs to a different program (kernel digest differs)",
                              hint="restore it with the program that saved it: program.stream(state=path)")
@@ -157,7 +164,7 @@ class Stream:
             raise AlphaDataError("the stream has no state yet: step it (or warm it up) first")
         groups = {level: np.atleast_2d(np.asarray(v).astype(np.int64))[-1] for level, v in self.groups.items()}
         return StreamState(self._state.digest, self._state.rows, self._state.n_assets, self._state.fs.copy(),
-                           self._state.is_.copy(), self.kernel.fields, groups)
+                           self._state.is_.copy(), self.kernel.fields, groups, self._state.nan)
 
     @state.setter
     def state(self, value: StreamState) -> None:
@@ -175,7 +182,7 @@ class Stream:
         if self._state is None:
             executor.check_state_size([(self.plan, self.kernel)], n)
             fs, is_ = executor.new_state(self.kernel, n)
-            self._state = StreamState(self.kernel.digest, 0, n, fs, is_, self.kernel.fields)
+            self._state = StreamState(self.kernel.digest, 0, n, fs, is_, self.kernel.fields, nan=self.kernel.nan)
         return self._state
 
     def _fields(self, fields: dict[str, np.ndarray], ndim: int) -> dict[str, np.ndarray]:

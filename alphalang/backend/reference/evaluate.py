@@ -1,7 +1,8 @@
 """The reference backend: evaluates a plan node by node with the registry's numpy implementations.
 
 Slow and obviously correct; it is the oracle the numba backend is tested against. Intermediate arrays are
-freed after their last use.
+freed after their last use. Under the NaN policy ``skip`` a window statistic runs its registry entry's ``skip``
+function (``passes.nanpolicy``).
 
 Example:
     >>> import numpy as np
@@ -16,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from alphalang.ops import lookup
+from alphalang.passes.nanpolicy import NanPolicy, skip_reference, window_of
 from alphalang.plan import Plan
 
 
@@ -39,12 +41,20 @@ def run(plan: Plan, fields: dict[str, np.ndarray], groups: dict[str, np.ndarray]
             values[node_id] = np.full(shape, values[node.args[0]], dtype=np.float64)
         else:
             spec = lookup(node.op)
-            result = spec.reference(*(values[a] for a in node.args), *node.params)
+            result = _compute(spec, plan.nan, [values[a] for a in node.args], node.params)
             values[node_id] = np.broadcast_to(np.asarray(result, dtype=np.float64), shape)
         for a in node.args:
             if last_use.get(a) == node_id and a not in keep:
                 values.pop(a, None)
     return {name: np.array(values[node_id], dtype=np.float64) for name, node_id in plan.outputs.items()}
+
+
+def _compute(spec, policy: NanPolicy, inputs: list, params: tuple):
+    """One node's values under the plan's NaN policy (``passes.nanpolicy``)."""
+    skip = skip_reference(spec) if policy.skip else None
+    if skip is None:
+        return spec.reference(*inputs, *params)
+    return skip(*inputs, *params, policy.periods(window_of(spec, params)))
 
 
 def prepare(plan: Plan, **options):

@@ -94,6 +94,27 @@ def normalise(w: np.ndarray) -> Window:
     return Window(s, p, y, mean, y - mean[..., None])
 
 
+def normalise_valid(w: np.ndarray, valid: np.ndarray) -> tuple[Window, np.ndarray]:
+    """``normalise`` over the ``valid`` positions of each window only (the NaN policy ``skip``): scaled by the
+    power of two of the largest valid magnitude, shifted by the oldest valid value, centred on the mean of the
+    valid values; ``y`` and ``c`` are 0 at the other positions (adding 0 leaves every oldest-first sum as it is).
+    Returns the window and the count of valid values.
+
+    >>> win, n = normalise_valid(np.array([[np.nan, 2.0, np.nan, 6.0]]), np.array([[False, True, False, True]]))
+    >>> win.p, win.y, win.c, n
+    (array([2.]), array([[0., 0., 0., 4.]]), array([[ 0., -2.,  0.,  2.]]), array([2]))
+    """
+    z0 = np.where(valid, w, 0.0)
+    s = scale(z0)
+    z = z0 / s[..., None]
+    p = np.take_along_axis(z, np.argmax(valid, axis=-1)[..., None], axis=-1)[..., 0]
+    y = np.where(valid, z - p[..., None], 0.0)
+    n = valid.sum(axis=-1)
+    with np.errstate(all="ignore"):
+        mean = oldest_first_sum(y) / n
+    return Window(s, p, y, mean, np.where(valid, y - mean[..., None], 0.0)), n
+
+
 def sum_of_squares(c: np.ndarray) -> np.ndarray:
     """``sum(c * c)`` oldest first (squares, not ``**``: numpy's power is not the kernels' product)."""
     return oldest_first_sum(c * c)

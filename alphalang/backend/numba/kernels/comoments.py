@@ -11,6 +11,7 @@ arithmetic may differ in the last bit from day to day).
 Windows of at most ``DIRECT_MAX`` rows are evaluated two-pass from the rings in the reference's arithmetic
 (``reference.moments``; bitwise equal). Longer windows: stability as in ``moments``: scaled, anchored running
 sums, recomputed exactly from the rings every d rows and after a cancellation or a change of scale.
+Under the NaN policy skip (``skipping``): two-pass from the rings over the complete pairs (``_skip``).
 
 Example:
     >>> import numpy as np
@@ -30,10 +31,10 @@ import math
 import numpy as np
 from numba import njit
 
-from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH2
+from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH2, skipping
 from alphalang.backend.numba.kernels import ring as _ring
 from alphalang.backend.numba.kernels.ring import anchor_today, offset_sums, out_of_scale, rescaled, track
-from alphalang.backend.numba.kernels.ties import snap_correlation, tied_window
+from alphalang.backend.numba.kernels.ties import snap_correlation, tied_window, width
 
 COV, CORR = range(2)
 BLOCK = 128  # assets per block in the two-pass path
@@ -133,10 +134,44 @@ def _direct(rx, ry, miss, runx, runy, invx, invy, sxx, syy, sxy, t, d, mode, out
             out[i] = snap_correlation(min(1.0, max(-1.0, r))) if r == r else r
 
 
-@njit(WINDOW_PUSH2, **JIT_OPTIONS)
-def push(fs, is_, t, d, mode, x, y, out):
-    """Push the pair of rows (absolute row ``t``); write the covariance or correlation to ``out``."""
-    n = x.shape[0]
+@njit(**JIT_OPTIONS)
+def _skip(rx, ry, t, d, code, out):
+    """Covariance or correlation over the window's complete pairs (NaN policy skip), ``reference.skip``'s
+    arithmetic."""
+    mode, m = skipping.split(code)
+    n = out.shape[0]
+    count, topx, lox, hix, invx, px, tx = skipping.window(rx, ry, t, d, n)
+    _, topy, loy, hiy, invy, py, ty = skipping.window(ry, rx, t, d, n)
+    sab = np.zeros(n)
+    saa = np.zeros(n)
+    sbb = np.zeros(n)
+    for age in range(d):
+        base = skipping.slot(t, d, n, age)
+        for i in range(n):
+            u = rx[base + i]
+            v = ry[base + i]
+            if np.isfinite(u) and np.isfinite(v):
+                a = (u * invx[i] - px[i]) - tx[i] / count[i]
+                b = (v * invy[i] - py[i]) - ty[i] / count[i]
+                sab[i] += a * b
+                saa[i] += a * a
+                sbb[i] += b * b
+    for i in range(n):
+        if count[i] < max(m, 2):
+            out[i] = math.nan
+        elif mode == COV:
+            out[i] = sab[i] / (count[i] - 1.0) / invx[i] / invy[i]
+        elif hix[i] - lox[i] <= width(0.0, topx[i]) or hiy[i] - loy[i] <= width(0.0, topy[i]):
+            out[i] = math.nan  # a window whose values all tie
+        else:
+            r = sab[i] / math.sqrt(saa[i] * sbb[i])
+            out[i] = snap_correlation(min(1.0, max(-1.0, r))) if r == r else r
+
+
+@njit(inline="always", **JIT_OPTIONS)
+def views(fs, is_, d, n):
+    """The state's parts (the layout of ``state_size``): rings ``rx, ry``, inverse scales, anchors, the five sums
+    (a (5, n) view: a, b, a^2, b^2, ab), missing pairs and the two repeat runs."""
     rx = fs[: d * n]
     ry = fs[d * n : 2 * d * n]
     base = 2 * d * n
@@ -148,10 +183,18 @@ def push(fs, is_, t, d, mode, x, y, out):
     miss = is_[:n]
     runx = is_[n : 2 * n]
     runy = is_[2 * n : 3 * n]
+    return rx, ry, invx, invy, kx, ky, s, miss, runx, runy
+
+
+@njit(**JIT_OPTIONS)
+def advance(rx, ry, invx, invy, kx, ky, s, miss, runx, runy, t, d, x, y):
+    """Push the pair of rows (absolute row ``t``) into the window: for d > ``DIRECT_MAX`` the O(1) anchored sums
+    (recomputed from the rings every d rows and after a cancellation or a change of scale), then the rings,
+    the missing pairs and the repeat runs. (``regression`` keeps the same state.)"""
+    n = x.shape[0]
     direct = d <= DIRECT_MAX
     cur = (t % d) * n
     prev = ((t - 1) % d) * n
-    fd = float(d)
     lost = False  # the sums lost digits or need another scale: recompute them from the rings
     if not direct:  # O(1) sums, before the ring and counts move on (branch-free: vectorises across assets)
         for i in range(n):
@@ -194,11 +237,27 @@ def push(fs, is_, t, d, mode, x, y, out):
         miss[i] += (0 if (fx & fy) else 1) - (0 if ok_old else 1)
         runx[i] = runx[i] + 1 if (fx & (xn == xl)) else 0
         runy[i] = runy[i] + 1 if (fy & (yn == yl)) else 0
-    if direct:
+    if not direct and d > 1 and ((t + 1) % d == 0 or lost):
+        _reanchor(rx, ry, invx, invy, kx, ky, s, x, y, n, d)
+
+
+@njit(WINDOW_PUSH2, **JIT_OPTIONS)
+def push(fs, is_, t, d, mode, x, y, out):
+    """Push the pair of rows (absolute row ``t``); write the covariance or correlation to ``out``."""
+    n = x.shape[0]
+    rx = fs[: d * n]
+    ry = fs[d * n : 2 * d * n]
+    if mode >= skipping.SKIP_STRIDE:
+        skipping.write(rx, t, d, x)
+        skipping.write(ry, t, d, y)
+        _skip(rx, ry, t, d, mode, out)
+        return
+    _, _, invx, invy, kx, ky, s, miss, runx, runy = views(fs, is_, d, n)
+    advance(rx, ry, invx, invy, kx, ky, s, miss, runx, runy, t, d, x, y)
+    if d <= DIRECT_MAX:
         _direct(rx, ry, miss, runx, runy, invx, invy, s[2], s[3], s[4], t, d, mode, out)
         return
-    if d > 1 and ((t + 1) % d == 0 or lost):
-        _reanchor(rx, ry, invx, invy, kx, ky, s, x, y, n, d)
+    fd = float(d)
     for i in range(n):
         sx = s[0, i]
         sy = s[1, i]

@@ -6,13 +6,17 @@ NaN and restarts both sums (pandas ``ewm(adjust=True)`` on each run of valid val
 ts_ema has no finite window: its value depends on the whole run since the last missing value, which is why
 time-chunked parallel runs are disabled for programs that use it.
 
+Under the NaN policy skip (mode ``>= skipping.SKIP_STRIDE``, ``_skip``): pandas' ``ewm(adjust=True,
+ignore_na=False)`` recurrence, as ``reference.skip.ts_ema``: float words the mean so far and its total weight,
+int words the count of valid values seen (the value is NaN while it is below min_periods).
+
 Example:
     >>> import numpy as np
-    >>> fs = np.empty(state_size(1, 0)[0]); is_ = np.empty(0, np.int64)
+    >>> fs = np.empty(state_size(1, 0)[0]); is_ = np.empty(state_size(1, 0)[1], np.int64)
     >>> init(fs, is_, 1, 0)
     >>> out = np.empty(1)
     >>> for t, v in enumerate([1.0, 3.0]):
-    ...     push(fs, is_, t, 0.5, np.array([v]), out)
+    ...     push(fs, is_, t, 0, 0.5, np.array([v]), out)
     >>> out
     array([2.33333333])
 """
@@ -24,22 +28,50 @@ import math
 import numpy as np
 from numba import njit
 
-from alphalang.backend.numba.kernels import EMA_PUSH, JIT_OPTIONS
+from alphalang.backend.numba.kernels import EMA_PUSH, JIT_OPTIONS, skipping
 
 
 def state_size(n: int, d: int) -> tuple[int, int]:
-    """Float words: numerator and denominator (2n)."""
-    return 2 * n, 0
+    """Float words: numerator and denominator (2n; skip: mean and weight). Int words: valid values seen (skip)."""
+    return 2 * n, n
 
 
 def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
     fs[:] = 0.0
+    is_[:] = 0
+
+
+@njit(**JIT_OPTIONS)
+def _skip(fs, is_, decay, m, x, out):
+    """pandas' ewm(adjust=True, ignore_na=False) mean (NaN policy skip): a missing value adds no weight, older
+    weights still decay; the mean so far is repeated on a missing row."""
+    n = x.shape[0]
+    mean = fs[:n]
+    weight = fs[n : 2 * n]
+    count = is_[:n]
+    for i in range(n):
+        v = x[i]
+        seen = count[i] > 0
+        w = weight[i] * decay if seen else 1.0
+        if np.isfinite(v):
+            if not seen:
+                mean[i] = v
+            else:
+                if mean[i] != v:
+                    mean[i] = (w * mean[i] + v) / (w + 1.0)
+                w += 1.0
+            count[i] += 1
+        weight[i] = w
+        out[i] = mean[i] if count[i] >= m else math.nan
 
 
 @njit(EMA_PUSH, **JIT_OPTIONS)
-def push(fs, is_, t, decay, x, out):
+def push(fs, is_, t, mode, decay, x, out):
     """Push row ``x``; write the running weighted mean to ``out``."""
     n = x.shape[0]
+    if mode >= skipping.SKIP_STRIDE:
+        _skip(fs, is_, decay, skipping.split(mode)[1], x, out)
+        return
     num = fs[:n]
     den = fs[n : 2 * n]
     for i in range(n):

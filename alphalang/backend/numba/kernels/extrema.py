@@ -10,7 +10,9 @@ every d rows): amortised O(1) and, unlike a monotonic deque, branch-light and ve
 The blocks find the exact extreme (values only). The position modes then report the oldest value that *ties*
 it under the tie rule (``ties``: within 2^-40 of the window's largest magnitude), by an O(d) scan of the ring,
 vectorised across assets (the blocks' bests are exact, so they cannot see a nearby older value). Missing
-values (NaN/±inf) are counted (strict NaN rule) and compared as ``-inf``.
+values (NaN/±inf) are counted (strict NaN rule) and compared as ``-inf``. Under the NaN policy skip
+(``skipping``): one O(d) scan of the ring over the valid values (``_skip``), positions still counted in the
+d-row window.
 
 Example:
     >>> import numpy as np
@@ -30,7 +32,7 @@ import math
 import numpy as np
 from numba import njit
 
-from alphalang.backend.numba.kernels import JIT_OPTIONS, WINDOW_PUSH
+from alphalang.backend.numba.kernels import JIT_OPTIONS, WINDOW_PUSH, skipping
 from alphalang.backend.numba.kernels.ties import width
 
 MAX, MIN, ARGMAX, ARGMIN, ARGMAX_DAYS, ARGMIN_DAYS = range(6)
@@ -68,11 +70,50 @@ def _oldest_tie(ring, miss, t, d, mode, out):
             out[i] = float(age[i] + 1) if (mode == ARGMAX or mode == ARGMIN) else float(d - 1 - age[i])  # 1 = oldest
 
 
+@njit(**JIT_OPTIONS)
+def _skip(ring, t, d, code, out):
+    """The extreme of the window's valid values, or the position of its oldest tie (NaN policy skip),
+    ``reference.skip``'s rule."""
+    mode, m = skipping.split(code)
+    n = out.shape[0]
+    sign = 1.0 if (mode == MAX or mode == ARGMAX or mode == ARGMAX_DAYS) else -1.0
+    count = np.zeros(n, np.int64)
+    best = np.full(n, -math.inf)
+    top = np.zeros(n)
+    for age in range(d):
+        base = skipping.slot(t, d, n, age)
+        for i in range(n):
+            v = ring[base + i]
+            if np.isfinite(v):
+                count[i] += 1
+                best[i] = max(best[i], sign * v)
+                top[i] = max(top[i], abs(v))
+    age = np.full(n, -1)
+    if mode != MAX and mode != MIN:
+        for a in range(d):  # oldest first: the first valid value tying the extreme
+            base = skipping.slot(t, d, n, a)
+            for i in range(n):
+                v = ring[base + i]
+                if age[i] < 0 and np.isfinite(v) and abs(v - sign * best[i]) <= width(0.0, top[i]):
+                    age[i] = a
+    for i in range(n):
+        if count[i] < m:
+            out[i] = math.nan
+        elif mode == MAX or mode == MIN:
+            out[i] = sign * best[i]
+        else:
+            out[i] = float(age[i] + 1) if (mode == ARGMAX or mode == ARGMIN) else float(d - 1 - age[i])
+
+
 @njit(WINDOW_PUSH, **JIT_OPTIONS)
 def push(fs, is_, t, d, mode, x, out):
     """Push row ``x`` (absolute row ``t``); write the window's extreme (or its position) to ``out``."""
     n = x.shape[0]
     ring = fs[: d * n]
+    if mode >= skipping.SKIP_STRIDE:
+        skipping.write(ring, t, d, x)
+        _skip(ring, t, d, mode, out)
+        return
     sbest = fs[d * n : 2 * d * n]
     pbest = fs[2 * d * n : 2 * d * n + n]
     miss = is_[:n]

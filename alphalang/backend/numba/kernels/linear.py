@@ -13,7 +13,9 @@ Int words: missing count (strict NaN rule) and the repeat run (an exactly consta
 residual exactly 0 and R^2 NaN). Windows of at most ``DIRECT_MAX`` rows are evaluated two-pass from the
 ring in the reference's arithmetic (``reference.moments``; bitwise equal). Longer windows, stability as in
 ``moments``: scaled, anchored running sums, recomputed exactly from the ring every d rows and after a
-cancellation or a change of scale.
+cancellation or a change of scale. Under the NaN policy skip (``skipping``): two-pass from the ring over the valid
+values (``_skip``): decay_linear renormalises the weights of the valid positions, the regressions fit the valid
+(row, value) points.
 
 Example:
     >>> import numpy as np
@@ -33,7 +35,7 @@ import math
 import numpy as np
 from numba import njit
 
-from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
+from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH, skipping
 from alphalang.backend.numba.kernels.ring import (
     anchor_today,
     init,  # noqa: F401 (this family's initial state)
@@ -124,11 +126,61 @@ def _direct(ring, miss, run, top, inv, pivot, mean, w, s, q, t, d, mode, x, out)
             out[i] = min(1.0, max(0.0, r2)) if r2 == r2 else r2
 
 
+@njit(**JIT_OPTIONS)
+def _skip(ring, t, d, code, x, out):
+    """The statistic over the window's valid values (NaN policy skip), ``reference.skip``'s arithmetic."""
+    mode, m = skipping.split(code)
+    n = x.shape[0]
+    count, _, lo, hi, inv, pivot, total = skipping.window(ring, ring, t, d, n)
+    sw = np.zeros(n)  # decay: weights of the valid positions; regressions: their row indexes
+    swy = np.zeros(n)
+    for age in range(d):
+        base = skipping.slot(t, d, n, age)
+        for i in range(n):
+            v = ring[base + i]
+            if np.isfinite(v):
+                w = age + 1.0 if mode == DECAY else float(age)
+                sw[i] += w
+                swy[i] += (v * inv[i] - pivot[i]) * w
+    if mode == DECAY:
+        for i in range(n):
+            out[i] = (pivot[i] + swy[i] / sw[i]) / inv[i] if count[i] >= m else math.nan
+        return
+    scu = np.zeros(n)
+    suu = np.zeros(n)
+    scc = np.zeros(n)
+    for age in range(d):
+        base = skipping.slot(t, d, n, age)
+        for i in range(n):
+            v = ring[base + i]
+            if np.isfinite(v):
+                c = (v * inv[i] - pivot[i]) - total[i] / count[i]
+                u = age - sw[i] / count[i]
+                scu[i] += c * u
+                suu[i] += u * u
+                scc[i] += c * c
+    for i in range(n):
+        slope = scu[i] / suu[i]
+        if count[i] < max(m, 2) or (mode == RESID and not np.isfinite(x[i])):
+            out[i] = math.nan
+        elif mode == SLOPE:
+            out[i] = slope / inv[i]
+        elif mode == RSQUARE:
+            out[i] = math.nan if lo[i] == hi[i] else min(1.0, max(0.0, slope * slope * suu[i] / scc[i]))
+        else:
+            c = (x[i] * inv[i] - pivot[i]) - total[i] / count[i]
+            out[i] = (c - slope * ((d - 1.0) - sw[i] / count[i])) / inv[i]
+
+
 @njit(WINDOW_PUSH, **JIT_OPTIONS)
 def push(fs, is_, t, d, mode, x, out):
     """Push row ``x`` (absolute row ``t``); write the ``mode`` statistic to ``out``."""
     n = x.shape[0]
     ring = fs[: d * n]
+    if mode >= skipping.SKIP_STRIDE:
+        skipping.write(ring, t, d, x)
+        _skip(ring, t, d, mode, x, out)
+        return
     inv = fs[d * n : d * n + n]  # 1 / the window's scale (a power of two)
     k = fs[d * n + n : d * n + 2 * n]  # the anchor, scaled
     acc = fs[d * n + 2 * n : d * n + 5 * n].reshape((3, n))  # s, w, q

@@ -16,6 +16,9 @@ an outgoing square exceeds what stays by ``CANCELLATION`` (a huge value leaving 
 residue behind) or ``ring.out_of_scale`` (a value near 1e300 arrives in a window scaled for ordinary ones).
 Exactly constant windows give exactly 0 spread (var/std) and NaN for zscore/skew/kurt.
 
+Under the NaN policy skip (``skipping``): two-pass from the ring over the valid values (``_skip``), as
+``reference.skip``.
+
 Example:
     >>> import numpy as np
     >>> fs, is_ = np.empty(state_size(1, 2)[0]), np.empty(state_size(1, 2)[1], np.int64)
@@ -34,7 +37,7 @@ import math
 import numpy as np
 from numba import njit
 
-from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
+from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH, skipping
 from alphalang.backend.numba.kernels.ring import (
     anchor_today,
     init,  # noqa: F401 (this family's initial state)
@@ -192,11 +195,61 @@ def _direct(ring, miss, run, t, d, mode, x, out):
                 out[i] = _shape(mode, d, s2[j], s3[j], s4[j])
 
 
+_NEEDS = (1, 1, 2, 2, 2, 3, 4)  # valid values each statistic needs (ddof 1; skew 3; kurt 4), by mode
+
+
+@njit(**JIT_OPTIONS)
+def _skip(ring, t, d, code, x, out):
+    """The statistic over the window's valid values (NaN policy skip), ``reference.skip``'s arithmetic."""
+    mode, m = skipping.split(code)
+    n = x.shape[0]
+    count, _, lo, hi, inv, pivot, total = skipping.window(ring, ring, t, d, n)
+    mu = np.empty(n)
+    s2 = np.zeros(n)
+    s3 = np.zeros(n)
+    s4 = np.zeros(n)
+    for i in range(n):
+        mu[i] = total[i] / count[i] if count[i] > 0 else 0.0
+    if mode >= VAR:
+        for age in range(d):
+            base = skipping.slot(t, d, n, age)
+            for i in range(n):
+                v = ring[base + i]
+                if np.isfinite(v):
+                    c = (v * inv[i] - pivot[i]) - mu[i]
+                    c2 = c * c
+                    s2[i] += c2
+                    s3[i] += c2 * c
+                    s4[i] += c2 * c2
+    need = max(m, _NEEDS[mode])
+    for i in range(n):
+        fn = float(count[i])
+        if count[i] < need or (mode == ZSCORE and not np.isfinite(x[i])):
+            out[i] = math.nan
+        elif mode == SUM:
+            out[i] = (fn * pivot[i] + total[i]) / inv[i]
+        elif mode == MEAN:
+            out[i] = (pivot[i] + mu[i]) / inv[i]
+        elif mode == VAR or mode == STD:
+            var = s2[i] / (fn - 1.0)
+            out[i] = var / inv[i] / inv[i] if mode == VAR else math.sqrt(var) / inv[i]
+        elif lo[i] == hi[i]:  # an exactly constant window
+            out[i] = math.nan
+        elif mode == ZSCORE:
+            out[i] = ((x[i] * inv[i] - pivot[i]) - mu[i]) / math.sqrt(s2[i] / (fn - 1.0))
+        else:
+            out[i] = _shape(mode, count[i], s2[i], s3[i], s4[i])
+
+
 @njit(WINDOW_PUSH, **JIT_OPTIONS)
 def push(fs, is_, t, d, mode, x, out):
     """Push row ``x`` (absolute row ``t``) into the window; write the ``mode`` statistic to ``out``."""
     n = x.shape[0]
     ring = fs[: d * n]
+    if mode >= skipping.SKIP_STRIDE:
+        skipping.write(ring, t, d, x)
+        _skip(ring, t, d, mode, x, out)
+        return
     inv = fs[d * n : d * n + n]  # 1 / the window's scale (a power of two)
     k = fs[d * n + n : d * n + 2 * n]  # the anchor, scaled
     s = fs[d * n + 2 * n : d * n + 6 * n].reshape((4, n))  # sums of (x / scale - k)^1..4

@@ -6,7 +6,8 @@ end (rebuilt once per block) and ``prefix`` the running product of the current b
 thus an exact re-multiplication of its own d values (no division, so zeros and sign changes need no special
 counts, and no drift: the rounding is that of d - 1 multiplications, like the reference's).
 Missing values are counted (strict NaN rule) and multiply as 1. Windows of at most ``DIRECT_MAX`` rows are
-re-multiplied oldest-first from the ring instead (the reference's order: bitwise equal).
+re-multiplied oldest-first from the ring instead (the reference's order: bitwise equal). Under the NaN policy
+skip (``skipping``): the valid values of the ring multiplied oldest first (``_skip``), O(d).
 
 Example:
     >>> import numpy as np
@@ -26,7 +27,7 @@ import math
 import numpy as np
 from numba import njit
 
-from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH
+from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH, skipping
 
 PRODUCT = 0
 
@@ -42,11 +43,34 @@ def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
     is_[:] = d
 
 
+@njit(**JIT_OPTIONS)
+def _skip(ring, t, d, code, out):
+    """The product of the window's valid values (NaN policy skip)."""
+    _, m = skipping.split(code)
+    n = out.shape[0]
+    count = np.zeros(n, np.int64)
+    out[:] = 1.0
+    for age in range(d):  # oldest first
+        base = skipping.slot(t, d, n, age)
+        for i in range(n):
+            v = ring[base + i]
+            if np.isfinite(v):
+                count[i] += 1
+                out[i] *= v
+    for i in range(n):
+        if count[i] < m:
+            out[i] = math.nan
+
+
 @njit(WINDOW_PUSH, **JIT_OPTIONS)
 def push(fs, is_, t, d, mode, x, out):
     """Push row ``x`` (absolute row ``t``); write the window product to ``out``."""
     n = x.shape[0]
     ring = fs[: d * n]
+    if mode >= skipping.SKIP_STRIDE:
+        skipping.write(ring, t, d, x)
+        _skip(ring, t, d, mode, out)
+        return
     suffix = fs[d * n : 2 * d * n]
     prefix = fs[2 * d * n : 2 * d * n + n]
     miss = is_[:n]

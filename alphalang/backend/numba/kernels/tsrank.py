@@ -9,7 +9,9 @@ them (a memmove of at most d words; no per-step sort). Today's rank is then two 
     rank = (count(below the band of x_t) + (count(in the band) + 1) / 2) / d        (in (0, 1])
 
 exactly the reference's arithmetic; the band is ``|v - x_t| <= width`` (``ties``: 2^-40 of the window's
-largest magnitude). Missing values are counted (strict NaN rule).
+largest magnitude). Missing values are counted (strict NaN rule). Under the NaN policy skip (``skipping``) the
+rank is taken among the valid values only and divided by their count (NaN when today's value is missing):
+``_scan_skip`` for short windows; the sorted path keeps its update and ranks within the valid (finite) prefix.
 
 Windows of at most ``SCAN_MAX`` rows (all the windows people use) skip the sorted copy and count the values
 below / in the band of ``x_t`` straight from the time-major ring (after one pass for the width): O(d), but
@@ -36,7 +38,7 @@ import math
 import numpy as np
 from numba import njit
 
-from alphalang.backend.numba.kernels import JIT_OPTIONS, WINDOW_PUSH
+from alphalang.backend.numba.kernels import JIT_OPTIONS, WINDOW_PUSH, skipping
 from alphalang.backend.numba.kernels.ties import width
 
 RANK = 0
@@ -128,6 +130,36 @@ def _scan(ring, miss, cur, d, x, out):
         out[i] = (out[i] + 0.5) / d if miss[i] == 0 else math.nan
 
 
+@njit(**JIT_OPTIONS)
+def _scan_skip(ring, miss, cur, d, m, x, out):
+    """``_scan`` among the window's valid values (NaN policy skip): their tie width, count and today's band
+    rank over them."""
+    n = x.shape[0]
+    big = np.zeros(n)
+    for i in range(n):
+        new = x[i]
+        miss[i] += (0 if np.isfinite(new) else 1) - (0 if np.isfinite(ring[cur + i]) else 1)
+        ring[cur + i] = new
+        out[i] = 0.0
+    for slot in range(d):
+        base = slot * n
+        for i in range(n):
+            v = ring[base + i]
+            big[i] = max(big[i], abs(v)) if np.isfinite(v) else big[i]
+    for i in range(n):
+        big[i] = width(0.0, big[i])
+    for slot in range(d):
+        base = slot * n
+        for i in range(n):
+            v = ring[base + i]
+            diff = v - x[i]
+            ok = np.isfinite(v)
+            out[i] += (1.0 if (ok and diff < -big[i]) else 0.0) + (0.5 if (ok and abs(diff) <= big[i]) else 0.0)
+    for i in range(n):
+        valid = d - miss[i]
+        out[i] = (out[i] + 0.5) / valid if (np.isfinite(x[i]) and valid >= m) else math.nan
+
+
 @njit(WINDOW_PUSH, **JIT_OPTIONS)
 def push(fs, is_, t, d, mode, x, out):
     """Push row ``x`` (absolute row ``t``); write today's rank within the window to ``out``."""
@@ -135,8 +167,13 @@ def push(fs, is_, t, d, mode, x, out):
     ring = fs[: d * n]
     miss = is_[:n]
     cur = (t % d) * n
+    skip = mode >= skipping.SKIP_STRIDE
+    m = skipping.split(mode)[1]
     if d <= SCAN_MAX:
-        _scan(ring, miss, cur, d, x, out)
+        if skip:
+            _scan_skip(ring, miss, cur, d, m, x, out)
+        else:
+            _scan(ring, miss, cur, d, x, out)
         return
     srt = fs[d * n : 2 * d * n]
     for i in range(n):
@@ -160,7 +197,17 @@ def push(fs, is_, t, d, mode, x, out):
             for j in range(p, q, -1):
                 srt[j] = srt[j - 1]
             srt[q] = key_new
-        if miss[i] > 0:
+        if skip:  # among the valid values: the finite prefix of the sorted window
+            valid = d - miss[i]
+            if not ok_new or valid < m:
+                out[i] = math.nan
+            else:
+                top = lo + valid
+                w = width(srt[lo], srt[top - 1])
+                below = _below(srt, lo, top, new, w)
+                band = _upto(srt, lo, top, new, w) - below
+                out[i] = ((below - lo) + (band + 1) / 2.0) / valid
+        elif miss[i] > 0:
             out[i] = math.nan
         else:
             w = width(srt[lo], srt[hi - 1])

@@ -1,0 +1,102 @@
+"""Window statistics under the NaN policy ``skip`` (``passes.nanpolicy``): what the window families that opt in
+(``families.Family.skip``) share; the kernels' form of ``reference.skip``.
+
+A skip node's mode code is ``mode + SKIP_STRIDE * m`` (``families.Family.mode_code``), ``m`` the valid values its
+window needs; the family's ``push`` tests ``mode >= SKIP_STRIDE`` once per row, so the strict paths keep their
+loops, and otherwise decodes the code with ``split``, writes today's value into its ring (the strict state layout:
+a state does not depend on the policy) and computes the statistic from the ring over the valid values only.
+Skip windows are evaluated two-pass from the ring, O(d) per update, vectorised across assets, in exactly
+``reference.skip``'s arithmetic: ``valid_pass`` finds each window's valid count, its largest valid magnitude
+(hence the power-of-two scale, ``ring.unscale``), its smallest and largest valid values and its oldest valid value
+(the pivot), then sums ``x * inv - pivot`` over the valid values oldest first.
+
+Example:
+    >>> import numpy as np
+    >>> ring = np.array([np.nan, 4.0, 2.0])  # d = 3 rows, 1 asset; t = 2: the oldest row is slot 0
+    >>> out = [np.empty(1) for _ in range(6)]
+    >>> count = np.empty(1, np.int64)
+    >>> valid_pass(ring, ring, 2, 3, 1, count, *out)
+    >>> int(count[0]), out[4], out[5]  # two valid values; pivot 4 (the oldest valid), total (4-4) + (2-4)
+    (2, array([4.]), array([-2.]))
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from alphalang.backend.numba.families import SKIP_STRIDE
+from alphalang.backend.numba.kernels import JIT_OPTIONS
+from alphalang.backend.numba.kernels.ring import unscale
+
+
+@njit(inline="always", **JIT_OPTIONS)
+def split(mode):
+    """``(statistic mode, valid values needed)`` of a skip mode code."""
+    return mode % SKIP_STRIDE, mode // SKIP_STRIDE
+
+
+@njit(inline="always", **JIT_OPTIONS)
+def write(ring, t, d, x):
+    """Today's row into the time-major ring (slot ``t % d``)."""
+    n = x.shape[0]
+    cur = (t % d) * n
+    for i in range(n):
+        ring[cur + i] = x[i]
+
+
+@njit(inline="always", **JIT_OPTIONS)
+def slot(t, d, n, age):
+    """Offset of the ring row ``age`` rows after the window's oldest (age 0: oldest, d - 1: today)."""
+    return ((t + 1 + age) % d) * n
+
+
+@njit(**JIT_OPTIONS)
+def valid_pass(ring, other, t, d, n, count, top, lo, hi, inv, pivot, total):
+    """Per asset, over the window's positions where both ``ring`` and ``other`` are finite (pass the same ring
+    twice for one series), oldest first: ``count``, the largest magnitude ``top``, the smallest and largest
+    values ``lo``/``hi``, the inverse scale ``inv`` (``ring.unscale(top)``), the oldest valid value scaled
+    (``pivot``) and the oldest-first sum ``total`` of ``x * inv - pivot``."""
+    for i in range(n):
+        count[i] = 0
+        top[i] = 0.0
+        lo[i] = math.inf
+        hi[i] = -math.inf
+        pivot[i] = math.nan
+        total[i] = 0.0
+    for age in range(d):
+        base = slot(t, d, n, age)
+        for i in range(n):
+            v = ring[base + i]
+            if np.isfinite(v) and np.isfinite(other[base + i]):
+                if count[i] == 0:
+                    pivot[i] = v
+                count[i] += 1
+                top[i] = max(top[i], abs(v))
+                lo[i] = min(lo[i], v)
+                hi[i] = max(hi[i], v)
+    for i in range(n):
+        inv[i] = unscale(top[i])
+        pivot[i] *= inv[i]
+    for age in range(d):
+        base = slot(t, d, n, age)
+        for i in range(n):
+            v = ring[base + i]
+            if np.isfinite(v) and np.isfinite(other[base + i]):
+                total[i] += v * inv[i] - pivot[i]
+
+
+@njit(**JIT_OPTIONS)
+def window(ring, other, t, d, n):
+    """``valid_pass`` with fresh arrays: ``(count, top, lo, hi, inv, pivot, total)``."""
+    count = np.empty(n, np.int64)
+    top = np.empty(n)
+    lo = np.empty(n)
+    hi = np.empty(n)
+    inv = np.empty(n)
+    pivot = np.empty(n)
+    total = np.empty(n)
+    valid_pass(ring, other, t, d, n, count, top, lo, hi, inv, pivot, total)
+    return count, top, lo, hi, inv, pivot, total
