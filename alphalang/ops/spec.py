@@ -112,6 +112,7 @@ class OpSpec:
     # The operator returns group labels (bucket, densify): its node has the group kind, so it is accepted exactly
     # where a group parameter is (like ``IndClass.<level>``); the reference returns int64 labels (-1: no group).
     labels: bool = False
+    wider: str | None = None  # a call with more arguments than ``params`` means this operator (group_mean(x, w, g))
     # Under the NaN policy nan="skip" (``passes.nanpolicy``): the numpy implementation over the window's valid values,
     # ``(*series arrays, *static values, min_periods) -> ndarray``, or ``SAME`` if the policy does not change the
     # operator. A time-series operator left at None is refused under skip.
