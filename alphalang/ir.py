@@ -99,7 +99,7 @@ class Graph:
             return ["(", args[0], " ? ", args[1], " : ", args[2], ")"]
         if node.op == "broadcast":
             return [args[0]]
-        items = [*args, *(number_text(float(p)) for p in node.params)]
+        items = [*args, *(f'"{p}"' if isinstance(p, str) else number_text(float(p)) for p in node.params)]
         pieces: list = [f"{node.op}("]
         for i, item in enumerate(items):
             pieces += [", ", item] if i else [item]

@@ -163,7 +163,7 @@ def expressions(draw: st.DrawFn, max_depth: int = 3, fields: Sequence[str] = FIE
     (e.g. ones a backend does not support yet). Every generated text compiles against a panel with
     ``fields`` and ``group_levels``.
     """
-    ops = {s.name: s for s in callable_ops() if s.name not in exclude
+    ops = {s.name: s for s in callable_ops() if s.name not in exclude and not s.labels  # labels: no series
            and (group_levels or all(p.kind is not ArgKind.GROUP for p in s.params))}
     infix = sorted(INFIX)
     prefix = sorted(PREFIX)

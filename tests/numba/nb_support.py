@@ -63,6 +63,12 @@ def _call(spec, args: list[str], statics: list[str]) -> str:
     return f"{spec.name}({', '.join(args + statics)})"
 
 
+def _output(spec, args: list[str], statics: list[str]) -> str:
+    """An output using the call: group labels (bucket, densify) are no output, so they group a group_rank."""
+    call = _call(spec, args, statics)
+    return f"group_rank(close, {call})" if spec.labels else call
+
+
 SENSITIVE = ("ts_skew", "ts_kurt", "ts_zscore", "ts_resid", "ts_rsquare", "ts_slope")
 
 
@@ -100,10 +106,10 @@ def op_module() -> str:
             args = list(inputs)
             if any(p.kind is ArgKind.GROUP for p in spec.params):
                 args.append("IndClass.sector")
-                lines.append(f"o{k} = {_call(spec, args, statics)}")
+                lines.append(f"o{k} = {_output(spec, args, statics)}")
                 k += 1
                 args[-1] = "IndClass.industry"
-            lines.append(f"o{k} = {_call(spec, args, statics)}")
+            lines.append(f"o{k} = {_output(spec, args, statics)}")
             k += 1
     return "\n".join(lines)
 
@@ -112,7 +118,7 @@ def random_module(count: int = 40, seed: int = 0, depth: int = 3) -> str:
     """``count`` random nested expressions drawn from the registry (time-series, cross-sectional, group,
     elementwise mixed), one output each."""
     rng = random.Random(seed)
-    ops = [s for s in callable_ops()]
+    ops = [s for s in callable_ops() if not s.labels]  # label-valued operators are group arguments only
 
     def expr(level: int) -> str:
         if level == 0 or rng.random() < 0.15:

@@ -36,6 +36,8 @@ def arguments(draw, op: str) -> tuple:
             statics.append(draw(st.integers(1, 7)))
         elif p.kind is ArgKind.LAG:
             statics.append(draw(st.integers(0, 5)))
+        elif p.kind in (ArgKind.TEXT, ArgKind.CHOICE):  # a string option: its default
+            statics.append(p.default)
         elif p.positive:
             statics.append(draw(st.sampled_from([0.25, 0.5, 1.0, 2.5, 10.0])))
         else:
