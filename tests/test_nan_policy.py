@@ -256,3 +256,14 @@ def test_cli_run_takes_the_policy(tmp_path, capsys):
     assert (skip["nan"], strict["nan"]) == ("skip(min_periods=1)", "strict")
     assert main([*args, "--min-periods", "2"]) != 0  # min_periods without --nan skip is an error
     assert "min_periods applies" in capsys.readouterr().err
+
+
+def test_cli_check_refuses_an_operator_without_skip(tmp_path, capsys, monkeypatch):
+    from alphalang.cli import main
+
+    monkeypatch.setitem(REGISTRY, "ts_kurt", dataclasses.replace(REGISTRY["ts_kurt"], skip=None))
+    path = tmp_path / "a.alpha"
+    path.write_text("a = ts_mean(close, 5)\nb = ts_kurt(close, 10)\n")
+    assert main(["check", str(path)]) == 0
+    assert main(["check", str(path), "--nan", "skip"]) == 1
+    assert 'ts_kurt does not support nan="skip"' in capsys.readouterr().err

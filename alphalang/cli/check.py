@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from alphalang.cli.common import add_compile_options, compile_options
+from alphalang.cli.common import add_compile_options, add_nan_options, compile_options
 
 
 def register(subparsers) -> None:
@@ -18,6 +18,7 @@ def register(subparsers) -> None:
     parser.add_argument("file", help="the .alpha file")
     parser.add_argument("--fields", default="", help="comma-separated extra data fields the formulas may use")
     add_compile_options(parser)
+    add_nan_options(parser)
     parser.set_defaults(func=run)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from alphalang.cli.common import add_compile_options, compile_options
+from alphalang.cli.common import add_compile_options, add_nan_options, compile_options
 
 
 def register(subparsers) -> None:
@@ -19,6 +19,7 @@ def register(subparsers) -> None:
     parser.add_argument("--kernel", action="store_true", help="print the generated numba kernel source")
     parser.add_argument("--fields", default="", help="comma-separated extra data fields")
     add_compile_options(parser)
+    add_nan_options(parser)
     parser.set_defaults(func=run)
 
 

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from alphalang.cli.common import add_compile_options, add_data_options, compile_options, load_data
+from alphalang.cli.common import add_compile_options, add_data_options, add_nan_options, compile_options, load_data
 from alphalang.cli.progress import Progress, add_output_options
 
 
@@ -31,6 +31,7 @@ def register(subparsers) -> None:
     parser.add_argument("file", help="the .alpha file (or one formula)")
     add_data_options(parser)
     add_compile_options(parser)
+    add_nan_options(parser)
     parser.add_argument("--out", metavar="DIR", required=True, help="directory for report.html, png/ and numbers/")
     parser.add_argument("--horizons", default="1,5,20", help="forward-return horizons in dates (default 1,5,20)")
     parser.add_argument("--quantiles", type=int, default=5, help="quantile buckets per date (default 5)")

@@ -12,7 +12,7 @@ import json
 import math
 import time
 
-from alphalang.cli.common import add_compile_options, add_data_options, compile_options, load_data
+from alphalang.cli.common import add_compile_options, add_data_options, add_nan_options, compile_options, load_data
 from alphalang.cli.progress import Progress, add_output_options
 from alphalang.simulation.metrics import NAMES
 from alphalang.simulation.settings import SETTINGS, as_dict
@@ -34,6 +34,7 @@ def register(subparsers) -> None:
     parser.add_argument("file", help="the .alpha file")
     add_data_options(parser)
     add_compile_options(parser)
+    add_nan_options(parser)
     settings = parser.add_argument_group("simulation settings")
     for s in SETTINGS:
         settings.add_argument(s.flag, dest=f"setting_{s.name}", metavar=s.metavar, default=None,
