@@ -27,8 +27,7 @@ def composition(name: str, expansion: str, *, params: tuple[Param, ...] = _XD,
     """Declare a BRAIN operator that is a composition of others; ``fields`` are the rest of :class:`OpSpec`."""
     return register(OpSpec(name=name, params=params, result=result, expansion=expansion, nan_rule=_COMPOSED,
                            lowering="", lookback=window_rows if result is ResultKind.TIME_SERIES else same_as_inputs,
-                           category="composition",
-                           spellings=(("brain", name),), **fields))
+                           category="composition", **{"spellings": (("brain", name),), **fields}))
 
 
 composition("ts_av_diff", "x - ts_mean(x, d)", reference=ref.ts_av_diff,
@@ -58,3 +57,14 @@ composition("clamp", "clip(x, lower, upper)", result=ResultKind.ELEMENTWISE,
             params=(Param("x", ArgKind.SERIES), Param("lower", ArgKind.SERIES), Param("upper", ArgKind.SERIES)),
             reference=ref.clamp, doc="x clipped to [lower, upper] (BRAIN's name for clip).",
             example="clamp(returns, -0.1, 0.1)")
+composition("ts_vector_neut", "x - y * ts_sum(x * y, d) / ts_sum(y * y, d)",
+            params=(Param("x", ArgKind.SERIES), Param("y", ArgKind.SERIES), Param("d", ArgKind.WINDOW)),
+            reference=ref.ts_vector_neut, doc="x minus its projection on y over the window (no intercept).",
+            example="ts_vector_neut(returns, delay(returns, 1), 20)")
+composition("ts_vector_proj", "y * ts_sum(x * y, d) / ts_sum(y * y, d)",
+            params=(Param("x", ArgKind.SERIES), Param("y", ArgKind.SERIES), Param("d", ArgKind.WINDOW)),
+            reference=ref.ts_vector_proj, doc="The projection of x on y over the window (no intercept).",
+            example="ts_vector_proj(returns, delay(returns, 1), 20)")
+composition("ts_count", "d - ts_count_nans(x, d)", reference=ref.ts_count,
+            doc="How many values of the window are present (not NaN/±inf); never NaN after warm-up.",
+            example="ts_count(returns, 20)", spellings=(("qlib", "Count"),))

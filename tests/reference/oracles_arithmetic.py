@@ -172,3 +172,44 @@ example("ts_scale", (col(2, 2, 2), 2, 1.0), col(nan, nan, nan))
 example("ts_ir", (col(1, 2, 3), 3), col(nan, nan, 2))
 example("ts_returns", (col(2, 3, 4), 1), col(nan, 0.5, 1 / 3))
 example("ts_returns", (col(2, 6), 1, 2.0), col(nan, 1))
+
+
+@oracle("ts_count", "pandas rolling count")
+def _ts_count(x, d):
+    return pd.DataFrame(clean(x)).notna().astype(float).rolling(d).sum().to_numpy(), 0.0
+
+
+def _projection(x, y, d):
+    """Per full window: (x . y / y . y) from numpy dot products of the window's own values."""
+    x, y = clean(x), clean(y)
+    coef = np.full(x.shape, nan)
+    scale = np.zeros(x.shape)
+    for t in range(d - 1, x.shape[0]):
+        for i in range(x.shape[1]):
+            wx, wy = x[t - d + 1:t + 1, i], y[t - d + 1:t + 1, i]
+            with np.errstate(all="ignore"):
+                coef[t, i] = np.dot(wx, wy) / np.dot(wy, wy)
+            scale[t, i] = np.nanmax(np.abs(wx)) if np.isfinite(wx).any() else 0.0
+    return x, y, coef, scale
+
+
+@oracle("ts_vector_proj", "numpy dot per window")
+def _ts_vector_proj(x, y, d):
+    x, y, coef, scale = _projection(x, y, d)
+    with np.errstate(all="ignore"):
+        out = y * coef
+    return out, 8 * d * EPS * scale * np.nan_to_num(np.abs(y) / np.sqrt(np.abs(coef * 0 + 1)), nan=0.0) + \
+        8 * d * EPS * np.abs(np.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0))
+
+
+@oracle("ts_vector_neut", "numpy dot per window")
+def _ts_vector_neut(x, y, d):
+    x, y, coef, scale = _projection(x, y, d)
+    with np.errstate(all="ignore"):
+        out = x - y * coef
+    return out, 8 * d * EPS * (np.nan_to_num(np.abs(y * coef), nan=0.0, posinf=0.0) + scale)
+
+
+example("ts_count", (col(1, nan, 3, inf, 5), 3), col(nan, nan, 2, 1, 2))
+example("ts_vector_proj", (col(1, 2, 3), col(1, 1, 2), 2), col(nan, 1.5, 1.6 * 2))
+example("ts_vector_neut", (col(1, 2, 3), col(1, 1, 2), 2), col(nan, 0.5, 3 - 3.2))

@@ -70,3 +70,18 @@ def ts_min_max_diff(x, d, f=0.5):
 @_quiet
 def clamp(x, lower, upper):
     return np.minimum(np.maximum(x, lower), upper)
+
+
+@_quiet
+def ts_vector_proj(x, y, d):
+    return y * rolling.ts_sum(x * y, d) / rolling.ts_sum(y * y, d)
+
+
+@_quiet
+def ts_vector_neut(x, y, d):
+    return x - ts_vector_proj(x, y, d)
+
+
+def ts_count(x, d):
+    present = np.isfinite(np.asarray(x, dtype=np.float64)).astype(np.float64)
+    return rolling.ts_sum(present, d)
