@@ -158,6 +158,7 @@ def _lstsq(y, x, intercept: bool):
     """(fitted, atol) of numpy ``lstsq`` of y on [1, x - mean(x)] (or on x alone): centring is a no-op for the
     fit and keeps ``1e8 + noise`` data well conditioned."""
     yv, xv = y.to_numpy(), x.to_numpy()
+    magnitude = float(np.abs(xv).max())  # x is known to ulps of its own magnitude, before any centring
     if intercept:
         xv = xv - math.fsum(xv) / len(xv)
         design = np.column_stack([np.ones(len(xv)), xv])
@@ -166,7 +167,7 @@ def _lstsq(y, x, intercept: bool):
     coef = np.linalg.lstsq(design, yv, rcond=None)[0]
     fitted = design @ coef
     slope = abs(coef[-1])
-    return fitted, 64 * len(yv) ** 2 * EPS * (float(np.abs(yv).max()) + slope * float(np.abs(xv).max()))
+    return fitted, 64 * len(yv) ** 2 * EPS * (float(np.abs(yv).max()) + slope * magnitude)
 
 
 @oracle("regression_neut", "numpy lstsq")
