@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from alphalang.backend.reference import moments
 from alphalang.backend.reference.ties import band_ranks
 
 
@@ -48,7 +49,19 @@ def _zscore(v: np.ndarray) -> np.ndarray:
     constant set such as [0.1, 0.1, 0.1] is ~1e-17, not 0, and would give ±1)."""
     if v.max() == v.min():
         return np.full(v.shape, np.nan)
-    return (v - v.mean()) / v.std()
+    return (v - v.mean()) / std(v)
+
+
+def std(v: np.ndarray) -> float:
+    """numpy's ``v.std()`` (ddof 0), with the deviations divided by a power of two first when they lie beyond
+    ``moments.SAFE_MAGNITUDE`` of 1 (exact), so their squares neither underflow to 0 nor overflow.
+
+    >>> float(std(np.array([0.0, 4.9e-182]))), float(np.array([0.0, 4.9e-182]).std())
+    (2.45e-182, 0.0)
+    """
+    c = v - v.mean()
+    s = moments.scale(c[None, :])[0]
+    return float(np.sqrt(np.mean((c / s) ** 2)) * s)
 
 
 def cs_zscore(x):

@@ -28,6 +28,7 @@ import numpy as np
 from numba import njit, objmode
 
 from alphalang.backend.numba.kernels import JIT_OPTIONS, RANK_ROW, SCALE_ROW, ZSCORE_ROW
+from alphalang.backend.numba.kernels.ring import unscale
 from alphalang.backend.numba.kernels.ties import band_ranks
 
 MISSING_KEY = np.int64(0x7FFFFFFFFFFFFFFF)
@@ -187,14 +188,22 @@ def pairwise_sum(a, lo, n):
 
 @njit(**JIT_OPTIONS)
 def spread(vals, lo, n, scratch):
-    """(mean, std with ddof 0, all equal) of vals[lo:lo+n], in numpy's order of operations."""
+    """(mean, std with ddof 0, all equal) of vals[lo:lo+n], in numpy's order of operations. Deviations beyond
+    ``SAFE_MAGNITUDE`` of 1 are divided by a power of two first (exact; ``reference.rowwise.std``), so their
+    squares neither underflow to 0 nor overflow; elsewhere this is numpy's arithmetic bit for bit."""
     mean = pairwise_sum(vals, lo, n) / n
     flat = True
+    largest = 0.0
     for j in range(lo, lo + n):
         c = vals[j] - mean
-        scratch[j] = c * c
+        scratch[j] = c
+        largest = max(largest, abs(c))
         flat = flat and vals[j] == vals[lo]
-    return mean, math.sqrt(pairwise_sum(scratch, lo, n) / n), flat
+    inv = unscale(largest)
+    for j in range(lo, lo + n):
+        c = scratch[j] * inv
+        scratch[j] = c * c
+    return mean, math.sqrt(pairwise_sum(scratch, lo, n) / n) / inv, flat
 
 
 @njit(SCALE_ROW, **JIT_OPTIONS)
