@@ -1,6 +1,6 @@
-"""numba == reference for the rolling order statistics (ts_quantile, ts_median, ts_mad), on both kernel paths
-(the sorted copy of short windows, through compiled programs; the treap of long windows, driven directly on
-short windows), streaming == batch, and the checks on q."""
+"""numba == reference for the rolling order statistics (ts_quantile, ts_median: two heaps; ts_mad: two-pass, and
+beyond ``MAD_DIRECT_MAX`` a treap, also driven directly on short windows), streaming == batch, and the checks
+on q."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from nb_support import nasty_panel
 
 import alphalang
-from alphalang.backend.numba.kernels import orderstat
+from alphalang.backend.numba.kernels import mad, orderstat
 from alphalang.backend.reference import orderstats as ref
 from alphalang.errors import AlphaTypeError
 from alphalang.testing.strategies import panels
@@ -76,42 +76,42 @@ def test_numba_matches_reference_on_drawn_panels(program, panel):
     _check(program.run(panel), panel.field("close"))
 
 
-def _run_tree(x: np.ndarray, d: int, mode: int, q: float = 0.5) -> np.ndarray:
-    """The treap path (normally windows beyond ``SORTED_MAX``) on window d, one row at a time."""
+def _run_tree(x: np.ndarray, d: int) -> np.ndarray:
+    """ts_mad's treap (normally windows beyond ``MAD_DIRECT_MAX``) on window d, one row at a time."""
     n = x.shape[1]
-    nf, ni = orderstat.tree_size(n, d)
+    nf, ni = mad.tree_size(n, d)
     fs, is_ = np.empty(nf), np.empty(ni, dtype=np.int64)
-    orderstat.init_tree(fs, is_, n, d)
+    mad.init_tree(fs, is_, n, d)
     out = np.empty(x.shape)
     for t in range(x.shape[0]):
-        orderstat.tree_push(fs, is_, t, d, mode, q, np.ascontiguousarray(x[t]), out[t])
+        mad.tree_push(fs, is_, t, d, np.ascontiguousarray(x[t]), out[t])
     return out
 
 
 @pytest.mark.parametrize("d", [1, 2, 3, 5, 30, 61])
 @pytest.mark.parametrize("seed", [3, 4])
-def test_treap_path_matches_reference(d, seed):
+def test_mad_treap_matches_reference(d, seed):
     close = nasty_panel(t=160, n=13, seed=seed).field("close")
-    for q in QS:
-        np.testing.assert_array_equal(_run_tree(close, d, orderstat.QUANTILE, q), ref.ts_quantile(close, d, q))
-    np.testing.assert_array_equal(_run_tree(close, d, orderstat.MEDIAN), ref.ts_median(close, d))
-    got, want = _run_tree(close, d, orderstat.MAD), ref.ts_mad(close, d)
+    got, want = _run_tree(close, d), ref.ts_mad(close, d)
     np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
     ok = ~np.isnan(want)
     assert np.all(np.abs(got - want)[ok] <= _mad_tolerance(close, d)[ok])
 
 
-def test_long_window_uses_the_treap_in_a_program():
-    d = orderstat.SORTED_MAX + 1
+def test_long_windows_in_a_program():
+    """Heaps over a long window with many ties; ts_mad's treap beyond ``MAD_DIRECT_MAX``."""
+    d = mad.DIRECT_MAX + 1
     rng = np.random.default_rng(7)
-    close = rng.integers(0, 30, (d + 60, 3)).astype(float)  # many ties
+    close = rng.integers(0, 30, (d + 40, 3)).astype(float)
     close[d + 10 : d + 14, 1] = np.nan
-    text = f"a = ts_median(close, {d})\nb = ts_quantile(close, {d}, 0.3)"
+    text = f"a = ts_median(close, 300)\nb = ts_quantile(close, 999, 0.3)\nc = ts_mad(close, {d})"
     got = alphalang.compile(text, backend="numba").run({"close": close})
     want = alphalang.compile(text, backend="reference").run({"close": close})
-    for name in want:
-        np.testing.assert_array_equal(got[name], want[name])
-    assert np.isfinite(got["a"][-1, [0, 2]]).all() and np.isnan(got["a"][-1, 1])  # the NaNs are still in the window
+    np.testing.assert_array_equal(got["a"], want["a"])
+    np.testing.assert_array_equal(got["b"], want["b"])
+    ok = ~np.isnan(want["c"])
+    assert ok[-1, 0] and not ok[-1, 1]  # the NaNs are still in the window
+    assert np.all(np.abs(got["c"] - want["c"])[ok] <= _mad_tolerance(close, d)[ok])
 
 
 def test_streaming_equals_batch(program):

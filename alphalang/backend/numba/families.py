@@ -72,9 +72,8 @@ class Family:
 
 
 TSRANK_SCAN_MAX = 2000  # ts_rank keeps a sorted copy of windows longer than this (``kernels.tsrank.SCAN_MAX``)
-# orderstat keeps a sorted copy of windows up to this many rows (a shift of up to d words per update), a treap per
-# asset beyond (O(log d) per update, but ~6x slower at d = 1000: measured in ``kernels.orderstat``)
-ORDERSTAT_SORTED_MAX = 2000
+# ts_mad is two-pass from a ring up to this many rows, a treap with subtree sums beyond (measured in ``kernels.mad``)
+MAD_DIRECT_MAX = 3000
 
 FAMILIES: tuple[Family, ...] = (
     Family("shift", "window", ("DELAY", "DELTA"), lambda n, d: (d * n, 0)),
@@ -93,8 +92,9 @@ FAMILIES: tuple[Family, ...] = (
     Family("crosssection", "row", ("rank", "scale", "zscore")),
     Family("group", "group", ("MEAN", "NEUTRALIZE", "ZSCORE", "RANK", "SUM", "MAX", "MIN", "COUNT", "STD", "SCALE",
                               "NORMALIZE", "MEDIAN", "WMEAN", "VNEUT", "VPROJ", "DENSIFY")),
-    Family("orderstat", "window", ("QUANTILE", "MEDIAN", "MAD"),
-           lambda n, d: (2 * d * n, n) if d <= ORDERSTAT_SORTED_MAX else (2 * d * n, 2 * n + 5 * d * n)),
+    Family("orderstat", "window", ("QUANTILE", "MEDIAN"), lambda n, d: (d * n, n + 2 * d * n)),  # two heaps
+    Family("mad", "window", ("MAD",),
+           lambda n, d: (d * n, n) if d <= MAD_DIRECT_MAX else (2 * d * n, 2 * n + 5 * d * n)),
     Family("groups2", "row", ("BUCKET",), consts=lambda p: _bucket_consts(*p)),  # group labels from data
     Family("expo", "state", ("SPAN", "ALPHA", "HALFLIFE", "SMA"), lambda n, d: (2 * n, 0)),  # EMA recursions
     Family("expwindow", "window", (), lambda n, d: (d * n + 4 * n, 2 * n)),  # exponential window mean
@@ -128,7 +128,7 @@ LOWERING: dict[str, tuple[str, str | None]] = {
     "indneutralize": ("group", "NEUTRALIZE"), "group_mean": ("group", "MEAN"), "group_rank": ("group", "RANK"),
     "group_zscore": ("group", "ZSCORE"),
     # order statistics
-    "ts_quantile": ("orderstat", "QUANTILE"), "ts_median": ("orderstat", "MEDIAN"), "ts_mad": ("orderstat", "MAD"),
+    "ts_quantile": ("orderstat", "QUANTILE"), "ts_median": ("orderstat", "MEDIAN"), "ts_mad": ("mad", "MAD"),
     # groups (group statistics, labels computed from data)
     "group_sum": ("group", "SUM"), "group_max": ("group", "MAX"), "group_min": ("group", "MIN"),
     "group_count": ("group", "COUNT"), "group_std_dev": ("group", "STD"), "group_scale": ("group", "SCALE"),

@@ -42,6 +42,7 @@ with quiet_objmode():  # crosssection and group compile the SIMD sort's objmode 
         groups2,
         history,
         linear,
+        mad,
         moments,
         orderstat,
         product,
@@ -57,7 +58,7 @@ EXTREMA, PRODUCT, TSRANK, EMA = CODES["extrema"], CODES["product"], CODES["tsran
 CROSSSECTION, GROUP, GROUPS2 = CODES["crosssection"], CODES["group"], CODES["groups2"]
 RANK, SCALE, ZSCORE = (FAMILY["crosssection"].mode_code(m) for m in ("rank", "scale", "zscore"))
 EXPO, EXPWINDOW = CODES["expo"], CODES["expwindow"]
-ORDERSTAT = CODES["orderstat"]
+ORDERSTAT, MAD = CODES["orderstat"], CODES["mad"]
 ROWSTATS = CODES["rowstats"]
 HISTORY, RECURSION = CODES["history"], CODES["recursion"]
 
@@ -96,6 +97,8 @@ def run(prog, a, b, t, r, keep, rows, fs, is_, fo, io, consts, groups, n_groups,
         elif fam == ORDERSTAT:  # ts_quantile's q is its constant; the other modes have none
             q = consts[prog[p, 9]] if prog[p, 9] >= 0 else 0.5
             orderstat.push(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], t, d, mode, q, x, dst)
+        elif fam == MAD:
+            mad.push(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], t, d, mode, x, dst)
         elif fam == EMA:
             ema.push(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], t, mode, consts[prog[p, 9]], x, dst)
         elif fam == EXPO:

@@ -1,0 +1,156 @@
+"""Least-squares regression of y on x over a window: ts_regression's ten return types (GTJA REGBETA/REGRESI)
+in O(1) per update.
+
+The state is ``comoments``' (its ``views`` / ``advance``, not a copy): rings of the last d raw x and y, their
+inverse power-of-two scales and anchors, the five anchored sums ``a, b, a^2, b^2, ab``
+(``a = x / scale_x - kx``, ``b = y / scale_y - ky``) over the window, recomputed exactly from the rings every
+d rows and after a cancellation or a change of scale; missing pairs (strict NaN rule) and the repeat runs
+of x and y. From them ``Cxx = sum a^2 - (sum a)^2 / d`` (likewise Cyy, Cxy), the slope ``b = Cxy / Cxx`` in the
+scales, and every return type as ``reference.regression`` states it. An exactly constant x window (repeat
+run ``>= d - 1``) has no slope (NaN but SST); an exactly constant y window has slope, error, SSE and SST
+exactly 0 and its mean, estimate and intercept exactly the value.
+
+Windows of at most ``DIRECT_MAX`` rows are evaluated two-pass from the rings in the reference's arithmetic
+(``reference.moments``: scaled, shifted by the oldest value, centred, summed oldest first; bitwise equal).
+
+Example:
+    >>> import numpy as np
+    >>> fs = np.empty(state_size(1, 3)[0]); is_ = np.empty(state_size(1, 3)[1], np.int64)
+    >>> init(fs, is_, 1, 3)
+    >>> out = np.empty(1)
+    >>> for t, (yv, xv) in enumerate([(1.0, 0.0), (3.0, 1.0), (4.0, 2.0)]):
+    ...     push(fs, is_, t, 3, 0, np.array([2.0]), np.array([yv]), np.array([xv]), out)  # rettype 2: slope
+    >>> out
+    array([1.5])
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, REGRESSION_PUSH
+from alphalang.backend.numba.kernels import ring as _ring
+from alphalang.backend.numba.kernels.comoments import advance, views
+from alphalang.backend.numba.kernels.comoments import state_size as _comoments_state_size
+from alphalang.backend.numba.kernels.ring import offset_sums
+
+ERROR, INTERCEPT, SLOPE, ESTIMATE, SSE, SST, RSQUARE, MSE, SE_SLOPE, SE_INTERCEPT = range(10)  # BRAIN's rettype
+
+
+def state_size(n: int, d: int) -> tuple[int, int]:
+    """``comoments``' state: two rings (2*d*n), two inverse scales, two anchors, five sums (9n); missing
+    pairs and two repeat runs (3n)."""
+    return _comoments_state_size(n, d)
+
+
+def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
+    _ring.init(fs, is_, n, d, rings=2)
+
+
+@njit(inline="always", **JIT_OPTIONS)
+def _statistic(kind, d, cxx, cyy, cxy, mx, my, cx, cy, invx, invy):
+    """One return type from the centred sums (in the windows' scales), the scaled means ``mx, my`` and today's
+    centred values ``cx, cy`` (``reference.regression``'s formulas; dividing by a power of two ``inv`` is
+    multiplying by the scale, exactly)."""
+    if kind == SST:
+        return cyy / invy / invy
+    b = cxy / cxx
+    if kind == ERROR:
+        return (cy - b * cx) / invy
+    if kind == ESTIMATE:
+        return (my + b * cx) / invy
+    slope = b / invy * invx
+    if kind == SLOPE:
+        return slope
+    if kind == INTERCEPT:
+        return my / invy - slope * (mx / invx)
+    if kind == RSQUARE:
+        r2 = b * cxy / cyy
+        return min(1.0, max(0.0, r2)) if r2 == r2 else r2
+    sse = max(cyy - b * cxy, 0.0) / invy / invy if b == b else math.nan
+    if kind == SSE:
+        return sse
+    mse = sse / (d - 2.0) if d > 2 else math.nan
+    if kind == MSE:
+        return mse
+    sxx = cxx / invx / invx
+    if kind == SE_SLOPE:
+        return math.sqrt(mse / sxx)
+    mean_x = mx / invx
+    return math.sqrt(mse * (1.0 / d + mean_x * mean_x / sxx))
+
+
+@njit(**JIT_OPTIONS)
+def _direct(rx, ry, miss, invx, invy, t, d, kind, out):
+    """The statistic two-pass from the rings, in the reference's arithmetic (each series scaled, shifted by its
+    oldest value, centred, summed oldest first)."""
+    n = out.shape[0]
+    fd = float(d)
+    top = np.empty(n)
+    px = np.empty(n)
+    py = np.empty(n)
+    mx = np.empty(n)
+    my = np.empty(n)
+    offset_sums(rx, t, d, n, 0, n, top, invx, px, mx)
+    offset_sums(ry, t, d, n, 0, n, top, invy, py, my)
+    cxx = np.zeros(n)
+    cyy = np.zeros(n)
+    cxy = np.zeros(n)
+    for i in range(n):
+        mx[i] /= fd
+        my[i] /= fd
+    for age in range(d):  # oldest first
+        slot = ((t + 1 + age) % d) * n
+        for i in range(n):
+            a = (rx[slot + i] * invx[i] - px[i]) - mx[i]
+            b = (ry[slot + i] * invy[i] - py[i]) - my[i]
+            cxy[i] += a * b
+            cxx[i] += a * a
+            cyy[i] += b * b
+    cur = (t % d) * n
+    for i in range(n):
+        if miss[i] > 0:
+            out[i] = math.nan
+            continue
+        cx = (rx[cur + i] * invx[i] - px[i]) - mx[i]
+        cy = (ry[cur + i] * invy[i] - py[i]) - my[i]
+        out[i] = _statistic(kind, d, cxx[i], cyy[i], cxy[i], px[i] + mx[i], py[i] + my[i], cx, cy, invx[i], invy[i])
+
+
+@njit(REGRESSION_PUSH, **JIT_OPTIONS)
+def push(fs, is_, t, d, mode, c, y, x, out):
+    """Push the pair of rows (response ``y``, regressor ``x``; absolute row ``t``); write the regression's
+    ``c[0]``-th return type (BRAIN's rettype) to ``out``."""
+    n = x.shape[0]
+    rx, ry, invx, invy, kx, ky, s, miss, runx, runy = views(fs, is_, d, n)
+    advance(rx, ry, invx, invy, kx, ky, s, miss, runx, runy, t, d, x, y)
+    kind = int(c[0])
+    if d <= DIRECT_MAX:
+        _direct(rx, ry, miss, invx, invy, t, d, kind, out)
+        return
+    fd = float(d)
+    for i in range(n):
+        if miss[i] > 0:
+            out[i] = math.nan
+            continue
+        ma = s[0, i] / fd  # the anchored means
+        mb = s[1, i] / fd
+        cxx = s[2, i] - s[0, i] * ma
+        cyy = s[3, i] - s[1, i] * mb
+        cxy = s[4, i] - s[0, i] * mb
+        mx = kx[i] + ma
+        my = ky[i] + mb
+        cx = (x[i] * invx[i] - kx[i]) - ma
+        cy = (y[i] * invy[i] - ky[i]) - mb
+        if runy[i] >= d - 1:  # exactly constant y: no spread, the mean is the value
+            cyy = 0.0
+            cxy = 0.0
+            cy = 0.0
+            my = y[i] * invy[i]
+        if runx[i] >= d - 1:  # exactly constant x: no slope
+            cxx = 0.0
+            cxy = math.nan
+        out[i] = _statistic(kind, d, cxx, cyy, cxy, mx, my, cx, cy, invx[i], invy[i])
