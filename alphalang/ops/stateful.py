@@ -1,5 +1,5 @@
-"""Stateful, turnover-control operators (trade_when, hump, days_from_last_change, last_diff_value, ts_cumsum,
-ts_step; hump_decay and jump_decay): state carried across rows.
+"""Stateful, turnover-control operators (trade_when, hump, ts_delta_limit, days_from_last_change, last_diff_value,
+ts_cumsum, ts_step; hump_decay and jump_decay): state carried across rows.
 
 trade_when is a composition over the internal two-input recursion ``hold`` (the node table has two series
 inputs); hump_decay and jump_decay are compositions of shifts and ts_std, as BRAIN defines them.
@@ -19,6 +19,8 @@ Example:
 """
 
 from __future__ import annotations
+
+import math
 
 from alphalang.backend.reference import stateful as ref
 from alphalang.ops.spec import SAME, ArgKind, Param, same_as_inputs
@@ -50,7 +52,7 @@ time_series(
 time_series(
     "hump",
     skip=SAME,
-    params=(Param("x", ArgKind.SERIES), Param("hump", ArgKind.CONST, default=0.01)),
+    params=(Param("x", ArgKind.SERIES), Param("hump", ArgKind.CONST, default=0.01, bounds=(0.0, math.inf))),
     reference=ref.hump,
     doc="Per date limit = hump * sum(|x|) over the date's assets; an asset keeps its previous output while "
     "|x - previous| < limit, else moves by limit towards x (BRAIN's hump).",
@@ -141,4 +143,17 @@ time_series(
     nan_rule="NaN where the change or ts_std(x, d) is NaN (warm-up, missing values, d = 1)",
     lookback=window_or_one_row,
     spellings=(("brain", "jump_decay"),),
+)
+time_series(
+    "ts_delta_limit",
+    skip=SAME,
+    params=(Param("x", ArgKind.SERIES), Param("y", ArgKind.SERIES),
+            Param("limit_volume", ArgKind.CONST, default=0.1, bounds=(0.0, 1.0))),
+    reference=ref.ts_delta_limit,
+    doc="The previous output moved towards x by at most limit_volume * |y| (BRAIN's ts_delta_limit: limits "
+    "the change of the position x between dates to a fraction of y, e.g. adv20 or a constant).",
+    example="ts_delta_limit(rank(returns), 0.05, limit_volume=0.5)",
+    nan_rule="a missing x or y gives NaN and forgets the previous output; the first valid value passes",
+    lookback=same_as_inputs,
+    spellings=(("brain", "ts_delta_limit"),),
 )

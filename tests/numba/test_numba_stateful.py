@@ -32,6 +32,7 @@ def _source() -> str:
               "tests = is_nan(close) + 2 * is_finite(close) + 4 * is_not_finite(close)",
               "clean = purify(close / volume) + nan_mask(close, volume - 1)",
               "trade = trade_when(volume > 0, close, close < -2)", "trade_never = trade_when(volume, close, -1)",
+              "limited = ts_delta_limit(close, volume, limit_volume=0.2)", "limited0 = ts_delta_limit(close, 3, 0)",
               "hdecay = hump_decay(close, p=0.1)", "jdecay = jump_decay(close, 5)",
               "jdecay2 = jump_decay(close, 2, 0.1, 0.5)",
               "nans = to_nan(close, 0) + to_nan(close, 3, reverse=true)",
@@ -91,26 +92,27 @@ def test_state_families_run_in_one_time_chunk_and_windows_split_exactly():
     np.testing.assert_array_equal(recursive.run(panel, threads=3)["h"], recursive.run(panel)["h"])
 
 
-def _hold_kernel(x: np.ndarray, take: np.ndarray) -> np.ndarray:
-    """The HOLD mode driven directly (trade_when reaches it through its composition)."""
+def _recursion(mode: int, x: np.ndarray, y: np.ndarray, *consts: float) -> np.ndarray:
+    """One recursion mode driven directly, row by row (trade_when reaches HOLD only through its composition)."""
     n = x.shape[1]
     nf, ni = recursion.state_size(n, 0)
     fs, is_ = np.empty(nf), np.empty(ni, dtype=np.int64)
     recursion.init(fs, is_, n, 0)
     out = np.empty(x.shape)
     for t in range(len(x)):
-        recursion.push(fs, is_, t, recursion.HOLD, np.empty(0), x[t].copy(), take[t].copy(), out[t])
+        recursion.push(fs, is_, t, mode, np.array(consts, dtype=np.float64), x[t].copy(), y[t].copy(), out[t])
     return out
 
 
 @SETTINGS
 @given(panel=panels(fields=("close", "volume"), groups=()))
-def test_hold_kernel_matches_reference(panel):
-    x, take = panel.field("close"), panel.field("volume")
-    np.testing.assert_array_equal(_hold_kernel(x, take), ref.hold(x, take))
+def test_two_input_recursions_match_reference(panel):
+    x, y = panel.field("close"), panel.field("volume")
+    np.testing.assert_array_equal(_recursion(recursion.HOLD, x, y), ref.hold(x, y))
+    np.testing.assert_array_equal(_recursion(recursion.DELTA_LIMIT, x, y, 0.3), ref.ts_delta_limit(x, y, 0.3))
 
 
 def test_modes_follow_the_family_declaration():
     assert FAMILY["history"].modes.index("LAST_DIFF") == history.LAST_DIFF
-    assert [FAMILY["recursion"].modes.index(m) for m in ("HOLD", "HUMP", "DAYS", "CUMSUM", "STEP")] == [
-        recursion.HOLD, recursion.HUMP, recursion.DAYS, recursion.CUMSUM, recursion.STEP]
+    assert [FAMILY["recursion"].modes.index(m) for m in ("HOLD", "HUMP", "DAYS", "CUMSUM", "STEP", "DELTA_LIMIT")] == [
+        recursion.HOLD, recursion.HUMP, recursion.DAYS, recursion.CUMSUM, recursion.STEP, recursion.DELTA_LIMIT]

@@ -66,6 +66,26 @@ def _hump(x, hump=0.01):
     return out, 0.0
 
 
+@oracle("ts_delta_limit", "python loop")
+def _delta_limit(x, y, limit_volume=0.1):
+    x, y = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
+    out = np.full(x.shape, nan)
+    position: dict[int, float] = {}
+    for t in range(x.shape[0]):
+        for i in range(x.shape[1]):
+            v, scale = float(x[t, i]), float(y[t, i])
+            if not (math.isfinite(v) and math.isfinite(scale)):
+                position.pop(i, None)
+                continue
+            if i in position:
+                cap = limit_volume * abs(scale)
+                position[i] += min(max(v - position[i], -cap), cap)
+            else:
+                position[i] = v
+            out[t, i] = position[i]
+    return out, 0.0
+
+
 @oracle("days_from_last_change", "pandas run ids")
 def _days_pandas(x):
     df = pd.DataFrame(clean(x))
@@ -183,3 +203,7 @@ example("hump_decay", (col(4, 5, 5.2, 9, nan, 1), 0.1), col(nan, 5, 5, 9, nan, n
 # 4.05) the std is 0.2428 and |4.05 - 4| = 0.05 is no jump
 example("jump_decay", (col(4, 4.5, 4, 2), 4, 0.5, 0.1), col(nan, nan, nan, 3.8))
 example("jump_decay", (col(4, 4.5, 4, 4.05), 4, 0.5, 0.1), col(nan, nan, nan, 4.05))
+# ts_delta_limit, limit_volume 0.1 of y = 10 (a cap of 1 per row): 0 -> 5 moves to 1, 2 (x = 2.5), then 2.5;
+# a missing y gives NaN and forgets; then 0 passes, 9 moves to 1 (y = -10: |y|)
+example("ts_delta_limit", (col(0, 5, 2.5, 2.5, 3, 0, 9), col(10, 10, 10, 10, nan, 10, -10), 0.1),
+        col(0, 1, 2, 2.5, nan, 0, 1))

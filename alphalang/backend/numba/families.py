@@ -104,7 +104,7 @@ FAMILIES: tuple[Family, ...] = (
     # missing values and stateful operators: look-back windows over missing values; recursions without a window
     Family("history", "window", ("COUNT_NANS", "BACKFILL", "KTH", "LAST_DIFF"),
            lambda n, d: (d * n + 2 * n, d * n + 3 * n)),
-    Family("recursion", "state", ("HOLD", "HUMP", "DAYS", "CUMSUM", "STEP"), lambda n, d: (n, n)),
+    Family("recursion", "state", ("HOLD", "HUMP", "DAYS", "CUMSUM", "STEP", "DELTA_LIMIT"), lambda n, d: (n, n)),
 )
 FAMILY = {f.name: f for f in FAMILIES}
 CODES = {f.name: code for code, f in enumerate(FAMILIES)}  # a family's code in the node table
@@ -151,6 +151,7 @@ LOWERING: dict[str, tuple[str, str | None]] = {
     "kth_element": ("history", "KTH"), "last_diff_value": ("history", "LAST_DIFF"),
     "hold": ("recursion", "HOLD"), "hump": ("recursion", "HUMP"), "days_from_last_change": ("recursion", "DAYS"),
     "ts_cumsum": ("recursion", "CUMSUM"), "ts_step": ("recursion", "STEP"),
+    "ts_delta_limit": ("recursion", "DELTA_LIMIT"),
 }
 
 

@@ -114,6 +114,22 @@ def trade_when(trigger, alpha, exit):
     return hold(np.where(closing, np.nan, alpha), (closing | opening).astype(np.float64))
 
 
+def ts_delta_limit(x, y, limit_volume: float = 0.1):
+    """The previous output plus the change towards x, capped at limit_volume * |y| either way; the first valid
+    value passes. A missing x or y gives NaN and forgets the previous output."""
+    x, y = np.broadcast_arrays(_f(x), _f(y))
+    out = np.full(x.shape, np.nan)
+    prev = np.full(x.shape[1], np.nan)
+    for t in range(len(x)):
+        cap = limit_volume * np.abs(y[t])
+        with np.errstate(invalid="ignore"):
+            moved = prev + np.minimum(np.maximum(x[t] - prev, -cap), cap)
+        valid = np.isfinite(x[t]) & np.isfinite(y[t])
+        prev = np.where(~valid, np.nan, np.where(np.isnan(prev), x[t], moved))
+        out[t] = prev
+    return out
+
+
 def _cond(lhs, rhs, then, otherwise):
     """``lhs > rhs ? then : otherwise`` with the language's rule: NaN if either side of the comparison is."""
     with np.errstate(invalid="ignore"):

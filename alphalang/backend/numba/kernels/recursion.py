@@ -12,6 +12,8 @@ value began; -1 = none).
 * DAYS (x): rows since the current value began; missing rows give NaN and are skipped.
 * CUMSUM (x): running sum of the valid values; NaN where x is missing.
 * STEP (x): x * (t + 1), t the absolute row.
+* DELTA_LIMIT (x, y; limit): y' = y' + clip(x - y', -limit |y|, limit |y|), the previous output y' (NaN
+  before); a missing x or y gives NaN and forgets the previous output.
 
 Example:
     >>> import numpy as np
@@ -31,7 +33,7 @@ from numba import njit
 
 from alphalang.backend.numba.kernels import JIT_OPTIONS, RECURSION_PUSH
 
-HOLD, HUMP, DAYS, CUMSUM, STEP = range(5)  # the order of ``families.FAMILY["recursion"].modes``
+HOLD, HUMP, DAYS, CUMSUM, STEP, DELTA_LIMIT = range(6)  # the order of ``families.FAMILY["recursion"].modes``
 
 
 def state_size(n: int, d: int) -> tuple[int, int]:
@@ -46,8 +48,8 @@ def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
 
 @njit(RECURSION_PUSH, **JIT_OPTIONS)
 def push(fs, is_, t, mode, consts, x, y, out):
-    """Push row ``x`` (and ``y``: HOLD's take flags) of absolute row ``t``; write the new value to ``out``.
-    ``consts[0]`` is HUMP's hump."""
+    """Push row ``x`` (and ``y``: HOLD's take flags, DELTA_LIMIT's scale) of absolute row ``t``; write the new
+    value to ``out``. ``consts[0]`` is HUMP's hump or DELTA_LIMIT's limit."""
     n = x.shape[0]
     s = fs[:n]
     if mode == HOLD:
@@ -92,10 +94,22 @@ def push(fs, is_, t, mode, consts, x, y, out):
                 out[i] = s[i]
             else:
                 out[i] = math.nan
-    else:  # STEP
+    elif mode == STEP:
         step = float(t + 1)
         for i in range(n):
             out[i] = x[i] * step
+    else:  # DELTA_LIMIT
+        limit = consts[0]
+        for i in range(n):
+            v = x[i]
+            if not (np.isfinite(v) and np.isfinite(y[i])):
+                s[i] = math.nan
+            elif s[i] != s[i]:
+                s[i] = v
+            else:
+                cap = limit * abs(y[i])
+                s[i] = s[i] + min(max(v - s[i], -cap), cap)
+            out[i] = s[i]
 
 
 def push_value(fs, is_, t, mode, consts, v, w, out) -> float:
