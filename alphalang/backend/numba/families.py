@@ -95,6 +95,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("orderstat", "window", ("QUANTILE", "MEDIAN"), lambda n, d: (d * n, n + 2 * d * n)),  # two heaps
     Family("mad", "window", ("MAD",),
            lambda n, d: (d * n, n) if d <= MAD_DIRECT_MAX else (2 * d * n, 2 * n + 5 * d * n)),
+    Family("regression", "window", (), lambda n, d: (2 * d * n + 9 * n, 3 * n)),  # least squares of y on x
     Family("groups2", "row", ("BUCKET",), consts=lambda p: _bucket_consts(*p)),  # group labels from data
     Family("expo", "state", ("SPAN", "ALPHA", "HALFLIFE", "SMA"), lambda n, d: (2 * n, 0)),  # EMA recursions
     Family("expwindow", "window", (), lambda n, d: (d * n + 4 * n, 2 * n)),  # exponential window mean
@@ -138,6 +139,8 @@ LOWERING: dict[str, tuple[str, str | None]] = {
     # exponential
     "ts_ema_span": ("expo", "SPAN"), "ts_ema_alpha": ("expo", "ALPHA"), "ts_ema_halflife": ("expo", "HALFLIFE"),
     "ts_sma_gtja": ("expo", "SMA"), "ts_decay_exp_window": ("expwindow", None),
+    # regression over time (ts_regression, regbeta, regresi are compositions of it)
+    "ts_regression_core": ("regression", None),
     # cross-sectional clean-up
     "cs_mean": ("rowstats", "MEAN"), "cs_std": ("rowstats", "STD"), "cs_min": ("rowstats", "MIN"),
     "cs_max": ("rowstats", "MAX"), "cs_sum": ("rowstats", "SUM"), "cs_count": ("rowstats", "COUNT"),

@@ -46,6 +46,7 @@ with quiet_objmode():  # crosssection and group compile the SIMD sort's objmode 
         moments,
         orderstat,
         product,
+        regression,
         recursion,
         rowstats,
         shift,
@@ -57,7 +58,7 @@ SHIFT, MOMENTS, COMOMENTS, LINEAR = CODES["shift"], CODES["moments"], CODES["com
 EXTREMA, PRODUCT, TSRANK, EMA = CODES["extrema"], CODES["product"], CODES["tsrank"], CODES["ema"]
 CROSSSECTION, GROUP, GROUPS2 = CODES["crosssection"], CODES["group"], CODES["groups2"]
 RANK, SCALE, ZSCORE = (FAMILY["crosssection"].mode_code(m) for m in ("rank", "scale", "zscore"))
-EXPO, EXPWINDOW = CODES["expo"], CODES["expwindow"]
+EXPO, EXPWINDOW, REGRESSION = CODES["expo"], CODES["expwindow"], CODES["regression"]
 ORDERSTAT, MAD = CODES["orderstat"], CODES["mad"]
 ROWSTATS = CODES["rowstats"]
 HISTORY, RECURSION = CODES["history"], CODES["recursion"]
@@ -105,6 +106,8 @@ def run(prog, a, b, t, r, keep, rows, fs, is_, fo, io, consts, groups, n_groups,
             expo.push(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], t, mode, consts[prog[p, 9] :], x, dst)
         elif fam == EXPWINDOW:
             expwindow.push(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], t, d, mode, consts[prog[p, 9] :], x, dst)
+        elif fam == REGRESSION:  # x: the response y, y: the regressor
+            regression.push(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], t, d, mode, consts[prog[p, 9] :], x, y, dst)
         elif fam == CROSSSECTION:
             if mode == RANK:
                 crosssection.rank(x, dst, ws)
