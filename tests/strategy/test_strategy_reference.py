@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 from strategy_ref import assert_rel, minute_prices, ref, summary
@@ -173,6 +176,21 @@ def test_forward_pass_with_fees(hourly):
     expected = summary()["forward_pass"]["fees0.003"]
     assert abs(float(sim.value[-1]) / expected["final_value"] - 1) < 1e-3
     assert abs(float(M.returns(sim.value)) - expected["returns"]) < 1e-3
+
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "reference" / "quantamm"
+
+
+@pytest.mark.skipif(not (SHARED / "fp_weights_fees0.003.npy").exists(), reason="shared reference folder absent")
+def test_fee_path_fed_the_reference_weights_matches_every_row(hourly):
+    """Fed quantammsim's own weights, the fee path (arbitrage with fees) reproduces its value and reserves on
+    every one of the 17,999 rows to 1e-9: the divergence after bar 68 above is the weights' last-bit tie only."""
+    _, data, _, _ = hourly
+    prices = data.prices[START:START + BOUT - 1]
+    weights = np.load(SHARED / "fp_weights_fees0.003.npy")
+    sim = jax.jit(S.simulate_g3m_fees, static_argnums=2)(jnp.asarray(weights), prices, 0.003, 1e6)
+    assert_rel(np.asarray(sim.value), np.load(SHARED / "fp_value_fees0.003.npy"))
+    assert_rel(np.asarray(sim.reserves), np.load(SHARED / "fp_reserves_fees0.003.npy"))
 
 
 def test_fee_path_with_zero_fee_is_closed_form(hourly):
