@@ -179,6 +179,10 @@ def expressions(draw: st.DrawFn, max_depth: int = 3, fields: Sequence[str] = FIE
             return str(draw(st.integers(1, 6)))
         if param.kind is ArgKind.LAG:
             return str(draw(st.integers(0, 4)))
+        if param.kind is ArgKind.CHOICE:
+            return f'"{draw(st.sampled_from(param.choices))}"'
+        if param.kind is ArgKind.TEXT:  # free text: only its default is known to be valid
+            return f'"{param.default}"'
         return number_text(param.nearest(draw(st.sampled_from([0.5, 1.0, 2.0, 3.0, 0.25, 10.0]))))
 
     def expr(depth: int) -> str:

@@ -134,6 +134,8 @@ def random_module(count: int = 40, seed: int = 0, depth: int = 3) -> str:
                 statics.append(str(rng.choice([1, 2, 3, 4, 6, 10, 20])))  # two-pass windows: bitwise paths
             elif p.kind is ArgKind.LAG:
                 statics.append(str(rng.choice([0, 1, 2, 5])))
+            elif p.kind in (ArgKind.CHOICE, ArgKind.TEXT):  # a string option: a choice, or the default text
+                statics.append(f'"{rng.choice(p.choices) if p.choices else p.default}"')
             elif p.default is None or rng.random() < 0.5:
                 statics.append(str(p.nearest(rng.choice([0.5, 1.0, 2.0, 10.0]))))
         return _call(spec, args, statics)

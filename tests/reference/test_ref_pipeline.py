@@ -39,6 +39,10 @@ def test_operator_through_evaluate(op: str, data) -> None:
         elif p.kind is ArgKind.GROUP:
             text_args.append("IndClass.sector")
             series.append(np.broadcast_to(panel.group("sector"), panel.shape))
+        elif p.kind in (ArgKind.CHOICE, ArgKind.TEXT):  # a string option: a choice, or the default text
+            value = data.draw(st.sampled_from(p.choices), label=p.name) if p.choices else p.default
+            text_args.append(f'"{value}"')
+            statics.append(value)
         else:
             lo = 0 if p.kind is ArgKind.LAG else 1
             value = data.draw(st.integers(lo, 5), label=p.name) if p.kind is not ArgKind.CONST else p.nearest(2.0)
