@@ -44,14 +44,16 @@ class Command:
     help: str
     run: Callable[[Session, str], str]
     aliases: tuple[str, ...] = ()
+    #: what the argument is, for completion: "expr", "settings" (EXPR then SETTING=VALUE), "path", "name" or ""
+    arg: str = ""
 
 
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, usage: str, help: str, aliases: tuple[str, ...] = ()):
+def command(name: str, usage: str, help: str, aliases: tuple[str, ...] = (), arg: str = ""):
     def wrap(fn: Callable[[Session, str], str]) -> Callable[[Session, str], str]:
-        spec = Command(name, usage, help, fn, aliases)
+        spec = Command(name, usage, help, fn, aliases, arg)
         for key in (name, *aliases):
             COMMANDS[key] = spec
         return fn
@@ -112,6 +114,11 @@ def show_value(session: Session, expr: ast.Expr, rows: int = 5, assets: int = 6)
     return "\n".join(lines)
 
 
+def _slug(expr: ast.Expr) -> str:
+    """A file-name-safe stem for an expression's chart."""
+    return re.sub(r"[^A-Za-z0-9]+", "_", to_text(expr)).strip("_")[:40] or "expr"
+
+
 def _date(value) -> str:
     import pandas as pd
 
@@ -122,7 +129,7 @@ def _date(value) -> str:
 
 # ---- commands -------------------------------------------------------------------------------------------
 @command("help", ":help [OPERATOR | :COMMAND]", "list commands, or show an operator's signature and doc",
-         aliases=("h", "?"))
+         aliases=("h", "?"), arg="name")
 def _help(session: Session, arg: str) -> str:
     from alphalang.ops import callable_ops, lookup
 
@@ -177,14 +184,15 @@ def _quit(session: Session, arg: str) -> str:
     raise QuitRepl
 
 
-@command("load", ":load FILE.alpha", "add every definition of a .alpha file to the session")
+@command("load", ":load FILE.alpha", "add every definition of a .alpha file to the session", arg="path")
 def _load(session: Session, arg: str) -> str:
     if not arg:
         raise AlphaSyntaxError(":load needs a file name", hint="e.g. :load examples/my_alphas.alpha")
     return session.load(_path(arg))
 
 
-@command("data", ":data PATH | demo [DAYS ASSETS SEED]", "load data (parquet/CSV, long form) or the demo market")
+@command("data", ":data PATH | demo [DAYS ASSETS SEED]", "load data (parquet/CSV, long form) or the demo market",
+         arg="path")
 def _data(session: Session, arg: str) -> str:
     from alphalang.data import demo_panel, load_panel
 
@@ -209,7 +217,7 @@ def _path(text: str) -> Path:
     return Path(parts[0]).expanduser()
 
 
-@command("describe", ":describe [EXPR]", "distribution, coverage and warm-up of an expression")
+@command("describe", ":describe [EXPR]", "distribution, coverage and warm-up of an expression", arg="expr")
 def _describe(session: Session, arg: str) -> str:
     from alphalang.evaluation.stats import row_quantiles
 
@@ -257,7 +265,8 @@ def _split_assets(session: Session, arg: str) -> tuple[str, list]:
     return " ".join(tokens), assets
 
 
-@command("plot", ":plot [EXPR] [ASSET...]", "write a PNG of an expression over time (a few assets + cross-section)")
+@command("plot", ":plot [EXPR] [ASSET...]", "write a PNG of an expression over time (a few assets + cross-section)",
+         arg="expr")
 def _plot(session: Session, arg: str) -> str:
     import pandas as pd
 
@@ -272,8 +281,7 @@ def _plot(session: Session, arg: str) -> str:
         assets = list(session.panel.assets[: min(5, session.panel.n_assets)])
     band = pd.DataFrame(row_quantiles(values, [0.1, 0.5, 0.9]), index=wide.index)
     session.plots += 1
-    slug = re.sub(r"[^A-Za-z0-9]+", "_", to_text(expr)).strip("_")[:40] or "expr"
-    path = session.plot_dir / f"plot-{session.plots}-{slug}.png"
+    path = session.plot_dir / f"plot-{session.plots}-{_slug(expr)}.png"
     require_matplotlib().series_figure(wide[assets], path, _label(expr, 90), band=band)
     return f"wrote {path}"
 
@@ -281,7 +289,8 @@ def _plot(session: Session, arg: str) -> str:
 _HORIZON = re.compile(r"\s--?h(?:orizons?)?(?:=|\s+)([\d,\s]+)$")
 
 
-@command("ic", ":ic [EXPR] [--horizon 1,5,20]", "IC, rank IC, quantile returns and turnover vs forward returns")
+@command("ic", ":ic [EXPR] [--horizon 1,5,20]", "IC, rank IC, quantile returns and turnover vs forward returns",
+         arg="expr")
 def _ic(session: Session, arg: str) -> str:
     from alphalang.evaluation import analyze, parse_horizons
     from alphalang.summary import format_table
@@ -319,7 +328,32 @@ def _ic(session: Session, arg: str) -> str:
     ])
 
 
-@command("explain", ":explain [EXPR]", "the checked graph after all passes, lookback, and generated kernel source")
+@command("sim", ":sim [EXPR] [SETTING=VALUE ...]", "simulate the book: metrics, yearly table, PnL chart (PNG)",
+         arg="settings")
+def _sim(session: Session, arg: str) -> str:
+    from alphalang.repl.sim import chartable, check_prices, format_simulation, split_settings
+    from alphalang.report import require_matplotlib
+    from alphalang.simulation import simulate
+    from alphalang.simulation.settings import resolve
+
+    text, given = split_settings(arg)
+    resolve(given)  # a misspelt or bad setting fails before any evaluation
+    expr = _expr_arg(session, text, ":sim")
+    check_prices(session.panel)
+    sim = simulate(session.value(expr), session.panel, **given)
+    sim.name = _label(expr, 60)
+    chart = None
+    if chartable(sim):
+        require_matplotlib()
+        session.plots += 1
+        chart = session.plot_dir / f"sim-{session.plots}-{_slug(expr)}.png"
+        chart.parent.mkdir(parents=True, exist_ok=True)
+        sim.plot(str(chart))
+    return format_simulation(sim, _label(expr, 100), chart)
+
+
+@command("explain", ":explain [EXPR]", "the checked graph after all passes, lookback, and generated kernel source",
+         arg="expr")
 def _explain(session: Session, arg: str) -> str:
     expr = _expr_arg(session, arg, ":explain")
     program = session.expr_program(expr)
@@ -337,7 +371,7 @@ def _explain(session: Session, arg: str) -> str:
     return "\n".join(lines)
 
 
-@command("time", ":time [EXPR]", "compile and run times of an expression")
+@command("time", ":time [EXPR]", "compile and run times of an expression", arg="expr")
 def _time(session: Session, arg: str) -> str:
     expr = _expr_arg(session, arg, ":time")
     start = time.perf_counter()
@@ -360,7 +394,7 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1e3:.3g} ms" if seconds < 1 else f"{seconds:.3g} s"
 
 
-@command("save", ":save FILE.alpha", "write the session's definitions to a .alpha file")
+@command("save", ":save FILE.alpha", "write the session's definitions to a .alpha file", arg="path")
 def _save(session: Session, arg: str) -> str:
     from alphalang.program import compile as compile_program
     from alphalang.repl.saving import session_source

@@ -4,8 +4,10 @@ Example:
     >>> from prompt_toolkit.document import Document
     >>> from alphalang.repl.session import Session
     >>> c = AlphaCompleter(Session(demo_days=20, demo_assets=3))
-    >>> sorted(x.text for x in c.get_completions(Document("ts_ra"), None))
-    ['ts_rank']
+    >>> [x.text for x in c.get_completions(Document("ts_ra"), None)][0]
+    'ts_rank'
+    >>> [x.text for x in c.get_completions(Document(":sim rank(close) deca"), None)][0]
+    'decay='
     >>> signature_at("ts_rank(close, ", 15).split(":")[0]
     'ts_rank(x, d)'
 """
@@ -23,8 +25,6 @@ from alphalang.passes.fields import STANDARD_FIELDS
 __all__ = ["AlphaCompleter", "signature_at", "word_before"]
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]*)?$")
-_PATH_COMMANDS = {"load", "save", "data"}
-_EXPR_COMMANDS = {"describe", "plot", "ic", "explain", "time"}
 KEYWORDS = ("def", "import")
 
 
@@ -67,16 +67,21 @@ class AlphaCompleter(Completer):
             if not sep:
                 yield from self._commands(head)
                 return
-            name = head.lower()
-            if name in _PATH_COMMANDS:
+            from alphalang.repl.commands import COMMANDS
+
+            spec = COMMANDS.get(head.lower())
+            kind = spec.arg if spec is not None else ""
+            if kind == "path":
                 arg = rest.lstrip()
                 yield from self._paths.get_completions(Document(arg, len(arg)), complete_event)
                 return
-            if name in ("help", "h", "?"):
+            if kind == "name":
                 word = word_before(text)
                 yield from self._names(word, fields=False, groups=False)
                 return
-            if name not in _EXPR_COMMANDS:
+            if kind == "settings":
+                yield from self._settings(text)
+            elif kind != "expr":
                 return
         word = word_before(text)
         if not word:
@@ -91,6 +96,18 @@ class AlphaCompleter(Completer):
             if key.startswith(prefix.lower()) and spec.name not in seen and key == spec.name:
                 seen.add(spec.name)
                 yield Completion(key, -len(prefix), display=":" + key, display_meta=spec.help)
+
+    def _settings(self, text: str):
+        """``decay=`` ... for a word typed after a space outside any bracket (the settings of ``:sim``)."""
+        from alphalang.simulation.settings import SETTINGS
+
+        match = re.search(r"(?:^|\s)(?:--)?([A-Za-z_]*)$", text)
+        if match is None or text.count("(") > text.count(")"):
+            return
+        typed = match.group(1).lower()
+        for s in SETTINGS:
+            if typed and s.name.startswith(typed):
+                yield Completion(f"{s.name}=", -len(typed), display_meta=f"{s.doc} (default {s.default!r})")
 
     def _names(self, word: str, fields: bool = True, groups: bool = True):
         lower = word.lower()
