@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 from alphalang.backend.reference import arithmetic as ref
+from alphalang.backend.reference.cleanup import DRIVERS
 from alphalang.ops.elementwise import elementwise
 from alphalang.ops.spec import ArgKind, Param
 
@@ -61,4 +62,14 @@ elementwise(
     lowering="ew.fill_missing({0}, {1})",
     nan_rule="replaces NaN and ±inf",
     spellings=(("kunquant", "SetInfOrNanToValue"),),
+)
+elementwise(
+    "inverse_cdf",
+    params=(Param("p", ArgKind.SERIES), Param("driver", ArgKind.CHOICE, default="gaussian", choices=DRIVERS)),
+    reference=ref.inverse_cdf,
+    doc="The driver distribution's inverse CDF at p in (0, 1): gaussian Φ⁻¹(p), cauchy tan(π (p - 1/2)), "
+    "uniform p - 1/2; NaN outside (0, 1).",
+    example='inverse_cdf(rank(close) * 0.98 + 0.01, driver="cauchy")',
+    lowering="ew.inverse_cdf({0}, {1})",
+    nan_rule="NaN in, or p outside (0, 1), gives NaN",
 )

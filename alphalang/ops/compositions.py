@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 from alphalang.backend.reference import compositions as ref
+from alphalang.backend.reference.cleanup import DRIVERS
 from alphalang.ops.registry import register
 from alphalang.ops.spec import ArgKind, OpSpec, Param, ResultKind, same_as_inputs, window_rows
 
@@ -68,3 +69,11 @@ composition("ts_vector_proj", "y * ts_sum(x * y, d) / ts_sum(y * y, d)",
 composition("ts_count", "d - ts_count_nans(x, d)", reference=ref.ts_count,
             doc="How many values of the window are present (not NaN/±inf); never NaN after warm-up.",
             example="ts_count(returns, 20)", spellings=(("qlib", "Count"),))
+composition("ts_rank_quantile",
+            "inverse_cdf(d == 1 ? 0.5 : 1 / d + (ts_rank(x, d) * d - 1) / (d - 1) * (1 - 2 / d), driver)",
+            params=(*_XD, Param("driver", ArgKind.CHOICE, default="gaussian", choices=DRIVERS)),
+            reference=ref.ts_rank_quantile,
+            doc="BRAIN's ts_quantile: today's rank in the window (lowest 0, highest 1, ties averaged) shifted to "
+            "[1/d, 1 - 1/d], through the driver's inverse CDF (gaussian, uniform, cauchy). Not ts_quantile, "
+            "which is qlib's rolling quantile.",
+            example='ts_rank_quantile(returns, 20, driver="gaussian")', spellings=(("brain", "ts_quantile"),))

@@ -361,10 +361,12 @@ class Resolver:
         args: list[int] = []
         statics: list[float | int | str] = []
         bound: dict[str, int] = {}
+        texts: dict[str, ast.Expr] = {}  # a composition's string options, spelled into its body
         for param, given in zip(spec.params, slots, strict=True):
             span = given.span if isinstance(given, ast.Expr) else e.span
             if param.kind in TEXT_KINDS:
                 statics.append(text_value(param, given, name, span))
+                texts[param.name] = ast.String(statics[-1], span)
                 continue
             if param.kind.is_static:
                 if isinstance(given, ast.String):
@@ -385,7 +387,8 @@ class Resolver:
         if spec.expansion is not None:  # a composition: its body, with the parameters bound, at the call's span
             self._expanding += 1
             try:
-                return (yield self._expr(respan(expansion_ast(spec), e.span), Scope(), bound))
+                body = ast.substitute(respan(expansion_ast(spec), e.span), texts)
+                return (yield self._expr(body, Scope(), bound))
             finally:
                 self._expanding -= 1
         node_id = self.apply(spec, args, tuple(statics), e.span)

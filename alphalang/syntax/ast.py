@@ -172,3 +172,16 @@ def rebuild(node: Expr, kids: list[Expr] | tuple[Expr, ...], span: Span | None =
 def respan(e: Expr, span: Span) -> Expr:
     """A copy of ``e`` whose every node points at ``span`` (an expansion shown at the user's call)."""
     return fold_tree(e, children, lambda node, kids: rebuild(node, kids, span))
+
+
+def substitute(e: Expr, names: dict[str, Expr]) -> Expr:
+    """A copy of ``e`` with every ``Name`` in ``names`` replaced by its expression.
+
+    Example:
+        >>> substitute(Call("f", (Name("x"), Name("how"))), {"how": String("cauchy")})
+        Call(func='f', args=(Name(name='x'), String(value='cauchy')), kwargs=())
+    """
+    if not names:
+        return e
+    return fold_tree(e, children, lambda node, kids: names.get(node.name, node) if isinstance(node, Name)
+                     else rebuild(node, kids))

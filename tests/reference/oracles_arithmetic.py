@@ -213,3 +213,45 @@ def _ts_vector_neut(x, y, d):
 example("ts_count", (col(1, nan, 3, inf, 5), 3), col(nan, nan, 2, 1, 2))
 example("ts_vector_proj", (col(1, 2, 3), col(1, 1, 2), 2), col(nan, 1.5, 1.6 * 2))
 example("ts_vector_neut", (col(1, 2, 3), col(1, 1, 2), 2), col(nan, 0.5, 3 - 3.2))
+
+
+# ---- inverse CDFs: scipy.stats ----------------------------------------------------------------------------
+
+def _ppf(p, driver):
+    import scipy.stats
+
+    p = np.asarray(p, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        inside = (p > 0) & (p < 1)
+        if driver == "gaussian":
+            out = scipy.stats.norm.ppf(p)
+        elif driver == "cauchy":
+            out = scipy.stats.cauchy.ppf(p)
+        else:
+            out = scipy.stats.uniform.ppf(p) - 0.5
+    return np.where(inside, out, np.nan)
+
+
+@oracle("inverse_cdf", "scipy.stats ppf")
+def _inverse_cdf(p, driver="gaussian"):
+    out = _ppf(p, driver)
+    return out, 1e-13 * (1 + np.abs(np.nan_to_num(out, nan=0.0)))
+
+
+@oracle("ts_rank_quantile", "ts_rank's pandas oracle + scipy ppf")
+def _ts_rank_quantile(x, d, driver="gaussian"):
+    from ref_oracles import ORACLES  # ts_rank's own oracle: pandas ranks with the semantics' near-tie rule
+
+    ranks, _ = next(fn for label, fn in ORACLES["ts_rank"].items() if label.startswith("pandas"))(x, d)
+    p = np.full(ranks.shape, 0.5) if d == 1 else 1 / d + (ranks * d - 1) / (d - 1) * (1 - 2 / d)
+    p = np.where(np.isnan(ranks), np.nan, p)
+    out = _ppf(p, driver)
+    return out, 1e-12 * (1 + np.abs(np.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0)))
+
+
+example("inverse_cdf", (row(0.5, 0.975, 0, 1, nan), "gaussian"), row(0, 1.959963984540054, nan, nan, nan))
+example("inverse_cdf", (row(0.25, 0.5), "cauchy"), row(-1, 0))
+example("inverse_cdf", (row(0.25, 0.9), "uniform"), row(-0.25, 0.4))
+# window [1 3 2]: today's 2 is the middle rank -> p = 1/2 -> 0; [3 2 5]: highest -> p = 1 - 1/3
+example("ts_rank_quantile", (col(1, 3, 2, 5), 3, "uniform"), col(nan, nan, 0, 1 / 6))
+example("ts_rank_quantile", (col(1, 3, 2), 3, "gaussian"), col(nan, nan, 0))

@@ -196,7 +196,8 @@ class _Generator:
         for node_id in block:
             node = self.nodes[node_id]
             template = lookup(node.op).lowering
-            expr = template.format(*(self.scalar(a, members) for a in node.args))
+            expr = template.format(*(self.scalar(a, members) for a in node.args),
+                                   *map(literal, static_numbers(node.op, node.params, 0)))
             self.lines.append(f"            v{node_id} = {expr}  # {self.describe(node_id)}")
             if node_id in self.slot:
                 self.lines.append(f"            rows[{self.slot[node_id]}, i] = v{node_id}")

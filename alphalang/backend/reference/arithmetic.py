@@ -92,3 +92,20 @@ def inverse(x):
 def fill_missing(x, v):
     """x where it is finite, else v (NaN and ±inf replaced: KunQuant's SetInfOrNanToValue)."""
     return np.where(np.isfinite(x), x, v)
+
+
+def inverse_cdf(p, driver: str = "gaussian"):
+    """The driver distribution's inverse CDF at p in (0, 1): gaussian Φ⁻¹(p) (``statistics.NormalDist``),
+    cauchy tan(π (p - 1/2)), uniform p - 1/2 (centred); NaN outside (0, 1)."""
+    from statistics import NormalDist
+
+    p = np.asarray(p, dtype=np.float64)
+    inside = (p > 0) & (p < 1)
+    out = np.full(p.shape, np.nan)
+    if driver == "gaussian":
+        out[inside] = [NormalDist().inv_cdf(float(u)) for u in p[inside]]
+    elif driver == "cauchy":
+        out[inside] = np.tan(np.pi * (p[inside] - 0.5))
+    else:
+        out[inside] = p[inside] - 0.5
+    return out

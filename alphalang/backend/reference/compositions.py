@@ -85,3 +85,13 @@ def ts_vector_neut(x, y, d):
 def ts_count(x, d):
     present = np.isfinite(np.asarray(x, dtype=np.float64)).astype(np.float64)
     return rolling.ts_sum(present, d)
+
+
+def ts_rank_quantile(x, d, driver="gaussian"):
+    from alphalang.backend.reference.arithmetic import inverse_cdf
+
+    if d == 1:
+        p = np.where(np.isfinite(np.asarray(x, dtype=np.float64)), 0.5, np.nan)
+    else:
+        p = 1 / d + (rolling.ts_rank(x, d) * d - 1) / (d - 1) * (1 - 2 / d)
+    return inverse_cdf(p, driver)

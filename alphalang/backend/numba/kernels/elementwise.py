@@ -16,6 +16,7 @@ import numpy as np
 from numba import njit
 
 from alphalang.backend.numba.kernels import JIT_OPTIONS
+from alphalang.backend.numba.kernels.rowstats import ndtri
 
 NAN = math.nan
 
@@ -179,3 +180,15 @@ def arccos(x):
 @njit(**JIT_OPTIONS)
 def fill_missing(x, v):
     return x if np.isfinite(x) else v
+
+
+@njit(**JIT_OPTIONS)
+def inverse_cdf(p, driver):
+    """``reference.arithmetic.inverse_cdf`` with the driver as its index (gaussian 0, uniform 1, cauchy 2)."""
+    if not (p > 0.0 and p < 1.0):
+        return NAN
+    if driver == 0.0:
+        return ndtri(p)
+    if driver == 2.0:
+        return math.tan(math.pi * (p - 0.5))
+    return p - 0.5
