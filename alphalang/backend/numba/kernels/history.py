@@ -6,8 +6,9 @@ contiguous assets:
 
 * COUNT_NANS: a ring of d missing flags (int words) and their count; NaN during warm-up (t < d-1).
 * BACKFILL / KTH: a ring of the last d *valid* values with their rows, and how many valid values were
-  pushed: the k-th most recent valid value is ring entry (count - k) mod d, if its row is inside the window.
-  Both look at as many rows as exist during warm-up (no warm-up NaN).
+  pushed: the k-th most recent valid value is ring entry (count - k) mod d, if its row is inside the window
+  (k = 1 keeps only the last valid value and its row, in the run words). Both look at as many rows as exist
+  during warm-up (no warm-up NaN).
 * LAST_DIFF: the current run's value and last row, and the previous run's value and last row (a run is a
   stretch of equal valid values, missing rows skipped): the last value differing from today is the previous
   run's, if its last row is inside the window.
@@ -75,6 +76,16 @@ def push(fs, is_, t, d, mode, consts, x, out):
             cur[i] = v
             cur_row[i] = t
             out[i] = prev[i] if prev_row[i] >= 0 and prev_row[i] >= lo else math.nan
+    elif int(consts[0]) == 1:  # BACKFILL, KTH with k = 1: the last valid value and its row suffice
+        last, last_row = fs[d * n : d * n + n], is_[d * n + n : d * n + 2 * n]
+        for i in range(n):
+            v = x[i]
+            if np.isfinite(v):
+                last[i] = v
+                last_row[i] = t
+                out[i] = v
+            else:
+                out[i] = last[i] if last_row[i] >= 0 and last_row[i] >= lo else math.nan
     else:  # BACKFILL, KTH
         values = fs[: d * n]
         k = int(consts[0])
