@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from alphalang.backend.reference import groups as ref
 from alphalang.ops.crosssection import cross_section
-from alphalang.ops.spec import ArgKind, Param, ResultKind
+from alphalang.ops.spec import SAME, ArgKind, Param, ResultKind, window_rows
 
 _MEMBERS = "members: label >= 0 and finite inputs; a non-member (NaN/±inf input, negative label) gives NaN"
 _X, _Y, _W, _G = (Param("x", ArgKind.SERIES), Param("y", ArgKind.SERIES), Param("w", ArgKind.SERIES),
@@ -25,7 +25,8 @@ def group_stat(name: str, doc: str, *, params: tuple[Param, ...] = (_X, _G), bra
                   spellings=(("brain", brain or name),), **fields)
 
 
-_EXAMPLE = {"x": "returns", "y": "volume", "w": "volume", "g": "IndClass.sector", "scale": "scale=2"}
+_EXAMPLE = {"x": "returns", "y": "volume", "w": "volume", "g": "IndClass.sector", "scale": "scale=2", "d": "20",
+            "std": "std=3"}
 
 group_stat("group_sum", "BRAIN: the sum of x over the instruments of its group.")
 group_stat("group_max", "BRAIN: the largest x of its group.")
@@ -45,6 +46,11 @@ group_stat("group_vector_neut", "BRAIN: x minus its projection on y within its g
            "members with finite x and y; NaN if y is 0 there.", params=(_X, _Y, _G))
 group_stat("group_vector_proj", "BRAIN: the projection of x on y within its group: y*sum(x*y)/sum(y*y).",
            params=(_X, _Y, _G))
+group_stat("group_backfill", "BRAIN: a missing x (with a group) becomes the winsorized mean of the finite x of "
+           "its group over the last d days: their mean, clipped to mean ± std * stddev (ddof 1, as BRAIN's example), "
+           "averaged again; other values pass through.",
+           params=(_X, _G, Param("d", ArgKind.WINDOW), Param("std", ArgKind.CONST, default=4.0, positive=True)),
+           lookback=window_rows, skip=SAME)
 
 cross_section(
     "bucket",

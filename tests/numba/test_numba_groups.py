@@ -1,5 +1,6 @@
-"""Group statistics and groups computed from data (bucket, densify): numba == reference (bitwise: both use numpy's
-pairwise sums in asset order), streaming == batch, and the checker's treatment of label-valued operators."""
+"""Group statistics, group_backfill and groups computed from data (bucket, densify): numba == reference (bitwise:
+both use numpy's pairwise sums in the same order), streaming == batch, threads == one thread, and the checker's
+treatment of label-valued operators."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ LABELS = ("IndClass.sector", "IndClass.industry", 'bucket(rank(volume), range="0
 def _module() -> str:
     lines = [f"{op}_{k} = {op}(close, {g})" for op in ONE for k, g in enumerate(LABELS)]
     lines += [f"{op}_{k} = {op}(close, volume, {g})" for op in TWO for k, g in enumerate(LABELS)]
+    lines += [f"backfill_{d}_{k} = group_backfill(close, {g}, {d}, std={s})"
+              for d, s in ((1, 4), (3, 0.5), (25, 4)) for k, g in enumerate(LABELS)]
     lines += ['norm2 = group_normalize(close, IndClass.sector, scale=2.5)',
               'nested = group_zscore(group_rank(close, bucket(rank(open), range="0,1,0.5")), '
               'bucket(group_mean(volume, IndClass.sector), buckets="0,10"))',
@@ -70,6 +73,13 @@ def test_streaming_equals_batch(programs):
         out = stream.step({name: panel.field(name)[t] for name in panel.fields})
         for name, want in batch.items():
             np.testing.assert_array_equal(out[name], want[t], err_msg=f"{name} at row {t}")
+
+
+def test_threads_split_time_exactly(programs):
+    """group_backfill's window: a time chunk starting ``lookback`` rows early gives the same values."""
+    numba_program, _ = programs
+    panel = nasty_panel(t=300, n=9, seed=5)
+    _equal(numba_program.run(panel, threads=2), numba_program.run(panel, threads=1))
 
 
 def test_group_rank_by_cap_decile_matches_pandas():

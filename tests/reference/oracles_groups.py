@@ -9,6 +9,7 @@ input finite); the vector projections' coefficient in exact rationals (``fractio
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
@@ -114,6 +115,30 @@ _transform("group_vector_neut", _projection(True), inputs=2)
 _transform("group_vector_proj", _projection(False), inputs=2)
 
 
+@oracle("group_backfill", "python statistics loop")
+def _group_backfill(x, g, d, std=4.0):
+    """Each missing cell with a label: its group's finite values over the window by plain loops, winsorized with
+    ``statistics`` (exact mean and sample stdev)."""
+    x = clean(x)
+    g = np.broadcast_to(np.asarray(g), x.shape)
+    out, atol = x.copy(), np.zeros(x.shape)
+    n_rows, n_cols = x.shape
+    for t in range(n_rows):
+        for i in range(n_cols):
+            if not math.isnan(x[t, i]) or g[t, i] < 0:
+                continue
+            values = [x[s, j] for s in range(max(0, t - d + 1), t + 1) for j in range(n_cols)
+                      if g[t, j] == g[t, i] and not math.isnan(x[s, j])]
+            if not values:
+                continue
+            if len(values) > 1:
+                mean, sd = statistics.fmean(values), statistics.stdev(values)
+                values = [min(max(v, mean - std * sd), mean + std * sd) for v in values]
+            out[t, i] = statistics.fmean(values)
+            atol[t, i] = 16 * len(values) * EPS * max(abs(v) for v in values) * (1 + std)
+    return out, atol
+
+
 def _decimal_bounds(range_text: str, buckets_text: str) -> list[float]:
     """Bucket bounds in exact decimal arithmetic: the listed ones, else start + k * step up to end."""
     if buckets_text.strip():
@@ -176,4 +201,8 @@ example("bucket", (_row(0.3, 0.6, 0.7, 0.1), "0,1,0.1", "", 0.0, 0.0), _row(3, 6
 # BRAIN's explicit-bounds example: 0.1 <= 0.2 -> 0, (0.2, 0.5] -> 1, (0.5, 0.7] -> 2, > 0.7 -> 3
 example("bucket", (_row(0.1, 0.3, 0.6, 0.8), "0,1,0.1", "0.2,0.5,0.7", 0.0, 0.0), _row(0, 1, 2, 3))
 example("bucket", (_row(0.1, 0.3, 0.8, nan), "0,1,0.1", "0.2,0.5,0.7", 1.0, 1.0), _row(-1, 1, -1, 4))
+# BRAIN's example (its rows are most recent first): i3's missing value is the mean 3.56 of the 9 values
+example("group_backfill", (np.array([[5, 9, nan], [5, 2, 2], [2, nan, -4], [4, 7, nan]]), np.array([0, 0, 0]), 4, 4.0),
+        np.array([[5, 9, 7], [5, 2, 2], [2, 3, -4], [4, 7, 32 / 9]]))
+example("group_backfill", (_row(nan, 1, nan), np.array([-1, 0, 1]), 2, 4.0), _row(nan, 1, nan))  # no group / values
 example("densify", (np.array([[7, -1, 2, 7, 99], [3, 3, -2, 0, 0]]),), np.array([[1, -1, 0, 1, 2], [1, 1, -1, 0, 0]]))

@@ -97,6 +97,7 @@ FAMILIES: tuple[Family, ...] = (
            lambda n, d: (d * n, n) if d <= MAD_DIRECT_MAX else (2 * d * n, 2 * n + 5 * d * n)),
     Family("regression", "window", (), lambda n, d: (2 * d * n + 9 * n, 3 * n)),  # least squares of y on x
     Family("groups2", "row", ("BUCKET",), consts=lambda p: _bucket_consts(*p)),  # group labels from data
+    Family("groupfill", "window", (), lambda n, d: (d * n, 0)),  # group_backfill: a ring of d rows
     Family("expo", "state", ("SPAN", "ALPHA", "HALFLIFE", "SMA"), lambda n, d: (2 * n, 0)),  # EMA recursions
     Family("expwindow", "window", (), lambda n, d: (d * n + 4 * n, 2 * n)),  # exponential window mean
     Family("rowstats", "row", ("MEAN", "STD", "MIN", "MAX", "SUM", "COUNT", "MEDIAN", "WINSORIZE", "NORMALIZE",
@@ -135,7 +136,7 @@ LOWERING: dict[str, tuple[str, str | None]] = {
     "group_count": ("group", "COUNT"), "group_std_dev": ("group", "STD"), "group_scale": ("group", "SCALE"),
     "group_normalize": ("group", "NORMALIZE"), "group_median": ("group", "MEDIAN"), "group_wmean": ("group", "WMEAN"),
     "group_vector_neut": ("group", "VNEUT"), "group_vector_proj": ("group", "VPROJ"), "densify": ("group", "DENSIFY"),
-    "bucket": ("groups2", "BUCKET"),
+    "bucket": ("groups2", "BUCKET"), "group_backfill": ("groupfill", None),
     # exponential
     "ts_ema_span": ("expo", "SPAN"), "ts_ema_alpha": ("expo", "ALPHA"), "ts_ema_halflife": ("expo", "HALFLIFE"),
     "ts_sma_gtja": ("expo", "SMA"), "ts_decay_exp_window": ("expwindow", None),

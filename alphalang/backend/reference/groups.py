@@ -117,6 +117,37 @@ def group_vector_neut(x, y, g):
     return _per_group((x, y), g, lambda v, y: v - _coefficient(v, y) * y)
 
 
+def winsorized_mean(values: np.ndarray, std: float) -> float:
+    """The mean of ``values`` clipped to mean ± std * (their standard deviation, ddof 1); one value is itself.
+
+    Example:
+        >>> winsorized_mean(np.array([4, 2, 5, 5, 7, 2, 9, -4, 2.0]), 4.0)  # BRAIN's example: nothing clipped
+        3.5555555555555554
+    """
+    if len(values) > 1:
+        mean, sd = values.mean(), values.std(ddof=1)
+        values = np.minimum(np.maximum(values, mean - std * sd), mean + std * sd)
+    return values.mean()
+
+
+def group_backfill(x, g, d: int, std: float = 4.0):
+    """A missing x (NaN/±inf) with a label >= 0 becomes the winsorized mean (``winsorized_mean``) of the finite
+    values over the last d rows (t-d+1..t, fewer at the start) of the assets in its group on that date (NaN if
+    there are none); other values pass through (a missing x without a group stays NaN)."""
+    x = np.asarray(x, dtype=np.float64)
+    g = np.broadcast_to(np.asarray(g), x.shape)
+    out = np.where(np.isfinite(x), x, np.nan)
+    with np.errstate(all="ignore"):
+        for t in range(x.shape[0]):
+            window = x[max(0, t - d + 1) : t + 1]
+            for label in np.unique(g[t][np.isnan(out[t]) & (g[t] >= 0)]):
+                values = window[:, g[t] == label]  # rows oldest first, each in asset order
+                values = values[np.isfinite(values)]
+                fill = winsorized_mean(values, std) if len(values) else np.nan
+                out[t, np.isnan(out[t]) & (g[t] == label)] = fill
+    return out
+
+
 # ---- labels computed from data --------------------------------------------------------------------------
 
 MAX_BUCKETS = 1_000_000

@@ -39,6 +39,7 @@ with quiet_objmode():  # crosssection and group compile the SIMD sort's objmode 
         expwindow,
         extrema,
         group,
+        groupfill,
         groups2,
         history,
         linear,
@@ -56,7 +57,7 @@ with quiet_objmode():  # crosssection and group compile the SIMD sort's objmode 
 # Dispatch constants, taken from the one declaration (``families``); numba freezes module globals into ``run``.
 SHIFT, MOMENTS, COMOMENTS, LINEAR = CODES["shift"], CODES["moments"], CODES["comoments"], CODES["linear"]
 EXTREMA, PRODUCT, TSRANK, EMA = CODES["extrema"], CODES["product"], CODES["tsrank"], CODES["ema"]
-CROSSSECTION, GROUP, GROUPS2 = CODES["crosssection"], CODES["group"], CODES["groups2"]
+CROSSSECTION, GROUP, GROUPS2, GROUPFILL = CODES["crosssection"], CODES["group"], CODES["groups2"], CODES["groupfill"]
 RANK, SCALE, ZSCORE = (FAMILY["crosssection"].mode_code(m) for m in ("rank", "scale", "zscore"))
 EXPO, EXPWINDOW, REGRESSION = CODES["expo"], CODES["expwindow"], CODES["regression"]
 ORDERSTAT, MAD = CODES["orderstat"], CODES["mad"]
@@ -115,14 +116,19 @@ def run(prog, a, b, t, r, keep, rows, fs, is_, fo, io, consts, groups, n_groups,
                 crosssection.scale(x, consts[prog[p, 9]], dst)
             else:
                 crosssection.zscore(x, dst)
-        elif fam == GROUP:  # level >= 0: an IndClass level; < 0: labels in row buffer -level-1 (bucket, densify)
+        elif fam == GROUP or fam == GROUPFILL:  # labels: level >= 0 an IndClass level, < 0 row buffer -level-1
             level = prog[p, 8]
             c = consts[prog[p, 9]] if prog[p, 9] >= 0 else 0.0
             if level >= 0:
-                group.push(x, y, groups[level, min(r, groups.shape[1] - 1)], mode, c, dst, ws, n_groups)
+                g = groups[level, min(r, groups.shape[1] - 1)]
+                n_labels = n_groups
+            else:  # a label-valued operator's output (bucket, densify), renumbered to 0..k-1 (k <= N)
+                g = np.empty(x.shape[0], np.int64)
+                n_labels = group.row_labels(rows[-level - 1], g)
+            if fam == GROUP:
+                group.push(x, y, g, mode, c, dst, ws, n_labels)
             else:
-                labels = np.empty(x.shape[0], np.int64)
-                group.push(x, y, labels, mode, c, dst, ws, group.row_labels(rows[-level - 1], labels))
+                groupfill.push(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], t, d, c, x, g, n_labels, dst)
         elif fam == GROUPS2:
             groups2.bucket(x, consts, prog[p, 9], dst)
         elif fam == ROWSTATS:  # cross-sectional clean-up; its constants start at consts[prog[p, 9]]
