@@ -1,5 +1,6 @@
-"""Rolling order statistics (ts_quantile, ts_median, ts_mad): O(log d) per update in the numba backend
-(``kernels/orderstat.py``), a whole-window sort in the reference (``reference/orderstats.py``)."""
+"""Rolling order statistics (ts_quantile, ts_median, ts_mad, ts_max_drawdown): numba families ``orderstat`` (two
+heaps, O(log d) per update), ``mad`` and ``drawdown``; a whole-window formula in the reference
+(``reference/orderstats.py``)."""
 
 from __future__ import annotations
 
@@ -31,4 +32,12 @@ time_series(
     doc="Mean absolute deviation around the window mean: mean(|x - ts_mean(x, d)|) over the window.",
     example="ts_mad(returns, 20)",
     spellings=(("qlib", "Mad"), ("alphagen", "Mad")),
+)
+time_series(
+    "ts_max_drawdown",
+    reference=ref.ts_max_drawdown,
+    doc="(peak - trough) / peak: peak the window max (oldest if tied), trough the min from it to today "
+    "(KunQuant WindowedMaxDrawdown); 0 when today is the high.",
+    example="ts_max_drawdown(close, 20)",
+    spellings=(("kunquant", "WindowedMaxDrawdown"),),
 )

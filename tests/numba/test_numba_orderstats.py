@@ -1,6 +1,6 @@
 """numba == reference for the rolling order statistics (ts_quantile, ts_median: two heaps; ts_mad: two-pass, and
-beyond ``MAD_DIRECT_MAX`` a treap, also driven directly on short windows), streaming == batch, and the checks
-on q."""
+beyond ``MAD_DIRECT_MAX`` a treap, also driven directly on short windows; ts_max_drawdown), streaming == batch,
+and the checks on q."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ def _outputs() -> dict[str, tuple]:
             outs[f"q{d}_{int(q * 10)}"] = (ref.ts_quantile, d, q)
         outs[f"med{d}"] = (ref.ts_median, d, None)
         outs[f"mad{d}"] = (ref.ts_mad, d, None)
+        outs[f"dd{d}"] = (ref.ts_max_drawdown, d, None)
     return outs
 
 

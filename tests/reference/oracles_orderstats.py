@@ -63,6 +63,21 @@ def _ts_mad(x, d):
     return per_window(stat, x, d=d)
 
 
+def _drawdown_loop(col: np.ndarray) -> float:
+    values = [float(v) for v in col]
+    if not all(math.isfinite(v) for v in values):
+        return nan
+    peak = max(values)
+    trough = min(values[values.index(peak) :])  # from the first (oldest) occurrence of the peak on
+    with np.errstate(all="ignore"):
+        return float(np.float64(peak - trough) / np.float64(peak))
+
+
+@oracle("ts_max_drawdown", "python")
+def _ts_max_drawdown(x, d):
+    return per_window(lambda m: (np.array([_drawdown_loop(col) for col in m.T]), 0.0), x, d=d)
+
+
 # ---- hand-worked examples ---------------------------------------------------------------------------------
 _X = np.array([[1.0], [4.0], [2.0], [8.0], [nan], [3.0], [3.0], [3.0]])
 # windows of 3: (1 4 2) (4 2 8) (2 8 nan) (8 nan 3) (nan 3 3) (3 3 3); sorted (1 2 4) (2 4 8) ... (3 3 3)
@@ -77,3 +92,6 @@ example("ts_median", (_X[:4], 4), [[nan], [nan], [nan], [3.0]])
 example("ts_median", (_X, 3), [[nan], [nan], [2.0], [4.0], [nan], [nan], [nan], [3.0]])
 # (1 4 2): mean 7/3, |d| = 4/3 5/3 1/3 -> 10/9; (4 2 8): mean 14/3, |d| = 2/3 8/3 10/3 -> 20/9; constant: 0
 example("ts_mad", (_X, 3), [[nan], [nan], [10 / 9], [20 / 9], [nan], [nan], [nan], [0.0]])
+# (1 4 2): peak 4, trough 2 -> 0.5; (4 2 8): the high is today -> 0; (3 3 3): 0; d = 4 over (1 4 2 8): 0
+example("ts_max_drawdown", (_X, 3), [[nan], [nan], [0.5], [0.0], [nan], [nan], [nan], [0.0]])
+example("ts_max_drawdown", (np.array([[5.0], [8.0], [6.0], [2.0], [7.0]]), 4), [[nan], [nan], [nan], [0.75], [0.75]])

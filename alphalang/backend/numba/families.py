@@ -107,6 +107,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("history", "window", ("COUNT_NANS", "BACKFILL", "KTH", "LAST_DIFF"),
            lambda n, d: (d * n + 2 * n, d * n + 3 * n)),
     Family("recursion", "state", ("HOLD", "HUMP", "DAYS", "CUMSUM", "STEP", "DELTA_LIMIT"), lambda n, d: (n, n)),
+    Family("drawdown", "window", ("MAX_DRAWDOWN",), lambda n, d: (d * n, n)),  # ts_max_drawdown: a ring, O(d)
 )
 FAMILY = {f.name: f for f in FAMILIES}
 CODES = {f.name: code for code, f in enumerate(FAMILIES)}  # a family's code in the node table
@@ -131,6 +132,7 @@ LOWERING: dict[str, tuple[str, str | None]] = {
     "group_zscore": ("group", "ZSCORE"),
     # order statistics
     "ts_quantile": ("orderstat", "QUANTILE"), "ts_median": ("orderstat", "MEDIAN"), "ts_mad": ("mad", "MAD"),
+    "ts_max_drawdown": ("drawdown", "MAX_DRAWDOWN"),
     # groups (group statistics, labels computed from data)
     "group_sum": ("group", "SUM"), "group_max": ("group", "MAX"), "group_min": ("group", "MIN"),
     "group_count": ("group", "COUNT"), "group_std_dev": ("group", "STD"), "group_scale": ("group", "SCALE"),

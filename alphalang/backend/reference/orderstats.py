@@ -1,4 +1,4 @@
-"""Reference (numpy) rolling order statistics: ts_quantile, ts_median, ts_mad.
+"""Reference (numpy) rolling order statistics: ts_quantile, ts_median, ts_mad, ts_max_drawdown.
 
 Each window (rows t-d+1 .. t, strict NaN rule as every window: ``rolling._rolling``) is sorted whole and the
 statistic read off the sorted values, in pandas' own arithmetic:
@@ -10,6 +10,9 @@ statistic read off the sorted values, in pandas' own arithmetic:
   ``rolling.median``, bottleneck ``move_median``);
 * ``ts_mad(x, d)``: ``mean(|w - mean(w)|)`` (qlib's ``Mad``), summed in ``moments``' arithmetic (scaled,
   shifted by the oldest value, oldest first), so ``1e8 + noise`` keeps the noise's digits.
+* ``ts_max_drawdown(x, d)``: ``(peak - trough) / peak`` with ``peak`` the window's largest value (its oldest
+  occurrence if tied) and ``trough`` the smallest value at or after it (KunQuant's ``WindowedMaxDrawdown``): the
+  fall from the window's high, not the largest fall between any two of its points; 0 when the high is today.
 
 Where pandas' interpolation overflows (two values of one sign near 1e308, or of both signs beyond 8e307)
 ``interpolate``/``midpoint`` switch to an equivalent form that does not, so a window of finite values never
@@ -96,3 +99,15 @@ def ts_mad(x, d: int):
         return oldest_first_sum(np.abs(win.c)) / d * win.s
 
     return _rolling(mad, [x], d)
+
+
+def ts_max_drawdown(x, d: int):
+    """(peak - trough) / peak: the window's maximum (oldest if tied) and the minimum from it to today."""
+
+    def drawdown(w):
+        at = np.argmax(w, axis=-1)[..., None]  # the oldest occurrence of the maximum
+        peak = np.take_along_axis(w, at, axis=-1)[..., 0]
+        trough = np.where(np.arange(d) >= at, w, np.inf).min(axis=-1)
+        return (peak - trough) / peak
+
+    return _rolling(drawdown, [x], d)

@@ -34,6 +34,7 @@ with quiet_objmode():  # crosssection and group compile the SIMD sort's objmode 
     from alphalang.backend.numba.kernels import (
         comoments,
         crosssection,
+        drawdown,
         ema,
         expo,
         expwindow,
@@ -60,7 +61,7 @@ EXTREMA, PRODUCT, TSRANK, EMA = CODES["extrema"], CODES["product"], CODES["tsran
 CROSSSECTION, GROUP, GROUPS2, GROUPFILL = CODES["crosssection"], CODES["group"], CODES["groups2"], CODES["groupfill"]
 RANK, SCALE, ZSCORE = (FAMILY["crosssection"].mode_code(m) for m in ("rank", "scale", "zscore"))
 EXPO, EXPWINDOW, REGRESSION = CODES["expo"], CODES["expwindow"], CODES["regression"]
-ORDERSTAT, MAD = CODES["orderstat"], CODES["mad"]
+ORDERSTAT, MAD, DRAWDOWN = CODES["orderstat"], CODES["mad"], CODES["drawdown"]
 ROWSTATS = CODES["rowstats"]
 HISTORY, RECURSION = CODES["history"], CODES["recursion"]
 
@@ -101,6 +102,8 @@ def run(prog, a, b, t, r, keep, rows, fs, is_, fo, io, consts, groups, n_groups,
             orderstat.push(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], t, d, mode, q, x, dst)
         elif fam == MAD:
             mad.push(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], t, d, mode, x, dst)
+        elif fam == DRAWDOWN:
+            drawdown.push(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], t, d, mode, x, dst)
         elif fam == EMA:
             ema.push(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], t, mode, consts[prog[p, 9]], x, dst)
         elif fam == EXPO:
