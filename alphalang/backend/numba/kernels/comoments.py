@@ -145,17 +145,19 @@ def _skip(rx, ry, t, d, code, out):
     sab = np.zeros(n)
     saa = np.zeros(n)
     sbb = np.zeros(n)
+    mx = tx / count
+    my = ty / count
     for age in range(d):
         base = skipping.slot(t, d, n, age)
         for i in range(n):
             u = rx[base + i]
             v = ry[base + i]
-            if np.isfinite(u) and np.isfinite(v):
-                a = (u * invx[i] - px[i]) - tx[i] / count[i]
-                b = (v * invy[i] - py[i]) - ty[i] / count[i]
-                sab[i] += a * b
-                saa[i] += a * a
-                sbb[i] += b * b
+            ok = np.isfinite(u) & np.isfinite(v)
+            a = ((u * invx[i] - px[i]) - mx[i]) if ok else 0.0
+            b = ((v * invy[i] - py[i]) - my[i]) if ok else 0.0
+            sab[i] += a * b
+            saa[i] += a * a
+            sbb[i] += b * b
     for i in range(n):
         if count[i] < max(m, 2):
             out[i] = math.nan

@@ -84,18 +84,18 @@ def _skip(ring, t, d, code, out):
         base = skipping.slot(t, d, n, age)
         for i in range(n):
             v = ring[base + i]
-            if np.isfinite(v):
-                count[i] += 1
-                best[i] = max(best[i], sign * v)
-                top[i] = max(top[i], abs(v))
+            ok = np.isfinite(v)
+            count[i] += 1 if ok else 0
+            best[i] = max(best[i], sign * v) if ok else best[i]
+            top[i] = max(top[i], abs(v)) if ok else top[i]
     age = np.full(n, -1)
     if mode != MAX and mode != MIN:
         for a in range(d):  # oldest first: the first valid value tying the extreme
             base = skipping.slot(t, d, n, a)
             for i in range(n):
                 v = ring[base + i]
-                if age[i] < 0 and np.isfinite(v) and abs(v - sign * best[i]) <= width(0.0, top[i]):
-                    age[i] = a
+                hit = (age[i] < 0) & np.isfinite(v) & (abs(v - sign * best[i]) <= width(0.0, top[i]))
+                age[i] = a if hit else age[i]
     for i in range(n):
         if count[i] < m:
             out[i] = math.nan

@@ -136,12 +136,12 @@ def _skip(ring, t, d, code, x, out):
     swy = np.zeros(n)
     for age in range(d):
         base = skipping.slot(t, d, n, age)
+        w = age + 1.0 if mode == DECAY else float(age)
         for i in range(n):
             v = ring[base + i]
-            if np.isfinite(v):
-                w = age + 1.0 if mode == DECAY else float(age)
-                sw[i] += w
-                swy[i] += (v * inv[i] - pivot[i]) * w
+            ok = np.isfinite(v)
+            sw[i] += w if ok else 0.0
+            swy[i] += ((v * inv[i] - pivot[i]) * w) if ok else 0.0
     if mode == DECAY:
         for i in range(n):
             out[i] = (pivot[i] + swy[i] / sw[i]) / inv[i] if count[i] >= m else math.nan
@@ -149,16 +149,18 @@ def _skip(ring, t, d, code, x, out):
     scu = np.zeros(n)
     suu = np.zeros(n)
     scc = np.zeros(n)
+    mu = total / count  # the mean of the valid values (scaled, shifted) and of their row indexes
+    ubar = sw / count
     for age in range(d):
         base = skipping.slot(t, d, n, age)
         for i in range(n):
             v = ring[base + i]
-            if np.isfinite(v):
-                c = (v * inv[i] - pivot[i]) - total[i] / count[i]
-                u = age - sw[i] / count[i]
-                scu[i] += c * u
-                suu[i] += u * u
-                scc[i] += c * c
+            ok = np.isfinite(v)
+            c = ((v * inv[i] - pivot[i]) - mu[i]) if ok else 0.0
+            u = (age - ubar[i]) if ok else 0.0
+            scu[i] += c * u
+            suu[i] += u * u
+            scc[i] += c * c
     for i in range(n):
         slope = scu[i] / suu[i]
         if count[i] < max(m, 2) or (mode == RESID and not np.isfinite(x[i])):
@@ -168,8 +170,8 @@ def _skip(ring, t, d, code, x, out):
         elif mode == RSQUARE:
             out[i] = math.nan if lo[i] == hi[i] else min(1.0, max(0.0, slope * slope * suu[i] / scc[i]))
         else:
-            c = (x[i] * inv[i] - pivot[i]) - total[i] / count[i]
-            out[i] = (c - slope * ((d - 1.0) - sw[i] / count[i])) / inv[i]
+            c = (x[i] * inv[i] - pivot[i]) - mu[i]
+            out[i] = (c - slope * ((d - 1.0) - ubar[i])) / inv[i]
 
 
 @njit(WINDOW_PUSH, **JIT_OPTIONS)

@@ -213,14 +213,19 @@ def _skip(ring, t, d, code, x, out):
     if mode >= VAR:
         for age in range(d):
             base = skipping.slot(t, d, n, age)
-            for i in range(n):
-                v = ring[base + i]
-                if np.isfinite(v):
-                    c = (v * inv[i] - pivot[i]) - mu[i]
+            if mode >= SKEW:
+                for i in range(n):
+                    v = ring[base + i]
+                    c = ((v * inv[i] - pivot[i]) - mu[i]) if np.isfinite(v) else 0.0
                     c2 = c * c
                     s2[i] += c2
                     s3[i] += c2 * c
                     s4[i] += c2 * c2
+            else:
+                for i in range(n):
+                    v = ring[base + i]
+                    c = ((v * inv[i] - pivot[i]) - mu[i]) if np.isfinite(v) else 0.0
+                    s2[i] += c * c
     need = max(m, _NEEDS[mode])
     for i in range(n):
         fn = float(count[i])

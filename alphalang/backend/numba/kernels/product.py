@@ -54,9 +54,9 @@ def _skip(ring, t, d, code, out):
         base = skipping.slot(t, d, n, age)
         for i in range(n):
             v = ring[base + i]
-            if np.isfinite(v):
-                count[i] += 1
-                out[i] *= v
+            ok = np.isfinite(v)
+            count[i] += 1 if ok else 0
+            out[i] *= v if ok else 1.0
     for i in range(n):
         if count[i] < m:
             out[i] = math.nan

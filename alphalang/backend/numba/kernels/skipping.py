@@ -8,7 +8,8 @@ a state does not depend on the policy) and computes the statistic from the ring 
 Skip windows are evaluated two-pass from the ring, O(d) per update, vectorised across assets, in exactly
 ``reference.skip``'s arithmetic: ``valid_pass`` finds each window's valid count, its largest valid magnitude
 (hence the power-of-two scale, ``ring.unscale``), its smallest and largest valid values and its oldest valid value
-(the pivot), then sums ``x * inv - pivot`` over the valid values oldest first.
+(the pivot), and sums ``x * inv - pivot`` over the valid values oldest first (in the same pass unless some window
+needs a scale other than 1). The loops are branch-free (selects), so they vectorise across assets.
 
 Example:
     >>> import numpy as np
@@ -66,26 +67,32 @@ def valid_pass(ring, other, t, d, n, count, top, lo, hi, inv, pivot, total):
         hi[i] = -math.inf
         pivot[i] = math.nan
         total[i] = 0.0
-    for age in range(d):
+    for age in range(d):  # branch-free (selects), so the loops vectorise across assets
         base = slot(t, d, n, age)
         for i in range(n):
             v = ring[base + i]
-            if np.isfinite(v) and np.isfinite(other[base + i]):
-                if count[i] == 0:
-                    pivot[i] = v
-                count[i] += 1
-                top[i] = max(top[i], abs(v))
-                lo[i] = min(lo[i], v)
-                hi[i] = max(hi[i], v)
+            ok = np.isfinite(v) & np.isfinite(other[base + i])
+            pivot[i] = v if (ok & (count[i] == 0)) else pivot[i]
+            count[i] += 1 if ok else 0
+            top[i] = max(top[i], abs(v)) if ok else top[i]
+            lo[i] = min(lo[i], v) if ok else lo[i]
+            hi[i] = max(hi[i], v) if ok else hi[i]
+            total[i] += (v - pivot[i]) if ok else 0.0  # a missing position adds 0, as in the reference's sums
+    scaled = False
     for i in range(n):
         inv[i] = unscale(top[i])
         pivot[i] *= inv[i]
+        scaled |= inv[i] != 1.0
+    if not scaled:  # (nearly always) the sums above are already those of the scaled values
+        return
+    for i in range(n):
+        total[i] = 0.0
     for age in range(d):
         base = slot(t, d, n, age)
         for i in range(n):
             v = ring[base + i]
-            if np.isfinite(v) and np.isfinite(other[base + i]):
-                total[i] += v * inv[i] - pivot[i]
+            ok = np.isfinite(v) & np.isfinite(other[base + i])
+            total[i] += (v * inv[i] - pivot[i]) if ok else 0.0
 
 
 @njit(**JIT_OPTIONS)
