@@ -26,7 +26,7 @@ from _common import best_time, machine, table  # noqa: E402
 import alphalang  # noqa: E402
 
 OPS = ("ts_mean", "ts_std", "ts_corr", "ts_max", "ts_argmax", "ts_rank", "decay_linear", "rank", "ts_median",
-       "ts_quantile", "ts_mad")
+       "ts_quantile", "ts_mad", "ts_ema_span", "ts_decay_exp_window", "ts_regression")
 
 
 def competitors(op: str, d: int, x: np.ndarray, y: np.ndarray) -> dict:
@@ -69,6 +69,16 @@ def competitors(op: str, d: int, x: np.ndarray, y: np.ndarray) -> dict:
         out = {"pandas": (lambda: fx.rolling(d).quantile(0.25, interpolation="linear"), 1)}
     elif op == "ts_mad":
         out = {"pandas x": (lambda: sx.rolling(d).apply(lambda w: np.abs(w - w.mean()).mean(), raw=True), scale)}
+    elif op == "ts_ema_span":  # span d, adjust=True (pandas' default; numbagg's move_exp_nanmean is adjusted too)
+        out = {"numbagg": (lambda: nbg.move_exp_nanmean(x, alpha=2 / (d + 1), axis=0), 1),
+               "pandas": (lambda: fx.ewm(span=d).mean(), 1)}
+    elif op == "ts_decay_exp_window":  # factor 0.9 (``measure``): weights 0.9^i, i rows ago
+        decay = 0.9 ** np.arange(d - 1, -1, -1.0)
+        decay /= decay.sum()
+        out = {"pandas x": (lambda: sx.rolling(d).apply(lambda w: w @ decay, raw=True), scale)}
+    elif op == "ts_regression":  # rettype 2, the slope of close on volume: cov / var
+        out = {"numbagg": (lambda: nbg.move_cov(x, y, window=d, axis=0) / nbg.move_var(y, window=d, axis=0), 1),
+               "pandas": (lambda: fx.rolling(d).cov(fy) / fy.rolling(d).var(), 1)}
     return out
 
 
@@ -109,7 +119,9 @@ def measure(op: str, d: int, x: np.ndarray, y: np.ndarray, repeat: int) -> list:
     import numba
 
     expr = {"ts_corr": f"ts_corr(close, volume, {d})", "rank": "rank(close)",
-            "ts_quantile": f"ts_quantile(close, {d}, 0.25)"}.get(op, f"{op}(close, {d})")
+            "ts_quantile": f"ts_quantile(close, {d}, 0.25)",
+            "ts_decay_exp_window": f"ts_decay_exp_window(close, {d}, 0.9)",
+            "ts_regression": f"ts_regression(close, volume, {d}, rettype=2)"}.get(op, f"{op}(close, {d})")
     data = {"close": x, "volume": y}
     program = alphalang.compile(f"a = {expr}", backend="numba")
     program.run({"close": x[:30, :8], "volume": y[:30, :8]})

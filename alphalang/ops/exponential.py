@@ -9,6 +9,8 @@ value; ``adjust=0``: ``y = x`` at the first valid row, then ``y = (1 - alpha) y 
 
 from __future__ import annotations
 
+import math
+
 from alphalang.backend.reference import exponential as ref
 from alphalang.ops.spec import ArgKind, Param, same_as_inputs
 from alphalang.ops.timeseries import time_series
@@ -49,7 +51,7 @@ time_series(
 time_series(
     "ts_decay_exp_window",
     reference=ref.ts_decay_exp_window,
-    params=(_X, Param("d", ArgKind.WINDOW), Param("factor", ArgKind.CONST, default=1.0, positive=True)),
+    params=(_X, Param("d", ArgKind.WINDOW), Param("factor", ArgKind.CONST, default=1.0, bounds=(0.0, math.inf))),
     doc="Exponentially weighted window mean: sum_{i<d} x[t-i] factor^i / sum_{i<d} factor^i (today weight 1; "
     "factor 1 is ts_mean).",
     example="ts_decay_exp_window(close, 10, factor=0.5)",
@@ -63,4 +65,13 @@ time_series(
     "weights' sum; ts_decay_exp_window(x, d, 0.9). (Not qlib's WMA, which is decay_linear.)",
     example="ts_wma_gtja(close, 12)",
     spellings=(("gtja", "WMA"),),
+)
+time_series(
+    "ts_ema_window",
+    reference=ref.ts_ema_window,
+    expansion="ts_decay_exp_window(x, d, (d - 1) / (d + 1))",
+    doc="alphagen's EMA(x, d): the span-d exponential weights over a finite window of d rows, weight "
+    "(1 - 2/(d+1))^i on the value i rows ago, normalised; ts_decay_exp_window(x, d, (d-1)/(d+1)).",
+    example="ts_ema_window(close, 10)",
+    spellings=(("alphagen", "EMA"),),
 )

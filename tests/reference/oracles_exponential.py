@@ -124,6 +124,25 @@ def _wma_gtja(x, d):
     return _exp_window_loop(x, d, 0.9)
 
 
+@oracle("ts_ema_window", "alphagen's formula: alpha ** (n-1 .. 0), normalised")
+def _ema_window(x, d):
+    """alphagen weighs with ``alpha ** (n .. 1)``; one common factor alpha cancels in the normalisation (and
+    alphagen's 0 / 0 at n = 1, alpha = 0, becomes the value itself)."""
+
+    def stat(mat):
+        values, atol = [], []
+        decay = 1 - 2 / (1 + d)
+        weights = np.array([decay**p for p in range(d - 1, -1, -1)])  # oldest first
+        weights = weights / math.fsum(weights)
+        for col_ in mat.T:
+            ok = np.isfinite(col_).all()
+            values.append(math.fsum(weights * col_) if ok else nan)
+            atol.append(8 * d * EPS * float(np.max(np.abs(col_))) if ok else 0.0)
+        return np.array(values), np.array(atol)
+
+    return per_window(stat, x, d=d)
+
+
 def col(*values: float) -> np.ndarray:
     return np.array(values, dtype=np.float64).reshape(-1, 1)
 
@@ -147,3 +166,7 @@ example("ts_decay_exp_window", (col(0.1, 0.1, 0.1), 3, 0.5), col(nan, nan, 0.1))
 example("ts_decay_exp_window", (col(1, 2, 6), 3, 1.0), col(nan, nan, 3))  # factor 1: the mean
 # weights 0.81, 0.9, 1: (0.81 * 1 + 0.9 * 2 + 3) / 2.71
 example("ts_wma_gtja", (col(1, 2, 3), 3), col(nan, nan, 5.61 / 2.71))
+# d = 3: factor 1/2, weights 1/4, 1/2, 1 (oldest first): (1/4 + 1 + 4) / 1.75 = 3; d = 1: the value
+example("ts_ema_window", (col(1, 2, 4), 3), col(nan, nan, 3))
+example("ts_ema_window", (col(1, 2, 4), 1), col(1, 2, 4))
+example("ts_decay_exp_window", (col(1, 2, 4), 2, 0.0), col(nan, 2, 4))  # factor 0: today's value

@@ -136,3 +136,8 @@ def ts_decay_exp_window(x, d: int, factor: float = 1.0) -> np.ndarray:
 def ts_wma_gtja(x, d: int) -> np.ndarray:
     """GTJA's WMA(A, n): the exponential window with factor 0.9 (the registry entry is that composition)."""
     return exp_window(x, d, 0.9)
+
+
+def ts_ema_window(x, d: int) -> np.ndarray:
+    """alphagen's EMA(x, d): the exponential window with the span-d factor ``1 - 2 / (d + 1)``."""
+    return exp_window(x, d, (d - 1) / (d + 1))

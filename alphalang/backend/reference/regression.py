@@ -26,8 +26,8 @@ exactly 0 and R^2 NaN. MSE and the standard errors need d >= 3.
 Example:
     >>> import numpy as np
     >>> x, y = np.array([[0.0], [1.0], [2.0]]), np.array([[1.0], [3.0], [4.0]])
-    >>> [float(regression(y, x, 3, r)[2, 0]) for r in (0, 1, 2, 3)]  # fit 1.1667 + 1.5 x; 4 - 4.1667
-    [-0.16666666666666666, 1.1666666666666667, 1.5, 4.166666666666667]
+    >>> [round(float(regression(y, x, 3, r)[2, 0]), 6) for r in (0, 1, 2, 3)]  # fit 7/6 + 1.5 x; 4 - 25/6
+    [-0.166667, 1.166667, 1.5, 4.166667]
 """
 
 from __future__ import annotations

@@ -38,6 +38,7 @@ from alphalang.backend.numba.kernels.comoments import state_size as _comoments_s
 from alphalang.backend.numba.kernels.ring import offset_sums
 
 ERROR, INTERCEPT, SLOPE, ESTIMATE, SSE, SST, RSQUARE, MSE, SE_SLOPE, SE_INTERCEPT = range(10)  # BRAIN's rettype
+BLOCK = 128  # assets per block in the two-pass path
 
 
 def state_size(n: int, d: int) -> tuple[int, int]:
@@ -86,38 +87,49 @@ def _statistic(kind, d, cxx, cyy, cxy, mx, my, cx, cy, invx, invy):
 @njit(**JIT_OPTIONS)
 def _direct(rx, ry, miss, invx, invy, t, d, kind, out):
     """The statistic two-pass from the rings, in the reference's arithmetic (each series scaled, shifted by its
-    oldest value, centred, summed oldest first)."""
+    oldest value, centred, summed oldest first). Assets go in blocks of ``BLOCK`` with block-local sums, so
+    they stay in L1 while the window's rows stream past (as ``comoments``)."""
     n = out.shape[0]
     fd = float(d)
-    top = np.empty(n)
-    px = np.empty(n)
-    py = np.empty(n)
-    mx = np.empty(n)
-    my = np.empty(n)
-    offset_sums(rx, t, d, n, 0, n, top, invx, px, mx)
-    offset_sums(ry, t, d, n, 0, n, top, invy, py, my)
-    cxx = np.zeros(n)
-    cyy = np.zeros(n)
-    cxy = np.zeros(n)
-    for i in range(n):
-        mx[i] /= fd
-        my[i] /= fd
-    for age in range(d):  # oldest first
-        slot = ((t + 1 + age) % d) * n
-        for i in range(n):
-            a = (rx[slot + i] * invx[i] - px[i]) - mx[i]
-            b = (ry[slot + i] * invy[i] - py[i]) - my[i]
-            cxy[i] += a * b
-            cxx[i] += a * a
-            cyy[i] += b * b
+    top = np.empty(BLOCK)
+    px = np.empty(BLOCK)
+    py = np.empty(BLOCK)
+    mx = np.empty(BLOCK)
+    my = np.empty(BLOCK)
+    cxx = np.empty(BLOCK)
+    cyy = np.empty(BLOCK)
+    cxy = np.empty(BLOCK)
     cur = (t % d) * n
-    for i in range(n):
-        if miss[i] > 0:
-            out[i] = math.nan
-            continue
-        cx = (rx[cur + i] * invx[i] - px[i]) - mx[i]
-        cy = (ry[cur + i] * invy[i] - py[i]) - my[i]
-        out[i] = _statistic(kind, d, cxx[i], cyy[i], cxy[i], px[i] + mx[i], py[i] + my[i], cx, cy, invx[i], invy[i])
+    for lo in range(0, n, BLOCK):
+        m = min(BLOCK, n - lo)
+        ix = invx[lo : lo + m]
+        iy = invy[lo : lo + m]
+        offset_sums(rx, t, d, n, lo, m, top, ix, px, mx)
+        offset_sums(ry, t, d, n, lo, m, top, iy, py, my)
+        for j in range(m):
+            mx[j] /= fd
+            my[j] /= fd
+            cxx[j] = 0.0
+            cyy[j] = 0.0
+            cxy[j] = 0.0
+        for age in range(d):  # oldest first
+            slot = ((t + 1 + age) % d) * n + lo
+            xs = rx[slot : slot + m]
+            ys = ry[slot : slot + m]
+            for j in range(m):
+                a = (xs[j] * ix[j] - px[j]) - mx[j]
+                b = (ys[j] * iy[j] - py[j]) - my[j]
+                cxy[j] += a * b
+                cxx[j] += a * a
+                cyy[j] += b * b
+        for j in range(m):
+            i = lo + j
+            if miss[i] > 0:
+                out[i] = math.nan
+                continue
+            cx = (rx[cur + i] * ix[j] - px[j]) - mx[j]
+            cy = (ry[cur + i] * iy[j] - py[j]) - my[j]
+            out[i] = _statistic(kind, d, cxx[j], cyy[j], cxy[j], px[j] + mx[j], py[j] + my[j], cx, cy, ix[j], iy[j])
 
 
 @njit(REGRESSION_PUSH, **JIT_OPTIONS)
