@@ -90,7 +90,7 @@ def resolve_plan(module: ast.Module, profile: Profile = PROFILES["paper"],
                  base_dir: Path | None = None, allow_redefinition: bool = False, nan: NanPolicy = STRICT) -> Plan:
     """The resolved graph of ``module`` as a plan the ``PASSES`` have not run on yet (no lookbacks), under the
     NaN policy ``nan``."""
-    resolver = Resolver(profile, extra_fields, supplied, allow_redefinition)
+    resolver = Resolver(profile, extra_fields, supplied, allow_redefinition, module.dialect)
     try:
         outputs = resolver.resolve_module(module, base_dir)
     except RecursionError:

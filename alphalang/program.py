@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from alphalang import dialects
 from alphalang.errors import AlphaDataError, AlphaSyntaxError, AlphaTypeError
 from alphalang.passes.nanpolicy import NanPolicy, nan_policy
 from alphalang.passes.profile import get_profile
@@ -35,15 +36,16 @@ class Program:
 
     ``keep`` restricts the program to some of the module's outputs; ``allow_redefinition`` lets a later
     statement replace a name (the REPL's rule); ``nan``/``min_periods`` choose the NaN policy of its window
-    statistics (``passes.nanpolicy``: ``"strict"``, the default, or ``"skip"``).
+    statistics (``passes.nanpolicy``: ``"strict"`` or ``"skip"``; default: the module's dialect's, ``strict``
+    except for qlib).
     """
 
     def __init__(self, module: ast.Module, *, backend: str = DEFAULT_BACKEND, profile: str = "paper",
                  fields: Iterable[str] = (), base_dir: Path | None = None, keep: Iterable[str] | None = None,
-                 allow_redefinition: bool = False, nan: str | NanPolicy = "strict", min_periods: int | None = None,
+                 allow_redefinition: bool = False, nan: str | NanPolicy | None = None, min_periods: int | None = None,
                  **backend_options) -> None:
         self.module = module
-        self.nan = nan_policy(nan, min_periods)
+        self.nan = nan_policy(dialects.get(module.dialect).nan if nan is None else nan, min_periods)
         self.keep = tuple(keep) if keep else None
         self.allow_redefinition = allow_redefinition
         self.profile = get_profile(profile)
@@ -185,9 +187,13 @@ def _bind(plan: Plan, panel) -> tuple[dict[str, np.ndarray], dict[str, np.ndarra
     return fields, groups
 
 
+SOURCE_SUFFIXES = (".alpha", ".qlib", ".gtja", ".brain")  # a string ending so (one line) is a path
+
+
 def _read_source(source: str | Path) -> tuple[str, str, Path | None]:
     """(text, filename, directory) for a path or a formula text."""
-    if isinstance(source, Path) or (isinstance(source, str) and source.endswith(".alpha") and "\n" not in source):
+    if isinstance(source, Path) or (isinstance(source, str) and source.endswith(SOURCE_SUFFIXES)
+                                    and "\n" not in source):
         path = Path(source)
         return read_source(path), str(path), path.resolve().parent
     if not isinstance(source, str):
@@ -195,22 +201,24 @@ def _read_source(source: str | Path) -> tuple[str, str, Path | None]:
     return source, "<string>", None
 
 
-def load_module(source: str | Path) -> tuple[ast.Module, Path | None]:
-    """Parse a path or text. Text that is one bare expression becomes a module with one output, ``alpha``."""
+def load_module(source: str | Path, dialect: str | None = None) -> tuple[ast.Module, Path | None]:
+    """Parse a path or text in its dialect (its ``# dialect:`` header or extension, else ``dialect``, else
+    alphalang). Text that is one bare expression becomes a module with one output, ``alpha``."""
     text, filename, base_dir = _read_source(source)
     try:
-        return parse_module(text, filename), base_dir
+        return parse_module(text, filename, dialect), base_dir
     except AlphaSyntaxError as module_error:
+        chosen = dialects.detect(text, filename, dialect)
         try:
-            expr = parse_expr(text, filename)
+            expr = parse_expr(text, filename, chosen)
         except AlphaSyntaxError:
             raise module_error from None
-        return ast.Module((ast.Assign(DEFAULT_OUTPUT, expr, expr.span),), filename, text), base_dir
+        return ast.Module((ast.Assign(DEFAULT_OUTPUT, expr, expr.span),), filename, text, chosen.name), base_dir
 
 
 def compile(source: str | Path, backend: str = DEFAULT_BACKEND, profile: str = "paper",  # noqa: A001
-            fields: Iterable[str] = (), nan: str | NanPolicy = "strict", min_periods: int | None = None,
-            **backend_options) -> Program:
+            fields: Iterable[str] = (), nan: str | NanPolicy | None = None, min_periods: int | None = None,
+            dialect: str | None = None, **backend_options) -> Program:
     """Parse and check a ``.alpha`` file or formula text.
 
     ``fields`` names extra data fields the formulas may use beyond the standard ones
@@ -218,13 +226,14 @@ def compile(source: str | Path, backend: str = DEFAULT_BACKEND, profile: str = "
     valid values of each window, NaN when fewer than ``min_periods`` (default 1) are valid; ``"strict"`` (the
     default): any missing value in the window gives NaN (docs/semantics.md, "NaN policy").
     """
-    module, base_dir = load_module(source)
+    module, base_dir = load_module(source, dialect)
     return Program(module, backend=backend, profile=profile, fields=fields, base_dir=base_dir, nan=nan,
                    min_periods=min_periods, **backend_options)
 
 
 def evaluate(expr: str, panel, backend: str = DEFAULT_BACKEND, profile: str = "paper",
-             nan: str | NanPolicy = "strict", min_periods: int | None = None, **options) -> np.ndarray:
+             nan: str | NanPolicy | None = None, min_periods: int | None = None, dialect: str | None = None,
+             **options) -> np.ndarray:
     """Evaluate one expression on a panel; any field of the panel may be used; ``nan``/``min_periods`` as in
     ``compile``.
 
@@ -232,8 +241,9 @@ def evaluate(expr: str, panel, backend: str = DEFAULT_BACKEND, profile: str = "p
     ``evaluate("ts_mean(close, 5)", panel, nan="skip", min_periods=3)``
     """
     panel = _as_panel(panel)
-    node = parse_expr(expr)
-    module = ast.Module((ast.Assign(DEFAULT_OUTPUT, node, node.span),), "<expr>", expr)
+    node = parse_expr(expr, "<expr>", dialect)
+    module = ast.Module((ast.Assign(DEFAULT_OUTPUT, node, node.span),), "<expr>", expr,
+                        dialects.detect(expr, "<expr>", dialect).name)
     program = Program(module, backend=backend, profile=profile, fields=panel.fields, nan=nan,
                       min_periods=min_periods)
     return program.run(panel, **options)[DEFAULT_OUTPUT]

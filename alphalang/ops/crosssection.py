@@ -27,7 +27,7 @@ def cross_section(name: str, *, result: ResultKind = ResultKind.CROSS_SECTIONAL,
 
 cross_section(
     "rank",
-    params=(Param("x", ArgKind.SERIES), Param("rate", ArgKind.CONST, default=2.0)),
+    params=(Param("x", ArgKind.SERIES), Param("rate", ArgKind.CONST, default=2.0, ignored=True)),
     reference=rank_with_rate,
     doc="Average-tie rank among the date's assets divided by their count, in (0, 1]; BRAIN's rate (a sorting "
         "precision hint) is accepted and has no effect: ranks are always exact.",

@@ -58,6 +58,12 @@ class Param:
         """
         return value if self.bounds is None else min(max(value, self.bounds[0]), self.bounds[1])
     choices: tuple[str, ...] = ()  # CHOICE only: the accepted strings (case-insensitive; stored lower-case)
+    ignored: bool = False  # accepted and checked, but no effect on the value (BRAIN's rank rate): not in the node
+
+    @property
+    def carried(self) -> bool:
+        """Whether the value travels in the IR node's statics (static parameters that are not ``ignored``)."""
+        return self.kind.is_static and not self.ignored
 
 
 # ``OpSpec.skip`` of an operator that means the same under both NaN policies (shifts, NaN-aware operators)

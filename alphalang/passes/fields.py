@@ -22,13 +22,15 @@ __all__ = ["STANDARD_FIELDS", "PROFILES", "derivation", "is_derivable"]
 
 
 def is_derivable(name: str) -> bool:
-    return name == "returns" or bool(_ADV.match(name))
+    return name in ("returns", "amount") or bool(_ADV.match(name))
 
 
 def derivation(name: str, profile: Profile) -> str | None:
     """The formula that computes a derived field, or None if ``name`` is not derivable."""
     if name == "returns":
         return "close / delay(close, 1) - 1"
+    if name == "amount":  # traded value: vwap is amount / volume by definition
+        return "volume * vwap"
     match = _ADV.match(name)
     if match:
         days = int(match.group(1))

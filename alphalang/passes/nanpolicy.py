@@ -91,7 +91,7 @@ def nan_policy(nan: str | NanPolicy = "strict", min_periods: int | None = None) 
 
 def window_of(spec: OpSpec, params: tuple) -> int | None:
     """The node's window (its first WINDOW static), or None."""
-    statics = [p for p in spec.params if p.kind.is_static]
+    statics = [p for p in spec.params if p.carried]
     return next((int(v) for p, v in zip(statics, params, strict=False) if p.kind is ArgKind.WINDOW), None)
 
 

@@ -26,12 +26,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from alphalang import ir
+from alphalang import dialects, ir
+from alphalang.dialects import Dialect
 from alphalang.errors import AlphaNameError, AlphaTypeError
 from alphalang.ops import INFIX, PREFIX, lookup
 from alphalang.ops.constants import NAMED_CONSTANTS
 from alphalang.ops.registry import all_names
-from alphalang.ops.spec import OpSpec
+from alphalang.ops.spec import ArgKind, OpSpec
 from alphalang.passes.fields import STANDARD_FIELDS, derivation, is_derivable
 from alphalang.passes.fold import can_fold, fold
 from alphalang.passes.kinds import (
@@ -49,7 +50,7 @@ from alphalang.source import Span
 from alphalang.suggest import suggest
 from alphalang.syntax import ast
 from alphalang.syntax.ast import respan
-from alphalang.syntax.parse import parse_expr, parse_module, read_source
+from alphalang.syntax.parse import FINAL_OUTPUT, parse_expr, parse_module, read_source
 
 _TICKS = itertools.count()  # one clock for every binding change and snapshot
 _REMOVED = None
@@ -162,7 +163,9 @@ class Resolver:
     """Builds one graph for a module (and everything it imports)."""
 
     def __init__(self, profile: Profile = PROFILES["paper"], extra_fields: frozenset[str] = frozenset(),
-                 supplied: frozenset[str] = frozenset(), allow_redefinition: bool = False) -> None:
+                 supplied: frozenset[str] = frozenset(), allow_redefinition: bool = False,
+                 dialect: str | Dialect | None = None) -> None:
+        self.dialect = dialects.get(dialect)
         self.graph = ir.Graph()
         self.profile = profile
         self.known_fields = frozenset(STANDARD_FIELDS) | extra_fields
@@ -173,12 +176,15 @@ class Resolver:
         self._imports: dict[Path, Scope] = {}
         self._import_stack: list[Path] = []
         self._expanding = 0  # depth of registry compositions being inlined: only they may call internal operators
+        self._prelude_names: set[str] = set()
 
     # ---- modules -------------------------------------------------------------------------------------
     def resolve_module(self, module: ast.Module, base_dir: Path | None = None,
                        scope: Scope | None = None) -> dict[str, tuple[int, Span]]:
         """Resolve every statement; return the module's outputs (public assignments) in order."""
-        scope = scope if scope is not None else Scope()
+        if scope is None:
+            scope = Scope()
+            self._bind_prelude(scope)
         path = Path(module.filename)
         own = [path.resolve()] if base_dir is not None and path.is_file() else []
         self._import_stack.extend(own)
@@ -188,7 +194,17 @@ class Resolver:
             del self._import_stack[len(self._import_stack) - len(own):]
         names = dict.fromkeys(s.name for s in module.statements
                               if isinstance(s, ast.Assign) and not s.name.startswith("_"))
+        if self.dialect.final_only and FINAL_OUTPUT in names:
+            names = {FINAL_OUTPUT: None}  # BRAIN: the steps before the final expression are not alphas
         return {name: (self.value_node(scope.values[name]), scope.values[name].span) for name in names}
+
+    def _bind_prelude(self, scope: Scope) -> None:
+        """The dialect's prelude (its convention ``def``s and helper values), visible to the module, which may
+        redefine any of its names."""
+        if self.dialect.prelude:
+            prelude = parse_module(self.dialect.prelude, f"<dialect {self.dialect.name}>", "alphalang")
+            self._bind_statements(prelude, scope, None)
+            self._prelude_names = {s.name for s in prelude.statements if hasattr(s, "name")}
 
     def _bind_statements(self, module: ast.Module, scope: Scope, base_dir: Path | None) -> None:
         defined_at = {}
@@ -210,7 +226,7 @@ class Resolver:
                 scope.funcs[stmt.name] = _Func(stmt, seen)
 
     def _check_new_name(self, name: str, scope: Scope, span: Span) -> None:
-        if self.allow_redefinition:
+        if self.allow_redefinition or name in self._prelude_names:
             scope.values.pop(name, None)
             scope.funcs.pop(name, None)
             return
@@ -337,10 +353,11 @@ class Resolver:
 
     def _call(self, e: ast.Call, scope: Scope, env: dict[str, int]) -> Steps:
         name = e.func
-        func = scope.funcs.get(name)
+        target = self.dialect.names.get(name, name)  # the operator (or prelude def) the dialect's name means
+        func = scope.funcs.get(name) or scope.funcs.get(target)
         if func is not None:
             return (yield self._inline(func, e, scope, env))
-        spec = lookup(name)
+        spec = lookup(target)
         if spec is None or (spec.internal and not self._expanding):
             hint = suggest(name, [*all_names(), *scope.funcs])
             if name in scope.values or name in self.known_fields:
@@ -348,7 +365,7 @@ class Resolver:
             raise AlphaNameError(f"unknown function {name!r}", e.name_span, hint=hint)
         if spec.wider and len(e.args) + len(e.kwargs) > len(spec.params):  # BRAIN's group_mean(x, weight, group)
             spec = lookup(spec.wider)
-        if has_overload(spec, e):  # the paper's min(x, d) = ts_min(x, d), decided by d's folded value
+        if self.dialect.paper_overload and has_overload(spec, e):  # the paper's min(x, d) = ts_min(x, d)
             first = yield self._expr(e.args[0], scope, env)
             ids = (first, (yield self._expr(e.args[1], scope, env)))
             spec, e, env = resolve_overload(spec, e, ids, self.graph, env)
@@ -373,10 +390,17 @@ class Resolver:
                     raise AlphaTypeError(f"{name}() needs a number for {param.name!r}, not a string", span)
                 if not isinstance(given, float):
                     given = yield self._constant(given, scope, env, param.name, name)
-                statics.append(static_value(param, given, self.profile, span))
+                value = static_value(param, given, self.profile, span)
+                if param.ignored:
+                    continue
+                statics.append(value)
                 if spec.expansion is not None:
                     bound[param.name] = self.graph.add("const", (), (float(statics[-1]),), ir.SCALAR, span)
                 continue
+            if param.kind is ArgKind.GROUP and isinstance(given, ast.Name) and given.name not in env \
+                    and given.name not in scope.values and given.name not in self.known_fields \
+                    and not is_derivable(given.name):  # a bare group level: BRAIN's group_rank(x, sector)
+                given = ast.GroupName(given.name, given.span)
             if isinstance(given, float):  # a series parameter's default: a constant
                 node_id = self.graph.add("const", (), (given,), ir.SCALAR, span)
             else:

@@ -131,6 +131,7 @@ class Module:
     statements: tuple[Statement, ...]
     filename: str = field(default="<string>", compare=False)
     text: str = field(default="", repr=False, compare=False)
+    dialect: str = field(default="alphalang", compare=False)  # how its names read (``alphalang.dialects``)
 
 
 def children(node: Expr) -> tuple[Expr, ...]:

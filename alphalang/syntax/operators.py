@@ -21,11 +21,12 @@ COND_PRECEDENCE = lookup("cond").precedence
 ATOM_PRECEDENCE = max(*BINARY_PRECEDENCE.values(), *PREFIX_PRECEDENCE.values()) + 1  # names, calls, numbers
 
 
-def binary_levels_grammar() -> str:
+def binary_levels_grammar(equals_compares: bool = False) -> str:
     """Lark rules for the left-associative infix operators: one rule per precedence level, loosest first.
 
     The rules are ``binary``, ``binary_1``, ...; the tightest level's operands are ``unary`` (the grammar
     file's hand-written prefix and ``^`` rules, which must bind tighter than every generated level).
+    ``equals_compares``: a single ``=`` is also ``==`` (the GTJA dialect's spelling).
     """
     left = {s: p for s, p in BINARY_PRECEDENCE.items() if s not in RIGHT_ASSOC}
     prefix, right = PREFIX_PRECEDENCE.values(), [BINARY_PRECEDENCE[s] for s in RIGHT_ASSOC]
@@ -38,5 +39,7 @@ def binary_levels_grammar() -> str:
         rule, operand = names[i], names[i + 1]
         lines = [f"?{rule}: {operand}"]
         lines += [f'       | {rule} "{s}" {operand} -> {INFIX[s]}' for s, p in left.items() if p == level]
+        if equals_compares and level == left["=="]:
+            lines.append(f'       | {rule} "=" {operand} -> {INFIX["=="]}')
         rules.append("\n".join(lines))
     return "\n".join(rules)

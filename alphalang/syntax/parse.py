@@ -31,9 +31,20 @@ _TOKEN_TEXT = {
 }
 
 
-@lru_cache(maxsize=1)
-def _parser() -> Lark:
-    grammar = data_path("grammar", "alpha.lark").read_text().replace(BINARY_LEVELS, binary_levels_grammar(), 1)
+BARE_STATEMENT = "          | expr                                   -> bare\n"
+KEYWORD_ARGUMENT = '    | NAME "=" expr                                -> kwarg\n'
+
+
+@lru_cache(maxsize=2)
+def _parser(equals_compares: bool = False) -> Lark:
+    """The LALR parser; ``equals_compares`` (GTJA): ``a = b`` inside an expression compares, so a statement must
+    be an assignment and calls take no keyword arguments (both would read ``name =`` two ways)."""
+    grammar = data_path("grammar", "alpha.lark").read_text()
+    grammar = grammar.replace(BINARY_LEVELS, binary_levels_grammar(equals_compares), 1)
+    if equals_compares:
+        for rule in (BARE_STATEMENT, KEYWORD_ARGUMENT):
+            assert rule in grammar, f"grammar/alpha.lark lacks {rule.strip()!r}"
+            grammar = grammar.replace(rule, "")
     return Lark(
         grammar,
         parser="lalr",
@@ -83,6 +94,12 @@ class _ToAst:
 
     def name(self, meta, children):
         return ast.Name(str(children[0]).lower(), self._span(meta))
+
+    def field(self, meta, children):  # qlib's ``$close``: the field ``close``
+        return ast.Name(str(children[0])[1:].lower(), self._span(meta))
+
+    def bare(self, meta, children):  # a bare expression statement (``parse_module`` names the last one)
+        return children[0]
 
     def group(self, meta, children):
         return ast.GroupName(str(children[0]).split(".", 1)[1].lower(), self._span(meta))
@@ -228,7 +245,7 @@ def read_source(path: str | Path) -> str:
                                hint="alphalang files must be UTF-8; re-save the file as UTF-8") from None
 
 
-def _parse(text: str, start: str, filename: str):
+def _parse(text: str, start: str, filename: str, equals_compares: bool = False):
     if not isinstance(text, str):
         raise AlphaSyntaxError(f"expected formula text, got {type(text).__name__}")
     text = text.removeprefix(BOM)
@@ -236,7 +253,7 @@ def _parse(text: str, start: str, filename: str):
         at = text.index("\x00")
         raise AlphaSyntaxError("unexpected NUL character", span_at(filename, text, at, at + 1))
     try:
-        tree = _parser().parse(text, start=start)
+        tree = _parser(equals_compares).parse(text, start=start)
         return _ToAst(filename, text).transform(tree)
     except UnexpectedInput as exc:
         raise _syntax_error(exc, filename, text) from None
@@ -244,15 +261,31 @@ def _parse(text: str, start: str, filename: str):
         raise AlphaSyntaxError("formula is nested too deeply", span_at(filename, text, 0, 1)) from None
 
 
-def parse_module(text: str, filename: str = "<string>") -> ast.Module:
-    """Parse a whole ``.alpha`` file: a sequence of statements."""
-    statements = _parse(text, "module", filename)
-    return ast.Module(tuple(statements), filename, text.removeprefix(BOM))
+FINAL_OUTPUT = "alpha"  # the name of a module's final bare expression (BRAIN's statement form)
 
 
-def parse_expr(text: str, filename: str = "<expr>") -> ast.Expr:
-    """Parse a single expression."""
-    return _parse(text, "expr", filename)
+def parse_module(text: str, filename: str = "<string>", dialect=None) -> ast.Module:
+    """Parse a whole ``.alpha`` file: statements separated by newlines or ``;``, the last of which may be a bare
+    expression (the output ``alpha``, as BRAIN writes it). ``dialect`` (a name or ``Dialect``) is the default
+    when the text has no ``# dialect:`` header and the file name no dialect extension."""
+    from alphalang.dialects import detect
+
+    chosen = detect(text, filename, dialect)
+    statements = list(_parse(text, "module", filename, chosen.equals_compares))
+    for i, statement in enumerate(statements):
+        if isinstance(statement, ast.Expr):
+            if i != len(statements) - 1:
+                raise AlphaSyntaxError("this expression is not used", statement.span,
+                                       hint="name it (x = ...) or make it the last statement, the alpha")
+            statements[i] = ast.Assign(FINAL_OUTPUT, statement, statement.span)
+    return ast.Module(tuple(statements), filename, text.removeprefix(BOM), chosen.name)
+
+
+def parse_expr(text: str, filename: str = "<expr>", dialect=None) -> ast.Expr:
+    """Parse a single expression (in ``dialect``'s syntax: GTJA reads ``a = b`` as a comparison)."""
+    from alphalang.dialects import get
+
+    return _parse(text, "expr", filename, get(dialect).equals_compares)
 
 
 def parse_repl(text: str, filename: str = "<repl>") -> ast.Statement | ast.Expr:

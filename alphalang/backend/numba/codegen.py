@@ -95,7 +95,7 @@ def static_numbers(op: str, params: tuple, skip: int) -> tuple[float, ...]:
         >>> static_numbers("scale", (2.0,), 0)
         (2.0,)
     """
-    statics = [p for p in lookup(op).params if p.kind.is_static]
+    statics = [p for p in lookup(op).params if p.carried]
     return tuple(float(p.choices.index(v)) if p.kind is ArgKind.CHOICE else float(v)
                  for p, v in zip(statics[skip:], params[skip:], strict=True))
 
