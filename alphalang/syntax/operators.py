@@ -26,7 +26,7 @@ def binary_levels_grammar(equals_compares: bool = False) -> str:
 
     The rules are ``binary``, ``binary_1``, ...; the tightest level's operands are ``unary`` (the grammar
     file's hand-written prefix and ``^`` rules, which must bind tighter than every generated level).
-    ``equals_compares``: a single ``=`` is also ``==`` (the GTJA dialect's spelling).
+    ``equals_compares``: a single ``=`` is also ``==`` and a single ``&`` is ``&&`` (the GTJA dialect's spellings).
     """
     left = {s: p for s, p in BINARY_PRECEDENCE.items() if s not in RIGHT_ASSOC}
     prefix, right = PREFIX_PRECEDENCE.values(), [BINARY_PRECEDENCE[s] for s in RIGHT_ASSOC]
@@ -41,5 +41,7 @@ def binary_levels_grammar(equals_compares: bool = False) -> str:
         lines += [f'       | {rule} "{s}" {operand} -> {INFIX[s]}' for s, p in left.items() if p == level]
         if equals_compares and level == left["=="]:
             lines.append(f'       | {rule} "=" {operand} -> {INFIX["=="]}')
+        if equals_compares and level == left["&&"]:  # GTJA writes a single & for "and"
+            lines.append(f'       | {rule} "&" {operand} -> {INFIX["&&"]}')
         rules.append("\n".join(lines))
     return "\n".join(rules)
