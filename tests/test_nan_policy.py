@@ -15,7 +15,7 @@ import pytest
 import alphalang
 from alphalang.backend.reference import skip as skip_module
 from alphalang.errors import AlphaTypeError
-from alphalang.ops import REGISTRY, ResultKind
+from alphalang.ops import REGISTRY
 from alphalang.ops.spec import SAME
 from alphalang.passes.nanpolicy import nan_policy
 
@@ -125,7 +125,8 @@ def _formula(op: str, d: int) -> str:
 def test_every_window_operator_has_a_pandas_oracle():
     """Every operator whose skip function is in ``reference.skip`` is checked against pandas here."""
     covered = {s.name for s in REGISTRY.values() if callable(s.skip) and s.skip.__module__ == skip_module.__name__}
-    assert covered == set(ORACLES) | {"ts_ema"}
+    assert covered == set(ORACLES) | {"ts_ema", "ts_median", "ts_quantile", "ts_max_drawdown", "ts_ema_span",
+                                      "ts_ema_alpha", "ts_ema_halflife", "ts_sma_gtja"}
 
 
 @pytest.mark.parametrize("m", MIN_PERIODS)
@@ -142,6 +143,49 @@ def test_skip_matches_pandas(op, d, m):
             np.testing.assert_allclose(got[both], want[both], rtol=1e-6, atol=1e-6)
             continue
         np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9, equal_nan=True, err_msg=f"{op} d={d} m={m}")
+
+
+def _drawdown(w: np.ndarray) -> float:
+    """(peak - trough) / peak over the valid values, written as a loop."""
+    peak, trough = -np.inf, np.inf
+    for v in w:
+        if np.isfinite(v):
+            if v > peak:
+                peak, trough = v, v
+            trough = min(trough, v)
+    return (peak - trough) / peak
+
+
+@pytest.mark.parametrize("m", MIN_PERIODS)
+@pytest.mark.parametrize("d", [1, 2, 5, 8])
+def test_skip_order_statistics_match_pandas(d, m):
+    fields = _panel(4, integers=True)
+    fields["close"] = fields["close"] + 5.0  # positive (drawdown)
+    x = fields["close"]
+    run = lambda f: alphalang.evaluate(f, fields, backend="reference", nan="skip", min_periods=m)  # noqa: E731
+    close = lambda got, want: np.testing.assert_allclose(got, np.asarray(want, dtype=float), rtol=1e-12,  # noqa: E731
+                                                         atol=1e-12, equal_nan=True)
+    close(run(f"ts_median(close, {d})"), _roll(x, d, m).median())
+    for q in (0.0, 0.1, 0.5, 0.9, 1.0):
+        close(run(f"ts_quantile(close, {d}, {q})"), _roll(x, d, m).quantile(q))
+    close(run(f"ts_max_drawdown(close, {d})"), _apply(x, d, m, _drawdown))
+
+
+# pandas 3.1 with adjust=False deviates from its documented weights at alpha = 0.5 exactly: those are avoided
+EWM = [("ts_ema_span(close, 4, {a})", dict(span=4)), ("ts_ema_alpha(close, 0.3, {a})", dict(alpha=0.3)),
+       ("ts_ema_halflife(close, 2, {a})", dict(halflife=2)), ("ts_sma_gtja(close, 5, 2)", dict(alpha=0.4))]
+
+
+@pytest.mark.parametrize("m", MIN_PERIODS)
+@pytest.mark.parametrize("adjust", [0, 1])
+@pytest.mark.parametrize(("formula", "options"), EWM, ids=[f for f, _ in EWM])
+def test_skip_exponential_family_matches_pandas_ewm(formula, options, adjust, m):
+    if "sma" in formula and adjust:
+        pytest.skip("GTJA's SMA is never adjusted")
+    fields = _panel(5)
+    got = alphalang.evaluate(formula.format(a=adjust), fields, backend="reference", nan="skip", min_periods=m)
+    want = _frame(fields["close"]).ewm(**options, adjust=bool(adjust), ignore_na=False, min_periods=m).mean()
+    np.testing.assert_allclose(got, want.to_numpy(), rtol=1e-12, atol=1e-12, equal_nan=True)
 
 
 @pytest.mark.parametrize("m", MIN_PERIODS)

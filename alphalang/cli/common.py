@@ -31,9 +31,9 @@ def add_compile_options(parser: argparse.ArgumentParser) -> None:
 
 def add_nan_options(parser: argparse.ArgumentParser) -> None:
     """``--nan strict|skip`` and ``--min-periods M``: the program's NaN policy (``passes.nanpolicy``)."""
-    parser.add_argument("--nan", choices=("strict", "skip"), default="strict",
-                        help="NaN policy of window statistics: strict (any missing value in the window gives NaN, "
-                        "default) or skip (computed over the valid values)")
+    parser.add_argument("--nan", choices=("strict", "skip"), default=None,
+                        help="NaN policy of window statistics: strict (any missing value in the window gives NaN; "
+                        "the default, except for the qlib dialect) or skip (computed over the valid values)")
     parser.add_argument("--min-periods", type=int, default=None, metavar="M",
                         help="--nan skip: valid values a window needs (default 1)")
 
@@ -51,8 +51,9 @@ def load_data(args: argparse.Namespace):
 
 def compile_options(args: argparse.Namespace) -> dict:
     options = {"profile": args.profile}
-    if getattr(args, "nan", None) is not None:
-        options.update(nan=args.nan, min_periods=args.min_periods)
+    for key in ("nan", "min_periods"):
+        if getattr(args, key, None) is not None:
+            options[key] = getattr(args, key)
     if args.backend:
         options["backend"] = args.backend
     return options

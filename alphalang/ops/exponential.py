@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from alphalang.backend.reference import exponential as ref
+from alphalang.backend.reference import skip
 from alphalang.ops.spec import ArgKind, Param, same_as_inputs
 from alphalang.ops.timeseries import time_series
 
@@ -29,17 +30,17 @@ def _ema(name: str, smoothing: Param, what: str, **fields) -> None:
 
 
 _ema("ts_ema_span", Param("span", ArgKind.WINDOW), "alpha = 2 / (span + 1) (span: rows, floored like a window)",
-     reference=ref.ts_ema_span, example="ts_ema_span(close, 10, adjust=0)",
+     reference=ref.ts_ema_span, skip=skip.ts_ema_span, example="ts_ema_span(close, 10, adjust=0)",
      # qlib EMA(x, N) is ewm(span=N) with pandas' default adjust=True; KunQuant's ExpMovingAvg is adjust=False
      spellings=(("qlib", "EMA"), ("kunquant", "ExpMovingAvg")))
 _ALPHA = Param("alpha", ArgKind.CONST, positive=True, bounds=(0.0, 1.0))
 _ema("ts_ema_alpha", _ALPHA, "smoothing factor alpha in (0, 1]",
-     reference=ref.ts_ema_alpha, example="ts_ema_alpha(close, 0.1)")
+     reference=ref.ts_ema_alpha, skip=skip.ts_ema_alpha, example="ts_ema_alpha(close, 0.1)")
 _ema("ts_ema_halflife", Param("halflife", ArgKind.CONST, positive=True), "alpha = 1 - 0.5^(1 / halflife)",
-     reference=ref.ts_ema_halflife, example="ts_ema_halflife(close, 5, adjust=0)")
+     reference=ref.ts_ema_halflife, skip=skip.ts_ema_halflife, example="ts_ema_halflife(close, 5, adjust=0)")
 time_series(
     "ts_sma_gtja",
-    reference=ref.ts_sma_gtja,
+    reference=ref.ts_sma_gtja, skip=skip.ts_sma_gtja,
     params=(_X, Param("n", ArgKind.WINDOW), Param("m", ArgKind.CONST, default=1.0, positive=True)),
     doc="GTJA's SMA(A, n, m): Y = (m A + (n - m) Y') / n, started at Y = A on the first valid row (pandas "
     "ewm(alpha=m/n, adjust=False) on each run of valid values; m <= n).",

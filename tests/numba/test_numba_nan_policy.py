@@ -37,8 +37,14 @@ def _module(windows, ops=ONE) -> str:
 
 
 FULL = _module(WINDOWS)
-SMALL = _module((4, 25), ("ts_mean", "ts_std", "decay_linear", "ts_resid", "ts_argmax", "ts_rank", "ts_product")) \
-    + "\nlong_decay = decay_linear(close, 100)\nlong_argmax = ts_argmax(close, 100)"
+# the families that opted in later: order statistics, drawdown, the exponential recursions
+LATER = ("ts_median", "ts_max_drawdown")
+SMALL = _module((4, 25), ("ts_mean", "ts_std", "decay_linear", "ts_resid", "ts_argmax", "ts_rank", "ts_product",
+                          *LATER)) \
+    + "\nlong_decay = decay_linear(close, 100)\nlong_argmax = ts_argmax(close, 100)" \
+    + "\nq1 = ts_quantile(close, 5, 0.1)\nq9 = ts_quantile(close, 30, 0.9)" \
+    + "\nema_span = ts_ema_span(close, 4, 0)\nema_alpha = ts_ema_alpha(volume, 0.3, 1)" \
+    + "\nema_half = ts_ema_halflife(close, 2, 0)\nema_sma = ts_sma_gtja(close, 5, 2)"
 
 
 def _both(source: str, **policy) -> tuple[alphalang.Program, alphalang.Program]:

@@ -92,13 +92,15 @@ FAMILIES: tuple[Family, ...] = (
     Family("crosssection", "row", ("rank", "scale", "zscore")),
     Family("group", "group", ("MEAN", "NEUTRALIZE", "ZSCORE", "RANK", "SUM", "MAX", "MIN", "COUNT", "STD", "SCALE",
                               "NORMALIZE", "MEDIAN", "WMEAN", "VNEUT", "VPROJ", "DENSIFY")),
-    Family("orderstat", "window", ("QUANTILE", "MEDIAN"), lambda n, d: (d * n, n + 2 * d * n)),  # two heaps
+    Family("orderstat", "window", ("QUANTILE", "MEDIAN"), lambda n, d: (d * n, n + 2 * d * n),  # two heaps
+           skip=True),
     Family("mad", "window", ("MAD",),
            lambda n, d: (d * n, n) if d <= MAD_DIRECT_MAX else (2 * d * n, 2 * n + 5 * d * n)),
     Family("regression", "window", (), lambda n, d: (2 * d * n + 9 * n, 3 * n)),  # least squares of y on x
     Family("groups2", "row", ("BUCKET",), consts=lambda p: _bucket_consts(*p)),  # group labels from data
     Family("groupfill", "window", (), lambda n, d: (d * n, 0)),  # group_backfill: a ring of d rows
-    Family("expo", "state", ("SPAN", "ALPHA", "HALFLIFE", "SMA"), lambda n, d: (2 * n, 0)),  # EMA recursions
+    Family("expo", "state", ("SPAN", "ALPHA", "HALFLIFE", "SMA"), lambda n, d: (2 * n, n),  # EMA recursions
+           skip=True),
     Family("expwindow", "window", (), lambda n, d: (d * n + 4 * n, 2 * n)),  # exponential window mean
     Family("rowstats", "row", ("MEAN", "STD", "MIN", "MAX", "SUM", "COUNT", "MEDIAN", "WINSORIZE", "NORMALIZE",
                                "TRUNCATE", "SCALE_DOWN", "QUANTILE", "SCALE", "REG_NEUT", "REG_PROJ", "VEC_NEUT",
@@ -107,7 +109,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("history", "window", ("COUNT_NANS", "BACKFILL", "KTH", "LAST_DIFF"),
            lambda n, d: (d * n + 2 * n, d * n + 3 * n)),
     Family("recursion", "state", ("HOLD", "HUMP", "DAYS", "CUMSUM", "STEP", "DELTA_LIMIT"), lambda n, d: (n, n)),
-    Family("drawdown", "window", ("MAX_DRAWDOWN",), lambda n, d: (d * n, n)),  # ts_max_drawdown: a ring, O(d)
+    Family("drawdown", "window", ("MAX_DRAWDOWN",), lambda n, d: (d * n, n),  # ts_max_drawdown: a ring, O(d)
+           skip=True),
 )
 FAMILY = {f.name: f for f in FAMILIES}
 CODES = {f.name: code for code, f in enumerate(FAMILIES)}  # a family's code in the node table
@@ -162,7 +165,7 @@ LOWERING: dict[str, tuple[str, str | None]] = {
 
 
 def _bucket_consts(*params) -> tuple[float, ...]:
-    """bucket's constants: (number of bounds, skipBoth, NaNGroup, *bounds) (``kernels.groups2.bucket``)."""
+    """bucket's constants (``reference.groups.bucket_consts``, read by ``kernels.groups2.bucket``)."""
     from alphalang.backend.reference.groups import bucket_consts
 
     return bucket_consts(*params)

@@ -264,22 +264,119 @@ def ts_rank(x, d: int, m: int):
     return _rolling(rank, [x], d, m, today=True)
 
 
-def ts_ema(x, halflife: float, m: int):
-    """pandas' ``ewm(adjust=True, ignore_na=False)`` recurrence, row by row: the mean so far and the total
-    weight of the values in it (the newest value weighs 1)."""
+def ewm(x, decay: float, new: float, adjust: bool, m: int) -> np.ndarray:
+    """pandas' ``ewm(ignore_na=False)`` mean recurrence, row by row: the mean so far and the weight of the
+    values in it; older weights decay by ``decay`` every row (missing or not), a valid value joins with weight
+    ``new`` (1 with ``adjust``, else alpha), after which the weight is their sum (``adjust``) or 1."""
     x = np.asarray(x, dtype=np.float64)
-    decay = 0.5 ** (1.0 / halflife)
     out = np.full(x.shape, np.nan)
     mean = np.full(x.shape[1], np.nan)
     weight = np.ones(x.shape[1])
     count = np.zeros(x.shape[1], dtype=np.int64)
-    for t in range(len(x)):
-        ok = np.isfinite(x[t])
-        seen = count > 0
-        count += ok
-        weight = np.where(seen, weight * decay, weight)
-        new = (weight * mean + x[t]) / (weight + 1.0)
-        mean = np.where(ok & seen & (mean != x[t]), new, np.where(ok & ~seen, x[t], mean))
-        weight = np.where(ok & seen, weight + 1.0, weight)
-        out[t] = np.where(count >= m, mean, np.nan)
+    with np.errstate(all="ignore"):
+        for t in range(len(x)):
+            ok = np.isfinite(x[t])
+            seen = count > 0
+            count += ok
+            weight = np.where(seen, weight * decay, weight)
+            mixed = (weight * mean + new * x[t]) / (weight + new)
+            mean = np.where(ok & seen & (mean != x[t]), mixed, np.where(ok & ~seen, x[t], mean))
+            weight = np.where(ok & seen, weight + new if adjust else 1.0, weight)
+            out[t] = np.where(count >= m, mean, np.nan)
     return out
+
+
+def ts_ema(x, halflife: float, m: int):
+    """pandas' ``ewm(halflife=h, adjust=True, ignore_na=False)`` (``ewm``)."""
+    return ewm(x, 0.5 ** (1.0 / halflife), 1.0, True, m)
+
+
+def _smoothed(kind: int):
+    """The skip form of an EMA operator of the exponential family (``reference.exponential.smoothing``)."""
+    from alphalang.backend.reference.exponential import smoothing
+
+    def ema(x, a: float, b: float, m: int):
+        decay, alpha, adjust = smoothing(kind, a, b)
+        return ewm(x, decay, 1.0 if adjust else alpha, adjust, m)
+
+    return ema
+
+
+def _exponential():
+    from alphalang.backend.reference import exponential
+
+    return exponential
+
+
+ts_ema_span = _smoothed(0)
+ts_ema_alpha = _smoothed(1)
+ts_ema_halflife = _smoothed(2)
+ts_sma_gtja = _smoothed(3)
+
+
+def ts_decay_exp_window(x, d: int, factor: float, m: int):
+    """Weight ``factor^i`` on the value i rows ago, the weights of the valid positions renormalised."""
+    weights = _exponential().exp_weights(d, factor)
+
+    def mean(w, valid):
+        win, _ = normalise_valid(w, valid)
+        used = np.where(valid, weights, 0.0)
+        return (win.p + oldest_first_sum(win.y * used) / oldest_first_sum(used)) * win.s
+
+    return _rolling(mean, [x], d, m)
+
+
+def _order(w, valid):
+    """Each window sorted (missing values last) and its count of valid values."""
+    return np.sort(np.where(valid, w, np.inf), axis=-1), valid.sum(axis=-1)
+
+
+def ts_quantile(x, d: int, q: float, m: int):
+    """pandas' ``rolling(d, min_periods).quantile(q)``: linear interpolation among the valid values."""
+    from alphalang.backend.reference.orderstats import interpolate
+
+    def quantile(w, valid):
+        s, n = _order(w, valid)
+        k = q * (n - 1.0)
+        i = np.clip(np.floor(k).astype(np.int64), 0, d - 1)
+        frac = k - i
+        lo = np.take_along_axis(s, i[..., None], -1)[..., 0]
+        hi = np.take_along_axis(s, np.minimum(i + 1, d - 1)[..., None], -1)[..., 0]
+        return np.where(frac == 0.0, lo, interpolate(lo, hi, frac))
+
+    return _rolling(quantile, [x], d, m)
+
+
+def ts_median(x, d: int, m: int):
+    """pandas' ``rolling(d, min_periods).median()``: the middle valid value, or the midpoint of the two."""
+    from alphalang.backend.reference.orderstats import midpoint
+
+    def median(w, valid):
+        s, n = _order(w, valid)
+        mid = np.take_along_axis(s, np.minimum(n // 2, d - 1)[..., None], -1)[..., 0]
+        lo = np.take_along_axis(s, np.maximum(n // 2 - 1, 0)[..., None], -1)[..., 0]
+        return np.where(n % 2 == 1, mid, midpoint(lo, mid))
+
+    return _rolling(median, [x], d, m)
+
+
+def ts_mad(x, d: int, m: int):
+    """qlib's ``Mad``: the mean absolute deviation of the valid values around their mean."""
+
+    def mad(w, valid):
+        win, n = normalise_valid(w, valid)
+        return oldest_first_sum(np.abs(win.c)) / n * win.s
+
+    return _rolling(mad, [x], d, m)
+
+
+def ts_max_drawdown(x, d: int, m: int):
+    """(peak - trough) / peak over the valid values: the largest (oldest if tied) and the smallest from it on."""
+
+    def drawdown(w, valid):
+        at = np.argmax(np.where(valid, w, -np.inf), axis=-1)[..., None]
+        peak = np.take_along_axis(w, at, axis=-1)[..., 0]
+        trough = np.where(valid & (np.arange(d) >= at), w, np.inf).min(axis=-1)
+        return (peak - trough) / peak
+
+    return _rolling(drawdown, [x], d, m)

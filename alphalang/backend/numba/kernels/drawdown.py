@@ -24,7 +24,7 @@ import math
 import numpy as np
 from numba import njit
 
-from alphalang.backend.numba.kernels import JIT_OPTIONS, WINDOW_PUSH
+from alphalang.backend.numba.kernels import JIT_OPTIONS, WINDOW_PUSH, skipping
 
 MAX_DRAWDOWN = 0
 
@@ -39,11 +39,35 @@ def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
     is_[:] = d
 
 
+@njit(**JIT_OPTIONS)
+def _skip(ring, t, d, m, out):
+    """The drawdown of the window's valid values: the first value above the running peak starts a new peak."""
+    n = out.shape[0]
+    count = np.zeros(n, np.int64)
+    peak = np.full(n, -math.inf)
+    trough = np.full(n, math.inf)
+    for age in range(d):
+        base = skipping.slot(t, d, n, age)
+        for i in range(n):
+            v = ring[base + i]
+            ok = np.isfinite(v)
+            up = ok & (v > peak[i])
+            trough[i] = v if up else (min(trough[i], v) if ok else trough[i])
+            peak[i] = v if up else peak[i]
+            count[i] += 1 if ok else 0
+    for i in range(n):
+        out[i] = (peak[i] - trough[i]) / peak[i] if count[i] >= m else math.nan
+
+
 @njit(WINDOW_PUSH, **JIT_OPTIONS)
 def push(fs, is_, t, d, mode, x, out):
     """Push row ``x`` (absolute row ``t``); write the window's drawdown from its high to ``out``."""
     n = x.shape[0]
     ring = fs[: d * n]
+    if mode >= skipping.SKIP_STRIDE:  # NaN policy skip: over the valid values (``reference.skip``)
+        skipping.write(ring, t, d, x)
+        _skip(ring, t, d, skipping.split(mode)[1], out)
+        return
     miss = is_[:n]
     cur = (t % d) * n
     for i in range(n):

@@ -41,36 +41,12 @@ def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
     is_[:] = 0
 
 
-@njit(**JIT_OPTIONS)
-def _skip(fs, is_, decay, m, x, out):
-    """pandas' ewm(adjust=True, ignore_na=False) mean (NaN policy skip): a missing value adds no weight, older
-    weights still decay; the mean so far is repeated on a missing row."""
-    n = x.shape[0]
-    mean = fs[:n]
-    weight = fs[n : 2 * n]
-    count = is_[:n]
-    for i in range(n):
-        v = x[i]
-        seen = count[i] > 0
-        w = weight[i] * decay if seen else 1.0
-        if np.isfinite(v):
-            if not seen:
-                mean[i] = v
-            else:
-                if mean[i] != v:
-                    mean[i] = (w * mean[i] + v) / (w + 1.0)
-                w += 1.0
-            count[i] += 1
-        weight[i] = w
-        out[i] = mean[i] if count[i] >= m else math.nan
-
-
 @njit(EMA_PUSH, **JIT_OPTIONS)
 def push(fs, is_, t, mode, decay, x, out):
     """Push row ``x``; write the running weighted mean to ``out``."""
     n = x.shape[0]
     if mode >= skipping.SKIP_STRIDE:
-        _skip(fs, is_, decay, skipping.split(mode)[1], x, out)
+        skipping.ewm(fs, is_, decay, 1.0, True, skipping.split(mode)[1], x, out)
         return
     num = fs[:n]
     den = fs[n : 2 * n]

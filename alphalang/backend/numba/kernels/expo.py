@@ -9,7 +9,7 @@ no finite window, so programs using them run in one time chunk.
 
 Example:
     >>> import numpy as np
-    >>> fs = np.empty(state_size(1, 0)[0]); is_ = np.empty(0, np.int64)
+    >>> fs = np.empty(state_size(1, 0)[0]); is_ = np.empty(state_size(1, 0)[1], np.int64)
     >>> init(fs, is_, 1, 0)
     >>> out = np.empty(1)
     >>> for t, v in enumerate([1.0, 3.0]):
@@ -25,18 +25,19 @@ import math
 import numpy as np
 from numba import njit
 
-from alphalang.backend.numba.kernels import EXPO_PUSH, JIT_OPTIONS
+from alphalang.backend.numba.kernels import EXPO_PUSH, JIT_OPTIONS, skipping
 
 SPAN, ALPHA, HALFLIFE, SMA = range(4)  # the family's modes (``reference.exponential``'s kinds, same order)
 
 
 def state_size(n: int, d: int) -> tuple[int, int]:
-    """Float words: running mean and weight (2n)."""
-    return 2 * n, 0
+    """Float words: running mean and weight (2n). Int words: valid values seen (NaN policy skip)."""
+    return 2 * n, n
 
 
 def init(fs: np.ndarray, is_: np.ndarray, n: int, d: int) -> None:
     fs[:] = 0.0
+    is_[:] = 0
 
 
 @njit(inline="always", **JIT_OPTIONS)
@@ -59,6 +60,11 @@ def smoothing(mode, a, b):
 def push(fs, is_, t, mode, c, x, out):
     """Push row ``x``; write the running exponential mean to ``out`` (``c``: the node's two constants)."""
     n = x.shape[0]
+    if mode >= skipping.SKIP_STRIDE:  # NaN policy skip: pandas ewm(ignore_na=False), ``skipping.ewm``
+        kind, m = skipping.split(mode)
+        decay, alpha, adjust = smoothing(kind, c[0], c[1])
+        skipping.ewm(fs, is_, decay, 1.0 if adjust else alpha, adjust, m, x, out)
+        return
     mean = fs[:n]
     weight = fs[n : 2 * n]
     decay, alpha, adjust = smoothing(mode, c[0], c[1])

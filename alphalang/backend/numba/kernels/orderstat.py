@@ -36,7 +36,7 @@ import math
 import numpy as np
 from numba import njit
 
-from alphalang.backend.numba.kernels import JIT_OPTIONS, ORDERSTAT_PUSH
+from alphalang.backend.numba.kernels import JIT_OPTIONS, ORDERSTAT_PUSH, skipping
 
 QUANTILE, MEDIAN = range(2)
 
@@ -143,11 +143,37 @@ def _index(d, mode, q):
     return i, k - i, k == i
 
 
+@njit(**JIT_OPTIONS)
+def _skip(fv, t, d, code, q, x, out):
+    """NaN policy skip: the quantile of the window's valid values (``reference.skip``): each asset's window is
+    sorted (missing values, +inf, last) and read at the interpolation point of its valid count; O(d log d)."""
+    mode, m = skipping.split(code)
+    n = x.shape[0]
+    s = t % d
+    buf = np.empty(d)
+    for i in range(n):
+        b = i * d
+        fv[b + s] = x[i] if np.isfinite(x[i]) else math.inf
+        buf[:] = fv[b : b + d]
+        buf.sort()
+        count = 0
+        while count < d and buf[count] < math.inf:
+            count += 1
+        if count < m or count == 0:
+            out[i] = math.nan
+        else:
+            k, frac, exact = _index(count, mode, q)
+            out[i] = _statistic(buf[k], buf[k] if exact else buf[k + 1], mode, frac, exact)
+
+
 @njit(ORDERSTAT_PUSH, **JIT_OPTIONS)
 def push(fs, is_, t, d, mode, q, x, out):
     """Push row ``x`` (absolute row ``t``); write the window's ``mode`` quantile (ts_quantile: ``q``) to ``out``."""
     n = x.shape[0]
     fv = fs[: d * n]
+    if mode >= skipping.SKIP_STRIDE:
+        _skip(fv, t, d, mode, q, x, out)
+        return
     miss = is_[:n]
     hp = is_[n : n + d * n]
     ps = is_[n + d * n : n + 2 * d * n]

@@ -107,3 +107,29 @@ def window(ring, other, t, d, n):
     total = np.empty(n)
     valid_pass(ring, other, t, d, n, count, top, lo, hi, inv, pivot, total)
     return count, top, lo, hi, inv, pivot, total
+
+
+@njit(**JIT_OPTIONS)
+def ewm(fs, is_, decay, new, adjust, m, x, out):
+    """pandas' ``ewm(ignore_na=False)`` mean (``reference.skip.ewm``) for the recursion families (ts_ema, expo):
+    float words the mean so far and its weight, int words the valid values seen. Older weights decay every row,
+    a valid value joins with weight ``new``; the mean so far is repeated on a missing row; NaN while fewer than
+    ``m`` valid values have been seen."""
+    n = x.shape[0]
+    mean = fs[:n]
+    weight = fs[n : 2 * n]
+    count = is_[:n]
+    for i in range(n):
+        v = x[i]
+        seen = count[i] > 0
+        w = weight[i] * decay if seen else 1.0
+        if np.isfinite(v):
+            if not seen:
+                mean[i] = v
+            else:
+                if mean[i] != v:
+                    mean[i] = (w * mean[i] + new * v) / (w + new)
+                w = w + new if adjust else 1.0
+            count[i] += 1
+        weight[i] = w
+        out[i] = mean[i] if count[i] >= m else math.nan
