@@ -55,11 +55,13 @@ group_stat("group_backfill", "BRAIN: a missing x (with a group) becomes the wins
 cross_section(
     "bucket",
     params=(_X, Param("range", ArgKind.TEXT, default="0,1,0.1"), Param("buckets", ArgKind.TEXT, default=""),
-            Param("skipboth", ArgKind.CONST, default=0.0), Param("nangroup", ArgKind.CONST, default=0.0)),
+            Param("skipboth", ArgKind.CONST, default=0.0), Param("nangroup", ArgKind.CONST, default=0.0),
+            Param("skipbegin", ArgKind.CONST, default=0.0), Param("skipend", ArgKind.CONST, default=0.0)),
     reference=ref.bucket,
     doc="Group labels (BRAIN): the bucket of x among the bounds start, start+step, .., end of range=\"start,end,"
         "step\" (or buckets=\"b1,b2,..\" when given): b(k-1) < x <= bk; the two outer buckets (x <= first, x > last "
-        "bound) are groups too unless skipBoth=1; NaN x has no group unless NaNGroup=1.",
+        "bound) are groups too unless skipBoth=1 (skipBegin/skipEnd: one of them); NaN x has no group unless "
+        "NaNGroup=1.",
     example='group_rank(returns, bucket(rank(close), range="0,1,0.2"))',
     result=ResultKind.GROUP,
     nan_rule="NaN/±inf x has no group (label -1), or its own group with NaNGroup=1",

@@ -21,7 +21,8 @@ TWO = ("group_wmean", "group_vector_neut", "group_vector_proj")
 # labels: levels (with -1 and one-member groups in the drawn panels), and labels computed from data
 LABELS = ("IndClass.sector", "IndClass.industry", 'bucket(rank(volume), range="0,1,0.25")',
           'densify(bucket(volume, buckets="-1,0,1", skipBoth=1, NaNGroup=1))', "densify(IndClass.industry)",
-          'bucket(close, range="-3,3,0.001")')  # 6001 bounds: more labels than assets (row_labels sorts them)
+          'bucket(close, range="-3,3,0.001")',  # 6001 bounds: more labels than assets (row_labels sorts them)
+          'bucket(open, range="-1,1,0.5", skipEnd=1)', 'bucket(open, buckets="0", skipBegin=1, NaNGroup=1)')
 
 
 def _module() -> str:

@@ -149,13 +149,13 @@ def _decimal_bounds(range_text: str, buckets_text: str) -> list[float]:
 
 
 @oracle("bucket", "pandas cut")
-def _bucket(x, range_text="0,1,0.1", buckets_text="", skipboth=0.0, nangroup=0.0):
+def _bucket(x, range_text="0,1,0.1", buckets_text="", skipboth=0.0, nangroup=0.0, skipbegin=0.0, skipend=0.0):
     bounds = _decimal_bounds(range_text, buckets_text)
     x = clean(x)
     codes = pd.cut(pd.Series(x.ravel()), [-math.inf, *bounds, math.inf], right=True, labels=False)
     labels = np.array(codes, dtype=np.float64).reshape(x.shape)  # 0 .. len(bounds); NaN for missing x
-    if skipboth:
-        labels[(labels == 0) | (labels == len(bounds))] = -1
+    labels[(labels == 0) & bool(skipboth or skipbegin)] = -1
+    labels[(labels == len(bounds)) & bool(skipboth or skipend)] = -1
     labels[np.isnan(labels)] = len(bounds) + 1 if nangroup else -1
     return labels, 0.0
 
@@ -201,6 +201,8 @@ example("bucket", (_row(0.3, 0.6, 0.7, 0.1), "0,1,0.1", "", 0.0, 0.0), _row(3, 6
 # BRAIN's explicit-bounds example: 0.1 <= 0.2 -> 0, (0.2, 0.5] -> 1, (0.5, 0.7] -> 2, > 0.7 -> 3
 example("bucket", (_row(0.1, 0.3, 0.6, 0.8), "0,1,0.1", "0.2,0.5,0.7", 0.0, 0.0), _row(0, 1, 2, 3))
 example("bucket", (_row(0.1, 0.3, 0.8, nan), "0,1,0.1", "0.2,0.5,0.7", 1.0, 1.0), _row(-1, 1, -1, 4))
+example("bucket", (_row(0.1, 0.3, 0.8, nan), "0,1,0.1", "0.2,0.5,0.7", 0.0, 0.0, 1.0), _row(-1, 1, 3, -1))
+example("bucket", (_row(0.1, 0.3, 0.8, nan), "0,1,0.1", "0.2,0.5,0.7", 0.0, 0.0, 0.0, 1.0), _row(0, 1, -1, -1))
 # BRAIN's example (its rows are most recent first): i3's missing value is the mean 3.56 of the 9 values
 example("group_backfill", (np.array([[5, 9, nan], [5, 2, 2], [2, nan, -4], [4, 7, nan]]), np.array([0, 0, 0]), 4, 4.0),
         np.array([[5, 9, 7], [5, 2, 2], [2, 3, -4], [4, 7, 32 / 9]]))

@@ -121,7 +121,7 @@ def winsorized_mean(values: np.ndarray, std: float) -> float:
     """The mean of ``values`` clipped to mean ± std * (their standard deviation, ddof 1); one value is itself.
 
     Example:
-        >>> winsorized_mean(np.array([4, 2, 5, 5, 7, 2, 9, -4, 2.0]), 4.0)  # BRAIN's example: nothing clipped
+        >>> float(winsorized_mean(np.array([4, 2, 5, 5, 7, 2, 9, -4, 2.0]), 4.0))  # BRAIN's example: nothing clipped
         3.5555555555555554
     """
     if len(values) > 1:
@@ -189,16 +189,19 @@ def bucket_bounds(range: str = "0,1,0.1", buckets: str = "") -> np.ndarray:  # n
     return bounds
 
 
-def bucket(x, range: str = "0,1,0.1", buckets: str = "", skipboth: float = 0.0, nangroup: float = 0.0):  # noqa: A002
+def bucket(x, range: str = "0,1,0.1", buckets: str = "", skipboth: float = 0.0, nangroup: float = 0.0,  # noqa: A002
+           skipbegin: float = 0.0, skipend: float = 0.0):
     """The bucket of each x among the bounds b0 < .. < bm (``bucket_bounds``): label k holds b(k-1) < x <= bk,
-    label 0 is x <= b0 and label m + 1 is x > bm (the two outer buckets; ``skipBoth`` makes them no group);
-    missing x has no group (-1), or its own label m + 2 with ``NaNGroup``."""
+    label 0 is x <= b0 and label m + 1 is x > bm (the two outer buckets; ``skipbegin``/``skipend``/``skipboth``
+    make the lower/upper/both no group); missing x has no group (-1), or its own label m + 2 with ``nangroup``."""
     bounds = bucket_bounds(range, buckets)
     x = np.asarray(x, dtype=np.float64)
     finite = np.isfinite(x)
     labels = np.searchsorted(bounds, np.where(finite, x, 0.0), side="left")
-    if skipboth:
-        labels = np.where((labels == 0) | (labels == len(bounds)), -1, labels)
+    if skipboth or skipbegin:
+        labels = np.where(labels == 0, -1, labels)
+    if skipboth or skipend:
+        labels = np.where(labels == len(bounds), -1, labels)
     return np.where(finite, labels, len(bounds) + 1 if nangroup else -1).astype(np.int64)
 
 
@@ -212,12 +215,15 @@ def densify(g):
     return out
 
 
-def bucket_consts(range: str = "0,1,0.1", buckets: str = "", skipboth: float = 0.0, nangroup: float = 0.0):  # noqa: A002
-    """bucket's statics as the numba kernel's constants: (number of bounds, skipBoth, NaNGroup, *bounds).
+def bucket_consts(range: str = "0,1,0.1", buckets: str = "", skipboth: float = 0.0, nangroup: float = 0.0,  # noqa: A002
+                  skipbegin: float = 0.0, skipend: float = 0.0) -> tuple[float, ...]:
+    """bucket's statics as the numba kernel's constants: (number of bounds, no lower outer bucket, no upper outer
+    bucket, NaN group, *bounds).
 
     Example:
-        >>> bucket_consts("0,1,0.5")
-        (3.0, 0.0, 0.0, 0.0, 0.5, 1.0)
+        >>> bucket_consts("0,1,0.5", "", 0.0, 1.0, 0.0, 1.0)
+        (3.0, 0.0, 1.0, 1.0, 0.0, 0.5, 1.0)
     """
     bounds = bucket_bounds(range, buckets)
-    return (float(len(bounds)), float(skipboth), float(nangroup), *map(float, bounds))
+    low, high = bool(skipboth or skipbegin), bool(skipboth or skipend)
+    return (float(len(bounds)), float(low), float(high), float(bool(nangroup)), *map(float, bounds))
