@@ -359,7 +359,7 @@ class Resolver:
             return (yield self._inline(func, e, scope, env))
         spec = lookup(target)
         if spec is None or (spec.internal and not self._expanding):
-            hint = suggest(name, [*all_names(), *scope.funcs])
+            hint = suggest(name, [*self.dialect.names, *all_names(), *scope.funcs])  # the dialect's own spellings too
             if name in scope.values or name in self.known_fields:
                 hint = f"{name!r} is a value, not a function"
             raise AlphaNameError(f"unknown function {name!r}", e.name_span, hint=hint)
