@@ -35,6 +35,7 @@ from alphalang.evaluation.metrics import (
     rank_autocorrelation,
 )
 from alphalang.evaluation.stats import row_rank, row_spearman_ranked
+from alphalang.evaluation.views import group_ic, quantile_cumulative
 
 __all__ = ["Analysis", "analyze", "alpha_correlation", "parse_horizons"]
 
@@ -49,12 +50,18 @@ class Analysis:
         ic: index (alpha, horizon); columns ic_mean/std/t/ir, rank_ic_mean/std/t/ir, n_dates, and
             rank_ic_t_nonoverlap (the t-stat over every h-th date, whose forward returns do not overlap).
         alphas: index alpha; lookback, coverage, assets_per_date, autocorr, turnover_top/bottom,
-            ls_mean, ls_sharpe (annualised, 252 dates), ls_total.
+            ls_mean, ls_sharpe (annualised, 252 dates), ls_total, empty_quantile_share (the share of dates with
+            quantile labels on which some quantile is empty: ties).
         quantile_returns: index (alpha, quantile); one column per horizon (mean demeaned forward return).
         decay: index alpha; columns lag 0..L (mean rank IC against the 1-period return L dates ahead).
         ic_series: index date; columns (alpha, "ic"/"rank_ic", horizon).
         long_short: index date; one column per alpha (cumulative return of top-minus-bottom quantile).
         correlation: alpha x alpha mean per-date rank correlation (None when not computed).
+        quantile_cumulative: index date; columns (alpha, quantile): cumulative demeaned 1-period return of
+            each quantile (``views.quantile_cumulative``).
+        turnover_series: index date; columns (alpha, "turnover_top" / "turnover_bottom" / "autocorr").
+        group_ic: index (alpha, group); rank_ic_mean, n_dates at the first horizon within each group of
+            ``settings["group_level"]`` (None when the panel has no groups).
     """
 
     horizons: tuple[int, ...]
@@ -67,6 +74,9 @@ class Analysis:
     long_short: pd.DataFrame
     correlation: pd.DataFrame | None = None
     settings: dict = field(default_factory=dict)
+    quantile_cumulative: pd.DataFrame | None = None
+    turnover_series: pd.DataFrame | None = None
+    group_ic: pd.DataFrame | None = None
 
     @property
     def names(self) -> list[str]:
@@ -79,6 +89,11 @@ class Analysis:
                "long_short": self.long_short}
         if self.correlation is not None:
             out["correlation"] = self.correlation
+        for stem in ("quantile_cumulative", "turnover_series"):
+            if getattr(self, stem) is not None:
+                out[stem] = _flat_columns(getattr(self, stem))
+        if self.group_ic is not None:
+            out["group_ic"] = self.group_ic
         return out
 
     def to_dict(self) -> dict:
@@ -143,7 +158,7 @@ def _prices_and_index(panel, price_field: str) -> tuple[np.ndarray, pd.Index, pd
 
 def analyze(results: Mapping[str, np.ndarray] | np.ndarray, panel, *, horizons: Sequence[int] | str = (1, 5, 20),
             quantiles: int = 5, lookback: Mapping[str, int] | None = None, price_field: str = "close",
-            decay_lags: int = 20, correlation: bool = True,
+            decay_lags: int = 20, correlation: bool = True, group_level: str | None = None,
             progress: Callable[[str], None] | None = None) -> Analysis:
     """Evaluate alphas against forward returns of ``panel``'s prices.
 
@@ -152,6 +167,7 @@ def analyze(results: Mapping[str, np.ndarray] | np.ndarray, panel, *, horizons: 
         panel: a ``Panel`` (``price_field`` is used), a wide price DataFrame, or a (T, N) price array.
         horizons: forward-return horizons in dates. quantiles: buckets per date.
         lookback: warm-up rows per alpha, only used for coverage (``Program.lookback``).
+        group_level: the panel's group level of the per-group IC (default: its coarsest level).
         progress: called with each alpha's name after it is done.
 
     Example:
@@ -170,7 +186,8 @@ def analyze(results: Mapping[str, np.ndarray] | np.ndarray, panel, *, horizons: 
     fwd = {h: forward_returns(prices, h) for h in sorted({1, *horizons})}
     fwd_ranks = {h: row_rank(r) for h, r in fwd.items()}
     ic_rows, alpha_rows, q_rows, decay_rows = {}, {}, {}, {}
-    series, long_short = {}, {}
+    series, long_short, q_cum, turnover, by_group = {}, {}, {}, {}, {}
+    group_level, labels = _group_labels(panel, group_level)
     for name, values in results.items():
         factor = np.asarray(values, dtype=np.float64)
         if factor.shape != prices.shape:
@@ -192,6 +209,13 @@ def analyze(results: Mapping[str, np.ndarray] | np.ndarray, panel, *, horizons: 
         for q in range(quantiles):
             q_rows[(name, q + 1)] = {h: q_means[h][q] for h in horizons}
         decay_rows[name] = ic_decay(factor, fwd[1], decay_lags, ranks=(ranks, fwd_ranks[1]))
+        for q, column in enumerate(quantile_cumulative(buckets, fwd[1], quantiles).T):
+            q_cum[(name, q + 1)] = column
+        turnover[(name, "turnover_top")] = quantile_turnover(buckets, quantiles)
+        turnover[(name, "turnover_bottom")] = quantile_turnover(buckets, 1)
+        turnover[(name, "autocorr")] = rank_autocorrelation(factor, ranks=ranks)
+        if labels is not None:
+            by_group[name] = group_ic(factor, fwd[horizons[0]], labels)
         ls = long_short_returns(buckets, fwd[1], quantiles)
         # the return earned from t to t+1 is booked at t+1
         booked = np.concatenate([[np.nan], ls[:-1]])
@@ -200,11 +224,12 @@ def analyze(results: Mapping[str, np.ndarray] | np.ndarray, panel, *, horizons: 
         cov = coverage(factor, lookback.get(name, 0))
         alpha_rows[name] = {
             "lookback": lookback.get(name, 0), **cov,
-            "autocorr": _nanmean(rank_autocorrelation(factor, ranks=ranks)),
-            "turnover_top": _nanmean(quantile_turnover(buckets, quantiles)),
-            "turnover_bottom": _nanmean(quantile_turnover(buckets, 1)),
+            "autocorr": _nanmean(turnover[(name, "autocorr")]),
+            "turnover_top": _nanmean(turnover[(name, "turnover_top")]),
+            "turnover_bottom": _nanmean(turnover[(name, "turnover_bottom")]),
             "ls_mean": ls_stats["mean"], "ls_sharpe": ls_stats["ir"] * np.sqrt(TRADING_DAYS),
             "ls_total": float(long_short[name][-1]) if len(dates) else np.nan,
+            "empty_quantile_share": _empty_quantile_share(buckets, quantiles),
         }
         if progress is not None:
             progress(name)
@@ -222,8 +247,40 @@ def analyze(results: Mapping[str, np.ndarray] | np.ndarray, panel, *, horizons: 
     ic_series.columns.names = ["alpha", "kind", "horizon"]
     ls_frame = pd.DataFrame(long_short, index=dates, columns=names)
     corr = alpha_correlation(results) if correlation and len(names) > 1 else None
+    q_cum_frame = pd.DataFrame(q_cum, index=dates)
+    q_cum_frame.columns.names = ["alpha", "quantile"]
+    turnover_frame = pd.DataFrame(turnover, index=dates)
+    turnover_frame.columns.names = ["alpha", "kind"]
+    groups = pd.concat(by_group, names=["alpha", "group"]) if by_group else None
     return Analysis(horizons, quantiles, ic_frame, alpha_frame, q_frame, decay, ic_series, ls_frame, corr,
-                    {"price_field": price_field, "decay_lags": decay_lags})
+                    {"price_field": price_field, "decay_lags": decay_lags, "group_level": group_level},
+                    q_cum_frame, turnover_frame, groups)
+
+
+def _group_labels(panel, level: str | None) -> tuple[str | None, np.ndarray | None]:
+    """(level, labels (N,) or (T, N)) of the per-group IC: ``level``, else the panel's coarsest level."""
+    from alphalang.data import Panel
+
+    if not isinstance(panel, Panel) or not panel.groups:
+        if level is not None:
+            raise AlphaDataError(f"group_level={level!r} needs a Panel with group levels")
+        return None, None
+    if level is None:
+        level = min(panel.groups, key=lambda g: (np.unique(panel.groups[g]).size, g))
+    level = level.lower().removeprefix("indclass.")
+    if level not in panel.groups:
+        raise AlphaDataError(f"the data has no group level {level!r}",
+                             hint="group levels: " + ", ".join(sorted(panel.groups)))
+    return level, np.asarray(panel.groups[level])
+
+
+def _empty_quantile_share(buckets: np.ndarray, quantiles: int) -> float:
+    """Share of the dates with quantile labels on which at least one quantile has no member (NaN: none)."""
+    labelled = (buckets > 0).any(axis=1)
+    empty = np.zeros(len(buckets), dtype=bool)
+    for q in range(1, quantiles + 1):
+        empty |= ~(buckets == q).any(axis=1)
+    return float((empty & labelled).sum() / labelled.sum()) if labelled.any() else np.nan
 
 
 def _nanmean(values: np.ndarray) -> float:

@@ -25,7 +25,12 @@ from matplotlib.figure import Figure
 
 from alphalang.evaluation.analysis import Analysis
 
-__all__ = ["alpha_figure", "correlation_figure", "overview_figure", "series_figure"]
+__all__ = ["VIEWS", "alpha_figure", "correlation_figure", "overview_figure", "pnl_figure", "series_figure",
+           "views_figure"]
+
+#: the panels of ``views_figure``, in order (the page's alt text lists them)
+VIEWS = ("cumulative return per quantile", "rank IC histogram", "rank IC QQ plot against the normal",
+         "monthly mean rank IC", "turnover and rank autocorrelation over time", "rank IC per group")
 
 DPI = 80
 _STYLE = {"axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False,
@@ -86,12 +91,9 @@ def alpha_figure(analysis: Analysis, name: str, path: str | Path) -> Path:
         return _save(fig, path)
 
 
-def overview_figure(analysis: Analysis, path: str | Path, top: int = 40) -> Path:
-    """Mean rank IC per alpha at each horizon (the ``top`` alphas by |rank IC| at the first horizon)."""
-    h0 = analysis.horizons[0]
-    table = analysis.ic["rank_ic_mean"].unstack("horizon")
-    order = table[h0].abs().sort_values(ascending=False).index[:top]
-    table = table.loc[order]
+def overview_figure(analysis: Analysis, path: str | Path, order: list[str], top: int = 40) -> Path:
+    """Mean rank IC per alpha at each horizon for the first ``top`` alphas of ``order`` (the report's ranking)."""
+    table = analysis.ic["rank_ic_mean"].unstack("horizon").loc[list(order)[:top]]
     with matplotlib.rc_context(_STYLE):
         fig, ax = _figure(1, 1, (10, max(2.5, 0.22 * len(table) + 1.2)))
         height = 0.8 / len(table.columns)
@@ -101,7 +103,7 @@ def overview_figure(analysis: Analysis, path: str | Path, top: int = 40) -> Path
         ax.set_yticks(y, table.index)
         ax.invert_yaxis()
         ax.axvline(0, color="k", lw=0.6)
-        ax.set_title(f"mean rank IC by horizon ({len(table)} alphas with the largest |rank IC| at horizon {h0})")
+        ax.set_title(f"mean rank IC by horizon (the first {len(table)} ranked alphas, best at the top)")
         ax.legend(fontsize=7)
         fig.tight_layout()
         return _save(fig, path)
@@ -144,4 +146,73 @@ def series_figure(frame: pd.DataFrame, path: str | Path, title: str, band: pd.Da
             ax.set_title("cross-section over time")
             ax.legend(fontsize=7, loc="upper left")
         fig.tight_layout()
+        return _save(fig, path)
+
+
+def pnl_figure(sim, path: str | Path) -> Path:
+    """The simulation's chart (``Simulation.plot``: cumulative PnL, out-of-sample shaded, over the drawdown)."""
+    with matplotlib.rc_context(_STYLE):
+        fig = sim.plot()
+        FigureCanvasAgg(fig)
+        fig.tight_layout()
+        return _save(fig, path)
+
+
+def views_figure(analysis: Analysis, name: str, path: str | Path) -> Path:
+    """The alphalens views over time for one alpha, one panel per entry of ``VIEWS``."""
+    from statistics import NormalDist
+
+    from alphalang.evaluation.views import monthly_ic
+
+    h0 = analysis.horizons[0]
+    ric = analysis.ic_series[(name, "rank_ic", h0)].dropna()
+    with matplotlib.rc_context(_STYLE):
+        fig, axes = _figure(3, 2, (10, 9.6))
+        ax = axes[0, 0]
+        cum = analysis.quantile_cumulative[name]
+        for q in cum.columns:
+            ax.plot(cum.index, cum[q].to_numpy() * 100, lw=1.0, label=f"q{q}")
+        ax.set_title(f"{VIEWS[0]} (demeaned, %)")
+        ax.legend(fontsize=7, ncol=min(5, len(cum.columns)))
+        ax = axes[0, 1]
+        ax.hist(ric.to_numpy(), bins=min(40, max(5, len(ric) // 5)), color="#69c")
+        ax.axvline(ric.mean(), color="#c33", lw=1.2)
+        ax.set_title(f"{VIEWS[1]}, horizon {h0} (mean {ric.mean():+.3f}, std {ric.std():.3f})")
+        ax = axes[1, 0]
+        n = len(ric)
+        theory = [NormalDist().inv_cdf((i + 0.5) / n) for i in range(n)]
+        ax.scatter(theory, np.sort(ric.to_numpy()), s=4, color="#258")
+        if n > 1:
+            ax.plot(theory, ric.mean() + ric.std() * np.asarray(theory), color="#c33", lw=1)
+        ax.set_title(VIEWS[2])
+        ax.set_xlabel("normal quantile")
+        ax = axes[1, 1]
+        months = monthly_ic(analysis.ic_series[(name, "rank_ic", h0)])
+        if not months.empty:
+            bound = float(np.nanmax(np.abs(months.to_numpy()))) or 1.0
+            image = ax.imshow(months.to_numpy(), cmap="RdBu", vmin=-bound, vmax=bound, aspect="auto")
+            ax.set_xticks(range(len(months.columns)), months.columns)
+            ax.set_yticks(range(len(months.index)), months.index)
+            ax.grid(False)
+            fig.colorbar(image, ax=ax, shrink=0.8)
+        ax.set_title(VIEWS[3])
+        ax = axes[2, 0]
+        turn = analysis.turnover_series[name]
+        for kind, colour in (("turnover_top", "#4a7"), ("turnover_bottom", "#c55"), ("autocorr", "#258")):
+            ax.plot(turn.index, turn[kind].rolling(21, min_periods=5).mean(), color=colour, lw=1.2,
+                    label=f"{kind} (21-date mean)")
+        ax.set_title(VIEWS[4])
+        ax.legend(fontsize=7)
+        ax = axes[2, 1]
+        level = analysis.settings.get("group_level")
+        if analysis.group_ic is not None and name in analysis.group_ic.index.get_level_values(0):
+            g = analysis.group_ic.loc[name]["rank_ic_mean"]
+            ax.bar([str(i) for i in g.index], g.to_numpy(), color=np.where(g.to_numpy() >= 0, "#4a7", "#c55"))
+            ax.axhline(0, color="k", lw=0.6)
+        ax.set_title(f"{VIEWS[5]} ({level or 'no groups'}), horizon {h0}")
+        for a in (axes[0, 0], axes[2, 0]):
+            if isinstance(cum.index, pd.DatetimeIndex):
+                a.tick_params(axis="x", labelrotation=30)
+        fig.suptitle(f"{name}: quantiles, IC distribution, turnover, groups", fontweight="bold")
+        fig.subplots_adjust(left=0.07, right=0.97, bottom=0.07, top=0.93, hspace=0.5, wspace=0.22)
         return _save(fig, path)

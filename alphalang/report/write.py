@@ -39,12 +39,22 @@ def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)[:80] or "alpha"
 
 
-def write_numbers(analysis: Analysis, out_dir: str | Path, formats: tuple[str, ...] = ("csv", "parquet")) -> list[Path]:
-    """Each table of the analysis as ``<name>.csv`` / ``<name>.parquet`` under ``out_dir/numbers``."""
+def write_numbers(analysis: Analysis, out_dir: str | Path, formats: tuple[str, ...] = ("csv", "parquet"),
+                  simulations: Mapping | None = None) -> list[Path]:
+    """Each table of the analysis as ``<name>.csv`` / ``<name>.parquet`` under ``out_dir/numbers``; with
+    ``simulations`` also ``simulation`` (one summary row per alpha) and ``pnl`` (daily PnL per alpha)."""
     folder = Path(out_dir) / "numbers"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for stem, frame in analysis.frames().items():
+    frames = dict(analysis.frames())
+    if simulations:
+        import pandas as pd
+
+        rows = pd.DataFrame([sim.summary() for sim in simulations.values()]).set_index("output")
+        rows["warnings"] = rows["warnings"].map("; ".join)
+        frames["simulation"] = rows
+        frames["pnl"] = pd.DataFrame({name: sim.pnl_series() for name, sim in simulations.items()})
+    for stem, frame in frames.items():
         frame = frame.copy()
         frame.columns = [str(c) for c in frame.columns]
         if "csv" in formats:
@@ -58,18 +68,23 @@ def write_numbers(analysis: Analysis, out_dir: str | Path, formats: tuple[str, .
 
 def write_report(analysis: Analysis, out_dir: str | Path, *, title: str = "alphalang evaluation report",
                  description: str = "", formulas: Mapping[str, str] | None = None, plots: bool = True,
-                 progress: Callable[[str], None] | None = None) -> Path:
+                 progress: Callable[[str], None] | None = None, simulations: Mapping | None = None) -> Path:
     """Write ``report.html``, ``png/*.png`` and ``numbers/*.{csv,parquet}``; return the HTML path.
 
-    ``progress`` is called with a short label after each plot is written.
+    ``simulations`` (name -> ``Simulation``, e.g. ``alphalang.simulate(results, panel)``) adds each alpha's
+    PnL tear sheet and ranks alphas by fitness. Flagged alphas (``ranking.flags``) get no plot.
+    ``progress`` is called with a short label after each alpha's plots are written.
     """
+    from alphalang.report.ranking import rank
+
+    ranked, flagged = rank(analysis, simulations)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     images: dict[str, Path] = {}
     if plots:
         P = require_matplotlib()  # noqa: N806
 
-        images["overview"] = P.overview_figure(analysis, out / "png" / "overview.png")
+        images["overview"] = P.overview_figure(analysis, out / "png" / "overview.png", ranked)
         if progress:
             progress("overview")
         if analysis.correlation is not None:
@@ -77,11 +92,16 @@ def write_report(analysis: Analysis, out_dir: str | Path, *, title: str = "alpha
             if progress:
                 progress("correlation")
         for name in analysis.names:
-            images[name] = P.alpha_figure(analysis, name, out / "png" / f"{_slug(name)}.png")
+            if name not in flagged:
+                stem = out / "png" / _slug(name)
+                images[name] = P.alpha_figure(analysis, name, stem.with_suffix(".png"))
+                images[f"{name}.views"] = P.views_figure(analysis, name, stem.with_name(stem.name + ".views.png"))
+                if simulations is not None and name in simulations:
+                    images[f"{name}.pnl"] = P.pnl_figure(simulations[name], stem.with_name(stem.name + ".pnl.png"))
             if progress:
                 progress(name)
-    write_numbers(analysis, out)
+    write_numbers(analysis, out, simulations=simulations)
     page = out / "report.html"
-    page.write_text(render_html(analysis, images, title=title, description=description, formulas=formulas),
-                    encoding="utf-8")
+    page.write_text(render_html(analysis, images, title=title, description=description, formulas=formulas,
+                                simulations=simulations), encoding="utf-8")
     return page

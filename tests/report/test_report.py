@@ -37,7 +37,8 @@ def test_files_written(report):
     out = page.parent
     assert page.name == "report.html"
     pngs = sorted(p.name for p in (out / "png").glob("*.png"))
-    assert pngs == ["correlation.png", "mom.png", "overview.png", "rev.png", "vol.png"]
+    assert pngs == ["correlation.png", "mom.png", "mom.views.png", "overview.png", "rev.png", "rev.views.png",
+                    "vol.png", "vol.views.png"]
     for png in (out / "png").glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     for stem in ("ic", "alphas", "quantile_returns", "ic_decay", "ic_series", "long_short", "correlation"):
@@ -57,7 +58,7 @@ def test_html_is_self_contained(report):
     text = page.read_text()
     assert text.startswith("<!DOCTYPE html>")
     assert not re.search(r'(src|href)="(https?:|//|file:)', text), "the page must not load anything external"
-    assert text.count('src="data:image/png;base64,') == 5
+    assert text.count('src="data:image/png;base64,') == 8
     assert text.count("<table") >= 1 + 3 * 3
     assert "rank(delta(close, 5))" in text and "test report" in text
     assert f"{analysis.ic.loc[('mom', 1), 'rank_ic_mean']:.4g}" in text
@@ -120,7 +121,7 @@ def test_report_renders_in_headless_chromium(report, tmp_path):
     match = re.search(r"PROBE (\{.*?\})", dom.stdout)
     assert match, f"no probe output; stderr: {dom.stderr[-2000:]}"
     probe = json.loads(match.group(1))
-    assert probe == {"images": 5, "total": 5, "tables": probe["tables"]} and probe["tables"] >= 10
+    assert probe == {"images": 8, "total": 8, "tables": probe["tables"]} and probe["tables"] >= 10
 
     shot = tmp_path / "shot.png"
     _chromium("--window-size=1280,2600", "--hide-scrollbars", f"--screenshot={shot}", page.as_uri(),
