@@ -82,6 +82,12 @@ def loose_outputs(source: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def _required_const(spec):
+    """The operator's first static parameter if it is a constant without a default (else None)."""
+    first = next((p for p in spec.params if p.kind.is_static), None)
+    return first if first is not None and first.kind is ArgKind.CONST and first.default is None else None
+
+
 def op_module() -> str:
     """One output per (registry operator, window) on fields, plus nested uses of every row/group operator."""
     lines = []
@@ -96,8 +102,8 @@ def op_module() -> str:
             variants = [[str(d)] for d in WINDOWS]
         elif any(p.kind is ArgKind.LAG for p in spec.params):
             variants = [[str(d)] for d in LAGS]
-        elif spec.name == "ts_ema":
-            variants = [["0.5"], ["3"]]
+        elif _required_const(spec) is not None:  # ts_ema's half-life, ts_ema_alpha's alpha, ...
+            variants = [[str(_required_const(spec).nearest(v))] for v in (0.5, 3.0)]
         elif spec.name == "scale":
             variants = [[], ["2.5"]]
         else:

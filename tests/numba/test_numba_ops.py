@@ -17,6 +17,8 @@ SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[Healt
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
 def test_every_operator_has_a_lowering(name):
+    if REGISTRY[name].expansion is not None:  # a composition: the checker inlines it, it is never lowered itself
+        return
     assert lower(name).family
 
 
