@@ -9,6 +9,7 @@ steps all assets of a row together with numpy); ``ts_cumsum`` is pandas' ``cumsu
 from __future__ import annotations
 
 import math
+import statistics
 
 import numpy as np
 import pandas as pd
@@ -158,16 +159,27 @@ def _hump_decay(x, p=0.0):
         return _compare_or_nan((df - before).abs(), p * (df + before).abs(), df, before), 0.0
 
 
-@oracle("jump_decay", "pandas shift and rolling std")
+def _stdev(x, d) -> pd.DataFrame:
+    """Sample deviation of every full, all-valid window by ``statistics.stdev`` (exact arithmetic on the values,
+    so an exactly flat window gives exactly 0, as ts_std does, where pandas' running sums leave ~1e-9)."""
+    x = clean(x)
+    out = np.full(x.shape, nan)
+    for t in range(d - 1, len(x)):
+        for i in range(x.shape[1]):
+            window = x[t - d + 1 : t + 1, i]
+            if d > 1 and not np.isnan(window).any():
+                out[t, i] = statistics.stdev(float(v) for v in window)
+    return pd.DataFrame(out)
+
+
+@oracle("jump_decay", "pandas shift, statistics.stdev")
 def _jump_decay(x, d, sensitivity=0.5, force=0.1):
     df = pd.DataFrame(np.asarray(x, dtype=np.float64))
     before = df.shift(1)
-    std = pd.DataFrame(clean(x)).rolling(d).std(ddof=1)
     with np.errstate(all="ignore"):
         change = df - before
-        values = _compare_or_nan(change.abs(), sensitivity * std, before + change * force, df)
-    # ts_std's last ulps differ between pandas and the reference: only the comparison could flip, so tolerance
-    # is a few ulps of the values themselves
+        values = _compare_or_nan(change.abs(), sensitivity * _stdev(x, d), before + change * force, df)
+    # ts_std's last ulp may differ from the exact deviation: only a comparison on the boundary could flip
     return values, 8 * np.finfo(np.float64).eps * np.nan_to_num(np.abs(values))
 
 

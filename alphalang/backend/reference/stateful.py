@@ -61,15 +61,14 @@ def days_from_last_change(x):
     missing x gives NaN and is skipped (the value after it is compared with the last valid one)."""
     x = _f(x)
     out = np.full(x.shape, np.nan)
-    for i in range(x.shape[1]):
-        last, start = None, 0
-        for t in range(len(x)):
-            v = float(x[t, i])
-            if not np.isfinite(v):
-                continue
-            if last is None or v != last:
-                last, start = v, t
-            out[t, i] = t - start
+    last = np.full(x.shape[1], np.nan)  # the last valid value (NaN: none yet)
+    start = np.zeros(x.shape[1])  # the row its run began
+    for t in range(len(x)):
+        valid = np.isfinite(x[t])
+        new_run = valid & ~(x[t] == last)  # a first value, or one that differs from the last valid one
+        start = np.where(new_run, t, start)
+        last = np.where(valid, x[t], last)
+        out[t] = np.where(valid, t - start, np.nan)
     return out
 
 
@@ -79,15 +78,12 @@ def last_diff_value(x, d: int):
     x = _f(x)
     out = np.full(x.shape, np.nan)
     for t in range(len(x)):
-        for i in range(x.shape[1]):
-            today = x[t, i]
-            if not np.isfinite(today):
-                continue
-            for s in range(t - 1, max(t - d, -1), -1):
-                v = x[s, i]
-                if np.isfinite(v) and v != today:
-                    out[t, i] = v
-                    break
+        today = x[t]
+        found = ~np.isfinite(today)  # nothing to look for where today is missing
+        for s in range(t - 1, max(t - d, -1), -1):  # newest first
+            hit = ~found & np.isfinite(x[s]) & (x[s] != today)
+            out[t] = np.where(hit, x[s], out[t])
+            found |= hit
     return out
 
 
