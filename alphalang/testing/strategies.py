@@ -204,6 +204,7 @@ def expressions(draw: st.DrawFn, max_depth: int = 3, fields: Sequence[str] = FIE
         if draw(st.integers(0, 4)) == 0:
             name = "".join(c.upper() if draw(st.booleans()) else c for c in name)
         args: list[str] = []
+        named = False
         for p in spec.params:
             if p.kind is ArgKind.SERIES:
                 text = expr(depth - 1)
@@ -212,8 +213,10 @@ def expressions(draw: st.DrawFn, max_depth: int = 3, fields: Sequence[str] = FIE
                 args.append(text)
             elif p.kind is ArgKind.GROUP:
                 args.append(f"IndClass.{draw(st.sampled_from(list(group_levels)))}")
-            elif p.default is not None:
-                choice = draw(st.sampled_from(["default", "positional", "keyword"]))
+            elif p.default is not None:  # after a skipped or keyword option, the rest go by keyword
+                ways = ["default", "keyword"] if named else ["default", "positional", "keyword"]
+                choice = draw(st.sampled_from(ways))
+                named |= choice != "positional"
                 if choice == "positional":
                     args.append(static(p))
                 elif choice == "keyword":
