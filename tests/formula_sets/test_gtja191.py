@@ -107,6 +107,14 @@ def results(programs):
     return {name: {b: p.run(panel) for b, p in programs.items()} for name, panel in sets.items()}
 
 
+def test_real_sp500_panel():
+    """The real-data panel the other tests use (they run on demo data alone when this one skips)."""
+    panel = sp500_panel()
+    assert panel.shape == (DAYS, ASSETS)
+    for name in ("open", "high", "low", "close", "volume", "vwap"):
+        assert np.isfinite(np.asarray(panel.field(name))).all(), name
+
+
 def test_the_file_holds_the_191_printed_formulas_except_marked_errata():
     printed, lines = printed_formulas(), library_lines()
     assert list(printed) == NAMES and list(lines) == NAMES
