@@ -101,6 +101,7 @@ ORACLES = {
     "ts_rank": lambda f, d, m: _roll(f["close"], d, m).rank(pct=True),
     "ts_zscore": lambda f, d, m: _today(f["close"], _apply(f["close"], d, m, _zscore)),
     "ts_product": lambda f, d, m: _apply(f["close"], d, m, np.nanprod),
+    "ts_mad": lambda f, d, m: _apply(f["close"], d, m, lambda w: np.nanmean(np.abs(w - np.nanmean(w)))),
     "decay_linear": lambda f, d, m: _apply(
         f["close"], d, m, lambda w: np.nansum(w * np.arange(1, d + 1)) / np.arange(1, d + 1)[np.isfinite(w)].sum()),
     "ts_slope": lambda f, d, m: _apply(f["close"], d, m, lambda w: _fit(w)[0] if np.isfinite(w).sum() > 1 else np.nan),
@@ -126,7 +127,7 @@ def test_every_window_operator_has_a_pandas_oracle():
     """Every operator whose skip function is in ``reference.skip`` is checked against pandas here."""
     covered = {s.name for s in REGISTRY.values() if callable(s.skip) and s.skip.__module__ == skip_module.__name__}
     assert covered == set(ORACLES) | {"ts_ema", "ts_median", "ts_quantile", "ts_max_drawdown", "ts_ema_span",
-                                      "ts_ema_alpha", "ts_ema_halflife", "ts_sma_gtja"}
+                                      "ts_ema_alpha", "ts_ema_halflife", "ts_sma_gtja", "ts_decay_exp_window"}
 
 
 @pytest.mark.parametrize("m", MIN_PERIODS)
@@ -169,6 +170,9 @@ def test_skip_order_statistics_match_pandas(d, m):
     for q in (0.0, 0.1, 0.5, 0.9, 1.0):
         close(run(f"ts_quantile(close, {d}, {q})"), _roll(x, d, m).quantile(q))
     close(run(f"ts_max_drawdown(close, {d})"), _apply(x, d, m, _drawdown))
+    weights = 0.7 ** np.arange(d - 1, -1, -1.0)  # today 1, the oldest 0.7^(d-1)
+    close(run(f"ts_decay_exp_window(close, {d}, 0.7)"),
+          _apply(x, d, m, lambda w: np.nansum(w * weights) / weights[np.isfinite(w)].sum()))
 
 
 # pandas 3.1 with adjust=False deviates from its documented weights at alpha = 0.5 exactly: those are avoided

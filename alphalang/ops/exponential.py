@@ -52,6 +52,7 @@ time_series(
 time_series(
     "ts_decay_exp_window",
     reference=ref.ts_decay_exp_window,
+    skip=skip.ts_decay_exp_window,
     params=(_X, Param("d", ArgKind.WINDOW), Param("factor", ArgKind.CONST, default=1.0, bounds=(0.0, math.inf))),
     doc="Exponentially weighted window mean: sum_{i<d} x[t-i] factor^i / sum_{i<d} factor^i (today weight 1; "
     "factor 1 is ts_mean).",

@@ -32,6 +32,7 @@ time_series(
 time_series(
     "ts_mad",
     reference=ref.ts_mad,
+    skip=skip.ts_mad,
     doc="Mean absolute deviation around the window mean: mean(|x - ts_mean(x, d)|) over the window.",
     example="ts_mad(returns, 20)",
     spellings=(("qlib", "Mad"), ("alphagen", "Mad")),

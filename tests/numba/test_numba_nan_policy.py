@@ -38,13 +38,14 @@ def _module(windows, ops=ONE) -> str:
 
 FULL = _module(WINDOWS)
 # the families that opted in later: order statistics, drawdown, the exponential recursions
-LATER = ("ts_median", "ts_max_drawdown")
+LATER = ("ts_median", "ts_max_drawdown", "ts_mad")
 SMALL = _module((4, 25), ("ts_mean", "ts_std", "decay_linear", "ts_resid", "ts_argmax", "ts_rank", "ts_product",
                           *LATER)) \
     + "\nlong_decay = decay_linear(close, 100)\nlong_argmax = ts_argmax(close, 100)" \
     + "\nq1 = ts_quantile(close, 5, 0.1)\nq9 = ts_quantile(close, 30, 0.9)" \
     + "\nema_span = ts_ema_span(close, 4, 0)\nema_alpha = ts_ema_alpha(volume, 0.3, 1)" \
-    + "\nema_half = ts_ema_halflife(close, 2, 0)\nema_sma = ts_sma_gtja(close, 5, 2)"
+    + "\nema_half = ts_ema_halflife(close, 2, 0)\nema_sma = ts_sma_gtja(close, 5, 2)" \
+    + "\ndew = ts_decay_exp_window(close, 6, 0.7)\ndew_long = ts_decay_exp_window(volume, 30, 0.9)"
 
 
 def _both(source: str, **policy) -> tuple[alphalang.Program, alphalang.Program]:
@@ -172,3 +173,19 @@ def test_ts_rank_sorted_path_under_skip():
     want = alphalang.compile(text, backend="reference", nan="skip").run({"close": close})["a"]
     np.testing.assert_array_equal(got, want)
     assert np.isfinite(got[0]).all() and np.isnan(got[d + 21, 1])
+
+
+def test_ts_mad_tree_layout_under_skip():
+    """Windows beyond the mad family's two-pass limit keep a treap; under skip the values are read from its keys."""
+    from alphalang.backend.numba.families import MAD_DIRECT_MAX
+
+    d = MAD_DIRECT_MAX + 1
+    rng = np.random.default_rng(6)
+    close = 100 + rng.normal(0, 1, (d + 40, 3))
+    close[d + 10 : d + 15, 1] = np.nan
+    close[rng.integers(0, d + 40, 40), 2] = np.inf
+    text = f"a = ts_mad(close, {d})"
+    got = alphalang.compile(text, backend="numba", nan="skip", min_periods=5).run({"close": close})["a"]
+    want = alphalang.compile(text, backend="reference", nan="skip", min_periods=5).run({"close": close})["a"]
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12, equal_nan=True)
+    assert np.isnan(got[3]).all() and np.isfinite(got[4]).all()

@@ -95,13 +95,13 @@ FAMILIES: tuple[Family, ...] = (
     Family("orderstat", "window", ("QUANTILE", "MEDIAN"), lambda n, d: (d * n, n + 2 * d * n),  # two heaps
            skip=True),
     Family("mad", "window", ("MAD",),
-           lambda n, d: (d * n, n) if d <= MAD_DIRECT_MAX else (2 * d * n, 2 * n + 5 * d * n)),
+           lambda n, d: (d * n, n) if d <= MAD_DIRECT_MAX else (2 * d * n, 2 * n + 5 * d * n), skip=True),
     Family("regression", "window", (), lambda n, d: (2 * d * n + 9 * n, 3 * n)),  # least squares of y on x
     Family("groups2", "row", ("BUCKET",), consts=lambda p: _bucket_consts(*p)),  # group labels from data
     Family("groupfill", "window", (), lambda n, d: (d * n, 0)),  # group_backfill: a ring of d rows
     Family("expo", "state", ("SPAN", "ALPHA", "HALFLIFE", "SMA"), lambda n, d: (2 * n, n),  # EMA recursions
            skip=True),
-    Family("expwindow", "window", (), lambda n, d: (d * n + 4 * n, 2 * n)),  # exponential window mean
+    Family("expwindow", "window", (), lambda n, d: (d * n + 4 * n, 2 * n), skip=True),  # exponential window mean
     Family("rowstats", "row", ("MEAN", "STD", "MIN", "MAX", "SUM", "COUNT", "MEDIAN", "WINSORIZE", "NORMALIZE",
                                "TRUNCATE", "SCALE_DOWN", "QUANTILE", "SCALE", "REG_NEUT", "REG_PROJ", "VEC_NEUT",
                                "VEC_PROJ", "DIFF_WSUM")),  # cross-sectional clean-up (in0, in1 from REG_NEUT on)

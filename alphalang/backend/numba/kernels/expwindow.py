@@ -29,7 +29,7 @@ import math
 import numpy as np
 from numba import njit
 
-from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, EXPWINDOW_PUSH, JIT_OPTIONS
+from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, EXPWINDOW_PUSH, JIT_OPTIONS, skipping
 from alphalang.backend.numba.kernels.ring import (
     anchor_today,
     init,  # noqa: F401 (this family's initial state)
@@ -96,11 +96,35 @@ def _direct(ring, miss, inv, pivot, scratch, e, weights, total, t, d, out):
         out[i] = math.nan if miss[i] > 0 else (pivot[i] + e[i] / total) / inv[i]
 
 
+@njit(**JIT_OPTIONS)
+def _skip(ring, t, d, m, f, out):
+    """NaN policy skip: the weights of the window's valid positions renormalised (``reference.skip``)."""
+    n = out.shape[0]
+    weights, _ = _weights(d, f)
+    count, _, _, _, inv, pivot, _ = skipping.window(ring, ring, t, d, n)
+    sw = np.zeros(n)
+    swy = np.zeros(n)
+    for age in range(d):
+        base = skipping.slot(t, d, n, age)
+        w = weights[age]
+        for i in range(n):
+            v = ring[base + i]
+            ok = np.isfinite(v)
+            sw[i] += w if ok else 0.0
+            swy[i] += ((v * inv[i] - pivot[i]) * w) if ok else 0.0
+    for i in range(n):
+        out[i] = (pivot[i] + swy[i] / sw[i]) / inv[i] if count[i] >= m else math.nan
+
+
 @njit(EXPWINDOW_PUSH, **JIT_OPTIONS)
 def push(fs, is_, t, d, mode, c, x, out):
     """Push row ``x`` (absolute row ``t``); write the weighted window mean to ``out`` (``c[0]``: the factor)."""
     n = x.shape[0]
     ring = fs[: d * n]
+    if mode >= skipping.SKIP_STRIDE:
+        skipping.write(ring, t, d, x)
+        _skip(ring, t, d, skipping.split(mode)[1], c[0], out)
+        return
     inv = fs[d * n : d * n + n]  # 1 / the window's scale (a power of two)
     k = fs[d * n + n : d * n + 2 * n]  # the anchor, scaled
     acc = fs[d * n + 2 * n : d * n + 4 * n].reshape((2, n))  # e, q

@@ -38,8 +38,8 @@ import numpy as np
 from numba import njit
 
 from alphalang.backend.numba.families import MAD_DIRECT_MAX as DIRECT_MAX
-from alphalang.backend.numba.kernels import JIT_OPTIONS, WINDOW_PUSH
-from alphalang.backend.numba.kernels.ring import offset_sums
+from alphalang.backend.numba.kernels import JIT_OPTIONS, WINDOW_PUSH, skipping
+from alphalang.backend.numba.kernels.ring import offset_sums, unscale
 
 MAD = 0
 BLOCK = 128  # assets per block in the two-pass path
@@ -272,9 +272,58 @@ def tree_push(fs, is_, t, d, x, out):
         out[i] = math.nan if miss[i] > 0 else _mad_tree(fv, nd, root[i], b, d)
 
 
+@njit(**JIT_OPTIONS)
+def _skip(vals, marks, t, d, m, x, out):
+    """NaN policy skip: the mean absolute deviation of the window's valid values around their mean, two-pass in
+    ``reference.skip``'s arithmetic. ``vals[i, s]`` is asset i's value in ring slot s (either layout); today's
+    value is written first (missing as +inf, as the tree stores it). ``marks[i, s]`` (the tree layout: a node's
+    priority word, -1 until written) tells a slot never written (its key is 0) from a value; the ring layout starts
+    all NaN and passes marks of shape (1, 1)."""
+    n = x.shape[0]
+    s = t % d
+    marked = marks.shape[1] == d
+    for i in range(n):
+        vals[i, s] = x[i] if np.isfinite(x[i]) else math.inf
+        if marked:
+            marks[i, s] = 0
+        for age in range(d):
+            if marked and marks[i, (t + 1 + age) % d] < 0:
+                vals[i, (t + 1 + age) % d] = math.inf  # never written: missing
+        count = 0
+        top = 0.0
+        pivot = math.nan
+        for age in range(d):
+            v = vals[i, (t + 1 + age) % d]
+            if np.isfinite(v):
+                pivot = v if count == 0 else pivot
+                count += 1
+                top = max(top, abs(v))
+        inv = unscale(top)
+        pivot *= inv
+        total = 0.0
+        for age in range(d):
+            v = vals[i, (t + 1 + age) % d]
+            total += (v * inv - pivot) if np.isfinite(v) else 0.0
+        mean = total / count if count > 0 else 0.0
+        acc = 0.0
+        for age in range(d):
+            v = vals[i, (t + 1 + age) % d]
+            acc += abs((v * inv - pivot) - mean) if np.isfinite(v) else 0.0
+        out[i] = acc / count / inv if (count >= m and count > 0) else math.nan
+
+
 @njit(WINDOW_PUSH, **JIT_OPTIONS)
 def push(fs, is_, t, d, mode, x, out):
     """Push row ``x`` (absolute row ``t``); write the window's mean absolute deviation to ``out``."""
+    if mode >= skipping.SKIP_STRIDE:  # the values of either layout: the tree's keys, or the time-major ring
+        n = x.shape[0]
+        m = skipping.split(mode)[1]
+        if d > DIRECT_MAX:
+            marks = is_[2 * n : 2 * n + 5 * d * n].reshape((n, d, 5))[:, :, PRIORITY]
+            _skip(fs[: 2 * d * n].reshape((n, d, 2))[:, :, KEY], marks, t, d, m, x, out)
+        else:
+            _skip(fs[: d * n].reshape((d, n)).T, np.zeros((1, 1), np.int64), t, d, m, x, out)
+        return
     if d > DIRECT_MAX:
         tree_push(fs, is_, t, d, x, out)
     else:
