@@ -1,0 +1,209 @@
+"""Benchmark: qlib's Alpha158 (stdlib/alpha158.alpha, qlib dialect) with alphalang numba against KunQuant's Alpha158.
+
+    python bench/alpha158.py [--days 500 --assets 200 --threads 1,2 --repeat 3 --out FILE]
+
+Same run, same panel (``demo_panel(days, assets)``; assets rounded up to KunQuant's SIMD block of 8): alphalang
+numba on all 158 features (compiled once, warmed on a tiny panel, then timed per thread count) and KunQuant's
+predefined Alpha158 (float64, TS layout, ``AllData.build`` with the 158-feature config of KunQuant's own
+``tests/test_alpha158.py``: kbar, OPEN0/HIGH0/LOW0/VWAP0, the 29 rolling families over 5 10 20 30 60) compiled
+for the machine it runs on (KunQuant's ``NativeCPUFlags``, its suggested SIMD width; no CPU flag is hard-coded).
+
+KunQuant runs in a subprocess: its generated C++ can die with an illegal instruction on some machines, which is
+then reported as "crashed" instead of failing the benchmark. Its outputs come back through an .npz file and are
+compared with alphalang's feature by feature on the cells where the two semantics coincide: rows after
+KunQuant's own warm-up (``getOutputUnreliableCount``) whose 61-row input window holds no NaN. KunQuant's
+vwap is amount / (volume + 1e-6) (we pass amount = vwap * volume) and it computes some features differently by
+design (RANK is TsRank / N, RSV is clipped, CORR/CORD replace NaN/inf, "fast_log"), so disagreement there is
+expected; the table counts the features that agree at 1e-9 and at KunQuant's own test tolerance (rtol 1e-4,
+atol 1e-5).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from _common import best_time, machine, table  # noqa: E402
+
+ALPHA158 = ROOT / "stdlib" / "alpha158.alpha"
+FIELDS = ("open", "high", "low", "close", "volume", "vwap")
+BLOCK = 8  # KunQuant's TS layout wants the asset count to be a multiple of its SIMD block (4 or 8 doubles)
+WINDOW = 61  # the longest input window of Alpha158: 60 rows, plus Ref(x, 1)
+
+
+# ---- KunQuant (in a subprocess) ---------------------------------------------------------------------------
+
+def kunquant_worker(npz_in: str, npz_out: str, threads: list[int], repeat: int) -> None:
+    """Compile KunQuant's Alpha158, time it, save its outputs; print one JSON line."""
+    from KunQuant.Driver import KunCompilerConfig
+    from KunQuant.jit import cfake
+    from KunQuant.Op import Builder, Input, Output
+    from KunQuant.predefined.Alpha158 import AllData
+    from KunQuant.runner import KunRunner as kr
+    from KunQuant.Stage import Function
+
+    data = dict(np.load(npz_in))
+    t = data["close"].shape[0]
+    t0 = time.perf_counter()
+    builder = Builder()
+    with builder:
+        pack = AllData(low=Input("low"), high=Input("high"), close=Input("close"), open=Input("open"),
+                       amount=Input("amount"), volume=Input("volume"))
+        features, names = pack.build({
+            "kbar": {},
+            "price": {"windows": [0], "feature": [("OPEN", pack.open), ("HIGH", pack.high), ("LOW", pack.low),
+                                                  ("VWAP", pack.vwap)]},
+            "rolling": {"windows": [5, 10, 20, 30, 60]},
+        })
+        for value, name in zip(features, names, strict=True):
+            Output(value, name)
+    config = KunCompilerConfig(dtype="double", output_layout="TS", input_layout="TS",
+                               options={"opt_reduce": True, "fast_log": True, "no_fast_stat": "no_warn"})
+    lib = cfake.compileit([("alpha158", Function(builder.ops), config)], "bench_alpha158",
+                          cfake.CppCompilerConfig(machine=cfake.NativeCPUFlags()))
+    module = lib.getModule("alpha158")
+    compile_seconds = time.perf_counter() - t0
+    inputs = {k: np.ascontiguousarray(data[k]) for k in ("open", "high", "low", "close", "volume", "amount")}
+    seconds = {}
+    out = None
+    for th in threads:
+        executor = kr.createSingleThreadExecutor() if th == 1 else kr.createMultiThreadExecutor(th)
+        kr.runGraph(executor, module, inputs, 0, t)  # first run outside the timing
+        seconds[th], _ = best_time(lambda ex=executor: kr.runGraph(ex, module, inputs, 0, t), repeat)
+        if out is None:
+            out = kr.runGraph(executor, module, inputs, 0, t)
+    unreliable = dict(module.getOutputUnreliableCount())
+    np.savez(npz_out, **{k: np.asarray(v) for k, v in out.items()})
+    print(json.dumps({"names": list(names), "compile": compile_seconds, "seconds": seconds,
+                      "unreliable": {k: int(v) for k, v in unreliable.items()}}))
+
+
+def run_kunquant(fields: dict[str, np.ndarray], threads: list[int], repeat: int) -> tuple[dict | None, str]:
+    """(result, note): KunQuant's timings and outputs, or None and why (crashed / not installed / failed)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        npz_in, npz_out = f"{tmp}/in.npz", f"{tmp}/out.npz"
+        np.savez(npz_in, amount=fields["vwap"] * fields["volume"], **fields)
+        cmd = [sys.executable, __file__, "--kunquant-worker", npz_in, npz_out, "--threads",
+               ",".join(map(str, threads)), "--repeat", str(repeat)]
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode < 0:
+            sig = signal.Signals(-done.returncode).name
+            what = "illegal instruction" if sig == "SIGILL" else sig
+            return None, f"KunQuant crashed ({what}) in its subprocess"
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["?"])[-1]
+            return None, f"KunQuant not measured: {last}"
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        result["outputs"] = dict(np.load(npz_out))
+        return result, ""
+
+
+# ---- agreement --------------------------------------------------------------------------------------------
+
+def clean_rows(fields: dict[str, np.ndarray]) -> np.ndarray:
+    """(T, N) cells whose WINDOW-row window of every input is NaN-free."""
+    bad = np.zeros(fields["close"].shape, dtype=np.int64)
+    for f in FIELDS:
+        bad |= np.isnan(fields[f])
+    csum = np.vstack([np.zeros((1, bad.shape[1]), dtype=np.int64), np.cumsum(bad, axis=0)])
+    ok = np.zeros(bad.shape, dtype=bool)
+    ok[WINDOW - 1:] = (csum[WINDOW:] - csum[:-WINDOW]) == 0
+    return ok
+
+
+def agreement(ours: dict[str, np.ndarray], theirs: dict[str, np.ndarray], unreliable: dict[str, int],
+              clean: np.ndarray, rtol: float, atol: float) -> list[str]:
+    """Names of the features equal on the comparable cells (same NaNs, values within rtol/atol)."""
+    same = []
+    for name, kq in theirs.items():
+        a = ours[name.lower()]
+        mask = clean.copy()
+        mask[: unreliable.get(name, 0)] = False
+        x, y = a[mask], kq[mask]
+        if np.array_equal(np.isnan(x), np.isnan(y)) and np.allclose(x, y, rtol=rtol, atol=atol, equal_nan=True):
+            same.append(name)
+    return same
+
+
+# ---- main -------------------------------------------------------------------------------------------------
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--days", type=int, default=500)
+    ap.add_argument("--assets", type=int, default=200)
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--out", type=Path, help="also write the markdown table here")
+    ap.add_argument("--kunquant-worker", nargs=2, metavar=("IN_NPZ", "OUT_NPZ"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    threads = [int(x) for x in args.threads.split(",")]
+    if args.kunquant_worker:
+        kunquant_worker(*args.kunquant_worker, threads, args.repeat)
+        return
+
+    import alphalang
+
+    t, n = args.days, -(-args.assets // BLOCK) * BLOCK
+    print(f"# machine: {machine()}", flush=True)
+    panel = alphalang.demo_panel(t, n, seed=0)
+    fields = {f: np.ascontiguousarray(panel.field(f), dtype=np.float64) for f in FIELDS}
+    cells = t * n
+    rows: list[list[object]] = []
+    notes: list[str] = []
+
+    t0 = time.perf_counter()
+    program = alphalang.compile(ALPHA158, backend="numba")
+    program.run(alphalang.demo_panel(12, 8, seed=1))
+    compile_seconds = time.perf_counter() - t0
+    ours_seconds = {}
+    for th in threads:
+        ours_seconds[th], runs = best_time(lambda th=th: program.run(panel, threads=th), args.repeat)
+        rows.append(["alphalang numba", th, 158, ours_seconds[th], cells * 158 / ours_seconds[th] / 1e6, 1.0,
+                     f"min of {runs}" + (f"; compile + first run {compile_seconds:.0f} s" if th == threads[0]
+                                         else "")])
+        print(f"  alphalang, {th} thread(s): {ours_seconds[th]:.3f} s", flush=True)
+    ours = program.run(panel)
+
+    result, note = run_kunquant(fields, threads, args.repeat)
+    if result is None:
+        for th in threads:
+            rows.append(["KunQuant Alpha158 (float64)", th, 158, float("nan"), float("nan"), float("nan"), note])
+        notes.append(note)
+    else:
+        k = len(result["names"])
+        for th in threads:
+            s = result["seconds"][str(th)]
+            rows.append(["KunQuant Alpha158 (float64)", th, k, s, cells * k / s / 1e6, s / ours_seconds[th],
+                         f"compile {result['compile']:.0f} s" if th == threads[0] else ""])
+            print(f"  KunQuant, {th} thread(s): {s:.3f} s", flush=True)
+        clean = clean_rows(fields)
+        for rtol, atol in ((1e-9, 1e-12), (1e-4, 1e-5)):
+            same = agreement(ours, result["outputs"], result["unreliable"], clean, rtol, atol)
+            differ = sorted({x.rstrip("0123456789") for x in result["outputs"] if x not in same})
+            notes.append(f"{len(same)}/{k} features agree with KunQuant at rtol {rtol:g} / atol {atol:g} on the "
+                         f"cells where the semantics coincide; families with a difference: {', '.join(differ)}")
+
+    header = ["implementation", "threads", "features", "time s", "Mcells/s", "time / alphalang", "notes"]
+    text = (f"Alpha158 on demo_panel({t}, {n}); cells/s = days x assets x features / s; 'time / alphalang' is "
+            f"against alphalang numba with the same thread count\n\n" + table(header, rows))
+    text += "\n\n" + "\n".join(f"- {x}" for x in notes)
+    print(text)
+    if args.out:
+        args.out.write_text(f"machine: {machine()}\n\n{text}\n")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONPATH", str(ROOT))
+    main()
