@@ -29,11 +29,13 @@ import numpy as np
 
 from alphalang.backend.numba.codegen import Kernel
 from alphalang.backend.numba.families import COLUMNS, FAMILIES
+from alphalang.backend.numba.kernels import quiet_objmode
 from alphalang.errors import AlphaDataError
 from alphalang.plan import Plan
 
 # the stateful families' modules (``state_size``, ``init``), from the one declaration in ``families``
-FAMILY_MODULES = {f.name: importlib.import_module(f.module) for f in FAMILIES if f.stateful}
+with quiet_objmode():  # a family module may import crosssection, whose eager signatures compile an objmode block
+    FAMILY_MODULES = {f.name: importlib.import_module(f.module) for f in FAMILIES if f.stateful}
 MIN_ROWS_PER_THREAD = 64
 MAX_STATE_ENV = "ALPHALANG_MAX_STATE_MB"
 DEFAULT_MAX_STATE_MB = 2048

@@ -15,8 +15,10 @@ import math
 import numpy as np
 from numba import njit
 
-from alphalang.backend.numba.kernels import JIT_OPTIONS
-from alphalang.backend.numba.kernels.rowstats import ndtri
+from alphalang.backend.numba.kernels import JIT_OPTIONS, quiet_objmode
+
+with quiet_objmode():  # rowstats imports crosssection, whose eager signatures compile the SIMD sort's objmode block
+    from alphalang.backend.numba.kernels.rowstats import ndtri
 
 NAN = math.nan
 
