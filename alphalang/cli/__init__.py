@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "alphalang.cli.simulate",
     "alphalang.cli.eval",
     "alphalang.cli.explain",
+    "alphalang.cli.transpile",
     "alphalang.cli.docs",
     "alphalang.cli.train",
     "alphalang.cli.repl",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from alphalang.dialects import DIALECTS
 from alphalang.errors import AlphaDataError
 
 
@@ -27,6 +28,9 @@ def add_compile_options(parser: argparse.ArgumentParser) -> None:
                         help="evaluation backend (default: the library default)")
     parser.add_argument("--profile", choices=("paper", "pandas-ref"), default="paper",
                         help="semantics profile (default: paper)")
+    parser.add_argument("--dialect", choices=tuple(DIALECTS), default=None,
+                        help="formula dialect when the file has no '# dialect:' header or dialect extension "
+                        "(default: alphalang)")
 
 
 def add_nan_options(parser: argparse.ArgumentParser) -> None:
@@ -51,7 +55,7 @@ def load_data(args: argparse.Namespace):
 
 def compile_options(args: argparse.Namespace) -> dict:
     options = {"profile": args.profile}
-    for key in ("nan", "min_periods"):
+    for key in ("nan", "min_periods", "dialect"):
         if getattr(args, key, None) is not None:
             options[key] = getattr(args, key)
     if args.backend:

@@ -57,21 +57,6 @@ class Dialect:
         return table
 
 
-def _load() -> dict[str, Dialect]:
-    from alphalang.dialects import brain, gtja, native, qlib
-
-    return {d.name: d for d in (native.DIALECT, brain.DIALECT, qlib.DIALECT, gtja.DIALECT)}
-
-
-class _Registry(dict):
-    def __missing__(self, key: str) -> Dialect:
-        if not self:
-            self.update(_load())
-            return self[key]
-        raise KeyError(key)
-
-
-DIALECTS: dict[str, Dialect] = _Registry()
 HEADER = re.compile(r"\A(?:\ufeff)?[ \t]*#[ \t]*dialect:[ \t]*(\w+)", re.IGNORECASE)
 
 
@@ -83,7 +68,6 @@ def get(name: str | Dialect | None) -> Dialect:
     try:
         return DIALECTS[key]
     except KeyError:
-        DIALECTS.get("alphalang")
         raise AlphaNameError(f"unknown dialect {name!r}", hint=suggest(key, list(DIALECTS)) or
                              f"dialects: {', '.join(DIALECTS)}") from None
 
@@ -94,7 +78,12 @@ def detect(text: str, filename: str, default: str | Dialect | None = None) -> Di
     if header:
         return get(header.group(1))
     suffix = Path(filename).suffix.lower().lstrip(".")
-    for dialect in (get(n) for n in ("alphalang", "brain", "qlib", "gtja")):
+    for dialect in DIALECTS.values():
         if dialect.extension and dialect.extension == suffix:
             return dialect
     return get(default)
+
+
+from alphalang.dialects import brain, gtja, native, qlib  # noqa: E402  (each declares one Dialect)
+
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (native.DIALECT, brain.DIALECT, qlib.DIALECT, gtja.DIALECT)}

@@ -230,11 +230,12 @@ elementwise(
     reference=ref.minimum,
     doc="Elementwise minimum of two or more operands, NaN-propagating. With exactly two arguments and a second "
     "that is a constant whole number >= 1 (a number, a named constant, 2 + 3), min(x, d) means ts_min(x, d) "
-    "(the paper's reading); min(x, 0) and min(x, 0.5) are elementwise.",
+    "(the paper's reading); min(x, 0) and min(x, 0.5) are elementwise, and less(x, 5) always is.",
     example="min(open, close)",
     lowering="ew.minimum({0}, {1})",
     constant_overload="ts_min",
     variadic=True,
+    aliases=("less",),
     spellings=(("brain", "min(x, y, ...)"), ("qlib", "Less"), ("kunquant", "Min")),
 )
 elementwise(
@@ -243,11 +244,12 @@ elementwise(
     reference=ref.maximum,
     doc="Elementwise maximum of two or more operands, NaN-propagating. With exactly two arguments and a second "
     "that is a constant whole number >= 1 (a number, a named constant, 2 + 3), max(x, d) means ts_max(x, d) "
-    "(the paper's reading); max(x, 0) and max(x, 0.5) are elementwise.",
+    "(the paper's reading); max(x, 0) and max(x, 0.5) are elementwise, and greater(x, 5) always is.",
     example="max(open, close)",
     lowering="ew.maximum({0}, {1})",
     constant_overload="ts_max",
     variadic=True,
+    aliases=("greater",),
     spellings=(("brain", "max(x, y, ...)"), ("qlib", "Greater"), ("kunquant", "Max")),
 )
 elementwise(

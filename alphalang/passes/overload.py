@@ -28,8 +28,9 @@ RESOLVED = "\0arg{}"  # names no formula can spell (NUL is refused by the parser
 
 
 def has_overload(spec: OpSpec, call: ast.Call) -> bool:
-    """Whether the call's meaning depends on the value of its second argument: ``f(x, d)``, no keywords."""
-    return spec.constant_overload is not None and len(call.args) == 2 and not call.kwargs
+    """Whether the call's meaning depends on the value of its second argument: ``f(x, d)`` spelled with the
+    operator's own name (``greater``/``less`` never overload), no keywords."""
+    return spec.constant_overload is not None and call.func == spec.name and len(call.args) == 2 and not call.kwargs
 
 
 def is_window_number(value: float) -> bool:

@@ -1,0 +1,33 @@
+"""``alphalang transpile``: print what a file in another dialect was read as, in canonical alphalang text."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from alphalang.dialects import DIALECTS
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "transpile", help="print a dialect file as canonical alphalang text",
+        description="Read FILE in its dialect (its '# dialect:' header, its extension, or --from) and print the "
+        "canonical alphalang text it was read as: registry operator names, IndClass groups, the prelude "
+        "definitions it uses. The text compiles to the same program.",
+        epilog="examples:\n  alphalang transpile stdlib/gtja191.alpha\n  alphalang transpile f.txt --from qlib",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("file", help="a formula file")
+    parser.add_argument("--from", dest="source_dialect", choices=tuple(DIALECTS), default=None,
+                        help="its dialect when the file does not say (default: alphalang)")
+    parser.add_argument("--to", choices=("alphalang",), default="alphalang",
+                        help="target dialect (alphalang only: the canonical form)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from alphalang.dialects.transpile import transpile
+    from alphalang.program import load_module
+
+    module, _ = load_module(Path(args.file), args.source_dialect)
+    print(transpile(module), end="")
+    return 0
