@@ -190,8 +190,25 @@ def _bind(plan: Plan, panel) -> tuple[dict[str, np.ndarray], dict[str, np.ndarra
 SOURCE_SUFFIXES = (".alpha", ".qlib", ".gtja", ".brain")  # a string ending so (one line) is a path
 
 
+def library_path(name: str) -> Path | None:
+    """The stdlib formula library a bare name means (``alpha158`` -> ``stdlib/alpha158.alpha``), if any and no
+    file of that name exists here.
+
+    >>> library_path("wq101").name, library_path("rank(close)")
+    ('wq101.alpha', None)
+    """
+    from alphalang.resources import stdlib_dir
+
+    if not name.isidentifier() or Path(name).exists():
+        return None
+    path = stdlib_dir() / f"{name}.alpha"
+    return path if path.is_file() else None
+
+
 def _read_source(source: str | Path) -> tuple[str, str, Path | None]:
-    """(text, filename, directory) for a path or a formula text."""
+    """(text, filename, directory) for a path, a stdlib library's name, or a formula text."""
+    if isinstance(source, str) and library_path(source):
+        source = library_path(source)
     if isinstance(source, Path) or (isinstance(source, str) and source.endswith(SOURCE_SUFFIXES)
                                     and "\n" not in source):
         path = Path(source)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from alphalang.cli.common import add_compile_options, add_nan_options, compile_options
+from alphalang.program import library_path
 
 
 def register(subparsers) -> None:
@@ -26,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
     from alphalang.program import compile
 
     fields = [f.strip() for f in args.fields.split(",") if f.strip()]
-    program = compile(Path(args.file), fields=fields, **{**compile_options(args), "backend": "reference"})
+    source = library_path(args.file) or Path(args.file)
+    program = compile(source, fields=fields, **{**compile_options(args), "backend": "reference"})
     width = max((len(n) for n in program.outputs), default=6)
     print(f"{'output'.ljust(width)}  lookback")
     for name, rows in program.lookback.items():

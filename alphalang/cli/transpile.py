@@ -26,8 +26,8 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from alphalang.dialects.transpile import transpile
-    from alphalang.program import load_module
+    from alphalang.program import library_path, load_module
 
-    module, _ = load_module(Path(args.file), args.source_dialect)
+    module, _ = load_module(library_path(args.file) or Path(args.file), args.source_dialect)
     print(transpile(module), end="")
     return 0
