@@ -31,6 +31,8 @@ PAIRS = [
      "ts_mad(close, 5)"),
     ("qlib", "k = Slope($close, 5) + Resi($close, 5) + Abs(Log($volume + 1)) + Sign($close - $open)",
      "k = ts_slope(close, 5) + ts_resid(close, 5) + abs(log(volume + 1)) + sign(close - open)"),
+    ("qlib", "k = Mean($close > Ref($close, 1), 5) + Ne($open, $close)",
+     "k = ts_mean(qlib_gt(close, delay(close, 1)), 5) + qlib_ne(open, close)"),
     ("brain", "a = rank(close); group_neutralize(ts_arg_max(a, 5), sector)",
      "_a = rank(close)\nalpha = indneutralize(ts_arg_max_days(_a, 5), IndClass.sector)"),
     ("brain", "ts_covariance(close, volume, 5) * ts_quantile(returns, 10)",
@@ -103,3 +105,14 @@ def test_cli_transpile_and_dialect_option(tmp_path, capsys):
     assert main(["transpile", str(path), "--from", "qlib"]) == 0
     assert "kmid = (close - open) / open" in capsys.readouterr().out
     assert main(["check", str(path), "--dialect", "qlib"]) == 0
+
+
+def test_qlib_comparisons_count_a_missing_value_as_false_like_pandas():
+    import pandas as pd
+
+    close = pd.DataFrame(PANEL["close"])
+    close.iloc[10:13, 2] = np.nan
+    panel = alphalang.Panel({"close": close.to_numpy()})
+    got = alphalang.evaluate("Mean($close > Ref($close, 1), 5)", panel, dialect="qlib", backend="reference")
+    expected = (close > close.shift(1)).astype(float).rolling(5, min_periods=1).mean().to_numpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-12)

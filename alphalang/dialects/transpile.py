@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 
 from alphalang.dialects import get
-from alphalang.ops import ArgKind, lookup
+from alphalang.ops import INFIX, ArgKind, lookup
 from alphalang.syntax import ast
 from alphalang.syntax.parse import FINAL_OUTPUT, parse_module
 from alphalang.syntax.printer import to_text
@@ -36,10 +36,14 @@ def transpile(module: ast.Module) -> str:
         private |= {s.name for s in module.statements if isinstance(s, ast.Assign) and s.name != FINAL_OUTPUT}
     private = {name: f"_{name}" for name in private}
 
-    def canonical(node: ast.Expr, kids: list) -> ast.Expr:
+    def canonical(node: ast.Expr, kids: list, native: bool = False) -> ast.Expr:
         node = ast.rebuild(node, kids)
         if isinstance(node, ast.Name) and node.name in private:
             return dataclasses.replace(node, name=private[node.name])
+        if native:  # the dialect's own prelude is written in alphalang's names
+            return node
+        if isinstance(node, ast.Binary) and dialect.names.get(INFIX[node.op]) in prelude_by_name:
+            return ast.Call(dialect.names[INFIX[node.op]], (node.left, node.right), (), node.span, node.span)
         if not isinstance(node, ast.Call) or node.func in defined:
             return node
         target = dialect.names.get(node.func, node.func)
@@ -52,8 +56,9 @@ def transpile(module: ast.Module) -> str:
             node = dataclasses.replace(node, args=args)
         return dataclasses.replace(node, func=target)
 
-    def rewrite(statement: ast.Statement) -> ast.Statement:
-        statement = _map_statement(statement, lambda e: fold_tree(e, ast.children, canonical))
+    def rewrite(statement: ast.Statement, native: bool = False) -> ast.Statement:
+        statement = _map_statement(statement, lambda e: fold_tree(e, ast.children,
+                                                                  lambda n, k: canonical(n, k, native)))
         return dataclasses.replace(statement, name=private[statement.name]) \
             if isinstance(statement, ast.Assign) and statement.name in private else statement
 
@@ -64,7 +69,7 @@ def transpile(module: ast.Module) -> str:
         policy = f'; compile with nan="{dialect.nan}", min_periods=1 ({dialect.name}\'s NaN policy)' \
             if dialect.nan != "strict" else ""
         lines.append(f"# transpiled from the {dialect.name} dialect{policy}")
-    lines += [to_text(rewrite(s)) for s in prelude if private.get(s.name, s.name) in needed]
+    lines += [to_text(rewrite(s, native=True)) for s in prelude if private.get(s.name, s.name) in needed]
     lines += [to_text(s) for s in body]
     return "\n".join(lines) + "\n"
 

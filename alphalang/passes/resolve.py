@@ -177,6 +177,7 @@ class Resolver:
         self._import_stack: list[Path] = []
         self._expanding = 0  # depth of registry compositions being inlined: only they may call internal operators
         self._prelude_names: set[str] = set()
+        self._native = 0  # depth of dialect prelude definitions being inlined (their names are not renamed)
 
     # ---- modules -------------------------------------------------------------------------------------
     def resolve_module(self, module: ast.Module, base_dir: Path | None = None,
@@ -303,6 +304,10 @@ class Resolver:
             return self.graph.add("group", (), (e.level,), ir.GROUP, e.span)
         if isinstance(e, ast.Unary):
             return self.apply(lookup(PREFIX[e.op]), [(yield self._series(e.operand, scope, env))], (), e.span)
+        if isinstance(e, ast.Binary) and self._renamed(INFIX[e.op]) in scope.funcs:  # qlib's a > b, NaN false
+            func = scope.funcs[self._renamed(INFIX[e.op])]
+            return (yield self._inline(func, ast.Call(func.definition.name, (e.left, e.right), (), e.span, e.span),
+                                       scope, env))
         if isinstance(e, (ast.Binary, ast.Conditional)):
             args = []
             for operand in ast.children(e):
@@ -353,7 +358,7 @@ class Resolver:
 
     def _call(self, e: ast.Call, scope: Scope, env: dict[str, int]) -> Steps:
         name = e.func
-        target = self.dialect.names.get(name, name)  # the operator (or prelude def) the dialect's name means
+        target = self._renamed(name)  # the operator (or prelude def) the dialect's name means
         func = scope.funcs.get(name) or scope.funcs.get(target)
         if func is not None:
             return (yield self._inline(func, e, scope, env))
@@ -452,6 +457,10 @@ class Resolver:
                                  hint="windows, lags and options are fixed numbers")
         return node.params[0]
 
+    def _renamed(self, name: str) -> str:
+        """What a name the user wrote means in the dialect (inside the dialect's own prelude: itself)."""
+        return name if self._native else self.dialect.names.get(name, name)
+
     def _inline(self, func: _Func, e: ast.Call, scope: Scope, env: dict[str, int]) -> Steps:
         fdef = func.definition
         params = fdef.params
@@ -472,7 +481,12 @@ class Resolver:
         inner_env = {}
         for p in params:
             inner_env[p] = yield self._expr(bound[p], scope, env)
-        return (yield self._expr(fdef.body, func.scope, inner_env))
+        native = fdef.span.filename.startswith("<dialect ")  # a prelude def is written in alphalang's names
+        self._native += native
+        try:
+            return (yield self._expr(fdef.body, func.scope, inner_env))
+        finally:
+            self._native -= native
 
     # ---- building nodes ------------------------------------------------------------------------------
     def apply(self, spec: OpSpec, args: list[int], statics: tuple, span: Span) -> int:

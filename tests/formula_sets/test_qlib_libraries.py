@@ -94,8 +94,9 @@ def oracle(fields):
 #   IdxMax/IdxMin: qlib counts positions within the partial window during warm-up (1 = the instrument's first
 #     row), the dialect within the full N-row window; and qlib's numpy argmax/argmin answers the position of
 #     the window's first NaN when it holds one, the dialect skips NaN.
-#   Mean($close>Ref($close, 1), N): qlib's comparisons are numpy's (False, i.e. 0, when an operand is NaN), so
-#     the day after a listing or a halt counts as 0 in the mean; the dialect's comparison is NaN and skipped.
+#   Mean($close>Ref($close, 1), N): the dialect's comparisons are qlib's (a NaN operand compares false, so a
+#     halted day counts as 0), but a window reaching back before an instrument's listing holds rows qlib does not
+#     have (the panel's NaN rows, which count as 0 too).
 KNOWN_DIFFERENCES = {
     "IMAX": (("high",), 0), "IMIN": (("low",), 0), "IMXD": (("high", "low"), 0),
     "CNTP": (("close",), 1), "CNTN": (("close",), 1), "CNTD": (("close",), 1),
