@@ -62,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
     from alphalang.evaluation import analyze, parse_horizons
     from alphalang.program import compile
     from alphalang.report import write_report
+    from alphalang.report.ranking import headline
+    from alphalang.simulation import simulate
 
     horizons = parse_horizons(args.horizons)
     started = time.perf_counter()
@@ -75,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
         progress.steps("evaluating", len(results))
         analysis = analyze(results, panel, horizons=horizons, quantiles=args.quantiles,
                            lookback=program.lookback, price_field=args.price_field, progress=progress.advance)
+        progress.stage(f"simulating {len(results)} books")
+        simulations = simulate(results, panel)
         n_plots = 0 if args.no_plots else len(results) + 1 + (analysis.correlation is not None)
         progress.steps("plotting", n_plots)
         dates = f"{_label(panel.dates[0])} .. {_label(panel.dates[-1])}" if panel.n_dates else "no dates"
@@ -82,17 +86,14 @@ def run(args: argparse.Namespace) -> int:
         description = f"{args.file} on {source}: {panel.n_dates} dates x {panel.n_assets} assets ({dates})"
         page = write_report(analysis, args.out, title=args.title or f"alphalang report: {Path(args.file).name}",
                             description=description, formulas=_formulas(program), plots=not args.no_plots,
-                            progress=progress.advance)
+                            progress=progress.advance, simulations=simulations)
     elapsed = time.perf_counter() - started
     if args.json:
         payload = {"report": str(page), "elapsed_s": round(elapsed, 3), **analysis.to_dict()}
         json.dump(payload, sys.stdout, indent=2)
         print()
     elif not args.quiet:
-        h0 = analysis.horizons[0]
-        best = analysis.ic.xs(h0, level="horizon")["rank_ic_mean"].abs().sort_values(ascending=False)
-        print(f"{len(results)} alphas on {panel.n_dates} dates x {panel.n_assets} assets; "
-              f"largest |rank IC| at horizon {h0}: " + ", ".join(f"{n} {analysis.ic.loc[(n, h0), 'rank_ic_mean']:+.4f}"
-                                                             for n in best.index[:3]))
+        print(f"{len(results)} alphas on {panel.n_dates} dates x {panel.n_assets} assets. "
+              + headline(analysis, simulations))
         print(f"wrote {page} ({elapsed:.1f} s)")
     return 0

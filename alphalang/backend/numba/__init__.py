@@ -91,6 +91,13 @@ def prepare(plan: Plan, threads: int = 1) -> Callable[..., dict[str, np.ndarray]
 
     def execute(fields: dict[str, np.ndarray], groups: dict[str, np.ndarray],
                 shape: tuple[int, int]) -> dict[str, np.ndarray]:
+        from alphalang.backend.numba.kernels import quiet_objmode
+
+        with quiet_objmode():  # a kernel's first call compiles (or loads) it: numba's objmode note is noise
+            return run_parts(fields, groups, shape)
+
+    def run_parts(fields: dict[str, np.ndarray], groups: dict[str, np.ndarray],
+                  shape: tuple[int, int]) -> dict[str, np.ndarray]:
         executor.check_state_size([(part, kernel) for part, kernel, _ in parts], shape[1], shape[0])
         if len(compiled) == 1:
             kernel, fn = compiled[0]
