@@ -1,6 +1,6 @@
-"""Peer operators that do not apply to a (dates x assets) panel of one instrument set, each with the reason:
-declared once, here; the operator reference (``docs/operators.md``) lists them and the dialects (issue 11)
-report them by name instead of "unknown function".
+"""Peer operators alphalang does not provide, each with the reason and what to write instead: most do not apply
+to a (dates x assets) panel of one instrument set. Declared once, here; the operator reference
+(``docs/operators.md``) lists them and the dialects report them by name instead of "unknown function".
 
 Example:
     >>> UNSUPPORTED[("qlib", "ChangeInstrument")].split(";")[0]
@@ -22,6 +22,8 @@ UNSUPPORTED: dict[tuple[str, str], str] = {
     ("brain", "ts_target_tvr_delta_limit"): "as ts_target_tvr_decay, for ts_delta_limit",
     ("brain", "multi_regression"): "BRAIN's multi-factor regression has no public definition of its arguments",
     ("brain", "group_multi_regression"): "as multi_regression, per group",
+    ("brain", "group_cartesian_product"): "not built yet (group labels cannot be combined by arithmetic); add a "
+                                          "level to your data whose label is sector * 1000 + industry",
     ("brain", "group_extra"): "fills a value from BRAIN's own extra-group data, which a panel does not carry",
     ("brain", "in"): "set membership of BRAIN's string-valued fields; compare numbers with == and ||",
     ("brain", "universe_size"): "a platform constant; cs_count(x) counts a date's assets with a value",
