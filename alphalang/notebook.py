@@ -149,14 +149,10 @@ def run_cell(session, text: str, wide: bool = False):
     from alphalang.syntax.parse import parse_expr, parse_module
 
     filename = session.next_filename()
-    try:
+    try:  # one bare expression: its wide frame (a module would name it ``alpha``)
+        return session.panel.to_wide(session.value(parse_expr(text, filename)))
+    except AlphaSyntaxError:
         module = parse_module(text, filename)
-    except AlphaSyntaxError as module_error:
-        try:
-            expr = parse_expr(text, filename)
-        except AlphaSyntaxError:
-            raise module_error from None
-        return session.panel.to_wide(session.value(expr))
     session.add(list(module.statements))
     names = list(dict.fromkeys(s.name for s in module.statements
                                if isinstance(s, ast.Assign) and not s.name.startswith("_")))

@@ -70,7 +70,7 @@ composition("ts_count", "d - ts_count_nans(x, d)", reference=ref.ts_count,
             doc="How many values of the window are present (not NaN/±inf); never NaN after warm-up.",
             example="ts_count(returns, 20)", spellings=(("qlib", "Count"),))
 composition("ts_rank_quantile",
-            "inverse_cdf(d == 1 ? 0.5 : 1 / d + (ts_rank(x, d) * d - 1) / (d - 1) * (1 - 2 / d), driver)",
+            "inverse_cdf(d == 1 ? 0.5 + 0 * x : 1 / d + (ts_rank(x, d) * d - 1) / (d - 1) * (1 - 2 / d), driver)",
             params=(*_XD, Param("driver", ArgKind.CHOICE, default="gaussian", choices=DRIVERS)),
             reference=ref.ts_rank_quantile,
             doc="BRAIN's ts_quantile: today's rank in the window (lowest 0, highest 1, ties averaged) shifted to "

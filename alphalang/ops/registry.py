@@ -35,8 +35,9 @@ def lookup(name: str) -> OpSpec | None:
 
 
 def all_names() -> list[str]:
-    """Every callable spelling (canonical names and aliases), for completion and suggestions."""
-    return sorted(_ALIASES)
+    """Every callable spelling (canonical names and aliases; not the compiler's internal operators), for
+    completion and suggestions."""
+    return sorted(name for name, canonical in _ALIASES.items() if not REGISTRY[canonical].internal)
 
 
 def iter_ops(result: ResultKind | None = None) -> Iterator[OpSpec]:

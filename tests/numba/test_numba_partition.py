@@ -46,7 +46,7 @@ def test_an_output_over_budget_is_a_group_of_its_own():
 
 @pytest.mark.parametrize("threads", [1, 2])
 def test_split_kernels_give_bitwise_the_fused_results(monkeypatch, threads):
-    source = random_module(count=10, seed=11)
+    source = random_module(count=14, seed=11)
     panel = nasty_panel(t=140, n=9, seed=4)
     monkeypatch.setattr(partition, "STATE_BUDGET", 0)
     fused = alphalang.compile(source, backend="numba").run(panel)

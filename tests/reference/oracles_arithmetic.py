@@ -232,10 +232,20 @@ def _ppf(p, driver):
     return np.where(inside, out, np.nan)
 
 
+def _ppf_tolerance(p, out, driver):
+    """A few ulps (of 1: p - 1/2 is where the drivers start) times the inverse CDF's slope at p (its condition:
+    the tails are steep)."""
+    y = np.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0)
+    with np.errstate(all="ignore"):
+        slope = {"gaussian": np.sqrt(2 * np.pi) * np.exp(np.minimum(y * y / 2, 700)),
+                 "cauchy": np.pi * (1 + y * y)}.get(driver, np.ones_like(y))
+    return 1e-13 * (1 + np.abs(y)) + 8 * EPS * slope
+
+
 @oracle("inverse_cdf", "scipy.stats ppf")
 def _inverse_cdf(p, driver="gaussian"):
     out = _ppf(p, driver)
-    return out, 1e-13 * (1 + np.abs(np.nan_to_num(out, nan=0.0)))
+    return out, _ppf_tolerance(p, out, driver)
 
 
 @oracle("ts_rank_quantile", "ts_rank's pandas oracle + scipy ppf")

@@ -15,7 +15,8 @@ from alphalang.ops.spec import ArgKind
 from alphalang.testing import panels
 
 SERIES_FIELDS = ("close", "volume", "vwap")
-OPS = sorted(op for op in ORACLES if not REGISTRY[op].labels)  # labels are no output: tests/numba/test_numba_groups
+# labels are no output (tests/numba/test_numba_groups); internal operators are not callable by name
+OPS = sorted(op for op in ORACLES if not REGISTRY[op].labels and not REGISTRY[op].internal)
 
 
 @pytest.mark.parametrize("op", OPS)

@@ -62,11 +62,12 @@ def test_expressions_compile_and_run_in_both_profiles(panel, text: str) -> None:
 
 
 def test_expressions_reach_every_callable_operator() -> None:
-    """Derived from the registry: every user-callable operator shows up (by name or alias)."""
-    spellings = {name: {spec.name, *spec.aliases} for spec in callable_ops() for name in [spec.name]}
+    """Derived from the registry: every user-callable operator shows up (by name or alias); label-valued ones
+    (bucket, densify) are no output and are drawn by tests/numba/test_numba_groups instead."""
+    spellings = {spec.name: {spec.name, *spec.aliases} for spec in callable_ops() if not spec.labels}
     seen: set[str] = set()
 
-    @settings(max_examples=2000, deadline=None, derandomize=True)
+    @settings(max_examples=6000, deadline=None, derandomize=True)  # ~190 operators: 2000 draws miss some
     @given(expressions(max_depth=3))
     def collect(text):
         seen.update(m.lower() for m in re.findall(r"([A-Za-z_][A-Za-z0-9_]*)\(", text))

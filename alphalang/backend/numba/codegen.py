@@ -92,7 +92,7 @@ def static_numbers(op: str, params: tuple, skip: int) -> tuple[float, ...]:
     index in the parameter's choices).
 
     Example:
-        >>> static_numbers("scale", (2.0,), 0)
+        >>> static_numbers("inverse_cdf", ("cauchy",), 0)
         (2.0,)
     """
     statics = [p for p in lookup(op).params if p.carried]
