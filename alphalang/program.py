@@ -207,8 +207,8 @@ def library_path(name: str) -> Path | None:
 
 def _read_source(source: str | Path) -> tuple[str, str, Path | None]:
     """(text, filename, directory) for a path, a stdlib library's name, or a formula text."""
-    if isinstance(source, str) and library_path(source):
-        source = library_path(source)
+    if isinstance(source, str):
+        source = library_path(source) or source
     if isinstance(source, Path) or (isinstance(source, str) and source.endswith(SOURCE_SUFFIXES)
                                     and "\n" not in source):
         path = Path(source)

@@ -116,3 +116,8 @@ def test_qlib_comparisons_count_a_missing_value_as_false_like_pandas():
     got = alphalang.evaluate("Mean($close > Ref($close, 1), 5)", panel, dialect="qlib", backend="reference")
     expected = (close > close.shift(1)).astype(float).rolling(5, min_periods=1).mean().to_numpy()
     np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def test_a_users_def_named_like_an_operator_does_not_replace_its_symbol():
+    out = alphalang.compile("def gt(a, b) = a * 100\nx = close > open", backend="reference").run(PANEL)["x"]
+    np.testing.assert_array_equal(out, (PANEL["close"] > PANEL["open"]).astype(float))

@@ -304,8 +304,9 @@ class Resolver:
             return self.graph.add("group", (), (e.level,), ir.GROUP, e.span)
         if isinstance(e, ast.Unary):
             return self.apply(lookup(PREFIX[e.op]), [(yield self._series(e.operand, scope, env))], (), e.span)
-        if isinstance(e, ast.Binary) and self._renamed(INFIX[e.op]) in scope.funcs:  # qlib's a > b, NaN false
-            func = scope.funcs[self._renamed(INFIX[e.op])]
+        meaning = self._renamed(INFIX[e.op]) if isinstance(e, ast.Binary) else None
+        func = scope.funcs.get(meaning) if meaning not in (None, INFIX.get(getattr(e, "op", ""))) else None
+        if func is not None:  # the dialect gives the operator its own meaning (qlib's a > b: NaN is false)
             return (yield self._inline(func, ast.Call(func.definition.name, (e.left, e.right), (), e.span, e.span),
                                        scope, env))
         if isinstance(e, (ast.Binary, ast.Conditional)):
