@@ -172,3 +172,14 @@ def assert_matches(got: dict, want: dict, rtol: float = 1e-9, loose: frozenset[s
 
 def compile_both(source: str) -> tuple[alphalang.Program, alphalang.Program]:
     return alphalang.compile(source, backend="numba"), alphalang.compile(source, backend="reference")
+
+
+def assert_streaming_equals_batch(program: alphalang.Program, panel: Panel, start: int) -> None:
+    """Stream ``panel`` from row ``start`` on (after a batch warm-up of rows 0..start-1): every output of every
+    streamed row equals the batch run's row, bitwise."""
+    batch = program.run(panel)
+    stream = program.stream(panel.slice_rows(0, start))
+    for t in range(start, panel.shape[0]):
+        out = stream.step({name: panel.field(name)[t] for name in panel.fields})
+        for name, want in batch.items():
+            np.testing.assert_array_equal(out[name], want[t], err_msg=f"{name} at row {t}")

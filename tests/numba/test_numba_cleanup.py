@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from nb_support import assert_matches, compile_both, nasty_panel
+from nb_support import assert_matches, assert_streaming_equals_batch, compile_both, nasty_panel
 
 from alphalang.backend.numba.families import FAMILY, LOWERING
 from alphalang.backend.numba.kernels import rowstats
@@ -134,9 +134,4 @@ def test_program_matches_reference_on_drawn_panels(programs, panel):
 def test_streaming_equals_batch(programs):
     numba_program, _ = programs
     panel = nasty_panel(t=30, n=9, seed=4)
-    batch = numba_program.run(panel)
-    stream = numba_program.stream(panel.slice_rows(0, 20))
-    for t in range(20, 30):
-        out = stream.step({name: panel.field(name)[t] for name in panel.fields})
-        for name, want in batch.items():
-            np.testing.assert_array_equal(out[name], want[t], err_msg=f"{name} at row {t}")
+    assert_streaming_equals_batch(numba_program, panel, 20)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from nb_support import assert_matches, compile_both, nasty_panel
+from nb_support import assert_matches, assert_streaming_equals_batch, compile_both, nasty_panel
 
 import alphalang
 from alphalang.backend.numba.kernels import expo
@@ -63,12 +63,7 @@ def test_numba_matches_reference_on_drawn_panels(programs, panel):
 def test_streaming_equals_batch(programs):
     numba_program, _ = programs
     panel = nasty_panel(t=70, n=13, seed=5)
-    batch = numba_program.run(panel)
-    stream = numba_program.stream(panel.slice_rows(0, 40))
-    for t in range(40, 70):
-        out = stream.step({name: panel.field(name)[t] for name in panel.fields})
-        for name, want in batch.items():
-            np.testing.assert_array_equal(out[name], want[t], err_msg=f"{name} at row {t}")
+    assert_streaming_equals_batch(numba_program, panel, 40)
 
 
 def test_recursions_run_in_one_time_chunk(programs):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from nb_support import compile_both, nasty_panel
+from nb_support import assert_streaming_equals_batch, compile_both, nasty_panel
 
 import alphalang
 from alphalang.data import Panel
@@ -68,12 +68,7 @@ def test_numba_equals_reference_on_drawn_panels(programs, panel, ties):
 def test_streaming_equals_batch(programs):
     numba_program, _ = programs
     panel = alphalang.demo_panel(30, 9, seed=4)
-    batch = numba_program.run(panel)
-    stream = numba_program.stream(panel.slice_rows(0, 20))
-    for t in range(20, 30):
-        out = stream.step({name: panel.field(name)[t] for name in panel.fields})
-        for name, want in batch.items():
-            np.testing.assert_array_equal(out[name], want[t], err_msg=f"{name} at row {t}")
+    assert_streaming_equals_batch(numba_program, panel, 20)
 
 
 def test_threads_split_time_exactly(programs):

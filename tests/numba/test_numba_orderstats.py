@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from nb_support import nasty_panel
+from nb_support import assert_streaming_equals_batch, nasty_panel
 
 import alphalang
 from alphalang.backend.numba.kernels import mad, orderstat
@@ -117,12 +117,7 @@ def test_long_windows_in_a_program():
 
 def test_streaming_equals_batch(program):
     panel = nasty_panel(t=100, n=9, seed=5)
-    batch = program.run(panel)
-    stream = program.stream(panel.slice_rows(0, 65))
-    for t in range(65, 100):
-        out = stream.step({name: panel.field(name)[t] for name in panel.fields})
-        for name, want in batch.items():
-            np.testing.assert_array_equal(out[name], want[t], err_msg=f"{name} at row {t}")
+    assert_streaming_equals_batch(program, panel, 65)
 
 
 def test_interpolation_helpers_mirror_the_reference():

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import statsmodels.api as sm
 from hypothesis import HealthCheck, given, settings
-from nb_support import assert_matches, compile_both, nasty_panel
+from nb_support import assert_matches, assert_streaming_equals_batch, compile_both, nasty_panel
 
 import alphalang
 from alphalang.backend.numba.kernels import DIRECT_MAX
@@ -54,12 +54,7 @@ def test_numba_matches_reference_on_drawn_panels(programs, panel):
 def test_streaming_equals_batch(programs):
     numba_program, _ = programs
     panel = nasty_panel(t=70, n=13, seed=5)
-    batch = numba_program.run(panel)
-    stream = numba_program.stream(panel.slice_rows(0, 45))
-    for t in range(45, 70):
-        out = stream.step({name: panel.field(name)[t] for name in panel.fields})
-        for name, want in batch.items():
-            np.testing.assert_array_equal(out[name], want[t], err_msg=f"{name} at row {t}")
+    assert_streaming_equals_batch(numba_program, panel, 45)
 
 
 def test_o1_path_on_large_offsets_matches_statsmodels():

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from nb_support import nasty_panel
+from nb_support import assert_streaming_equals_batch, nasty_panel
 
 import alphalang
 from alphalang.backend.numba.families import FAMILY
@@ -70,12 +70,7 @@ def test_numba_matches_reference_on_drawn_panels(programs, panel):
 def test_streaming_equals_batch_across_calls(programs):
     numba_program, _ = programs
     panel = nasty_panel(t=60, n=9, seed=4)
-    batch = numba_program.run(panel)
-    stream = numba_program.stream(panel.slice_rows(0, 20))
-    for t in range(20, 60):
-        out = stream.step({name: panel.field(name)[t] for name in panel.fields})
-        for name, want in batch.items():
-            np.testing.assert_array_equal(out[name], want[t], err_msg=f"{name} at row {t}")
+    assert_streaming_equals_batch(numba_program, panel, 20)
 
 
 def test_state_families_run_in_one_time_chunk_and_windows_split_exactly():
