@@ -13,7 +13,7 @@ CATALOGUE = [
     # (source, error type, line, column, words the message or hint must contain)
     ("a = rank(close", AlphaSyntaxError, 1, 9, "unclosed '('"),
     ("a = rank(close))", AlphaSyntaxError, 1, 16, "unmatched ')'"),
-    ("a = rank(close) +", AlphaSyntaxError, 1, 18, "end of input"),
+    ("a = rank(close) +", AlphaSyntaxError, 1, 17, "end of the input"),
     ("a = close $ open", AlphaSyntaxError, 1, 11, "unexpected character"),
     ("a = f(k=1, close)", AlphaSyntaxError, 1, 12, "positional argument after a keyword"),
     ("a = rnak(close)", AlphaNameError, 1, 5, "did you mean 'rank'"),

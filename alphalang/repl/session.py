@@ -23,13 +23,13 @@ import numpy as np
 from alphalang.errors import AlphaSyntaxError
 from alphalang.program import Program
 from alphalang.syntax import ast
+from alphalang.syntax.diagnose import IncompleteInput
 from alphalang.syntax.parse import parse_expr, parse_module, parse_repl, read_source
 
 __all__ = ["Session", "VALUE_NAME", "is_blank", "is_complete"]
 
 #: the output name a bare expression is compiled under (not a name users see)
 VALUE_NAME = "repl_value__"
-INCOMPLETE = ("unexpected end of input", "unclosed '('")
 
 
 def is_blank(text: str) -> bool:
@@ -52,7 +52,7 @@ def is_complete(text: str) -> bool:
     try:
         parse_repl(text)
     except AlphaSyntaxError as err:
-        return err.message not in INCOMPLETE
+        return not isinstance(err, IncompleteInput)
     return True
 
 

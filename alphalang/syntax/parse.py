@@ -11,13 +11,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedInput
 
 from alphalang.errors import AlphaSyntaxError
 from alphalang.ops import INFIX, PREFIX
 from alphalang.resources import data_path
 from alphalang.source import Span, span_at
 from alphalang.syntax import ast
+from alphalang.syntax.diagnose import missing_separator, syntax_error
 from alphalang.syntax.operators import binary_levels_grammar
 from alphalang.syntax.walk import fold_tree
 
@@ -177,51 +178,6 @@ def _describe_terminal(name: str) -> str:
     return name.lower()
 
 
-def _unclosed_paren(text: str, upto: int) -> int | None:
-    """Offset of the innermost '(' still open at ``upto`` (comments skipped), or None."""
-    stack: list[int] = []
-    i = 0
-    while i < upto:
-        ch = text[i]
-        if ch == "#":
-            nl = text.find("\n", i)
-            i = len(text) if nl < 0 else nl
-            continue
-        if ch == "(":
-            stack.append(i)
-        elif ch == ")" and stack:
-            stack.pop()
-        i += 1
-    return stack[-1] if stack else None
-
-
-def _syntax_error(exc: UnexpectedInput, filename: str, text: str) -> AlphaSyntaxError:
-    pos = getattr(exc, "pos_in_stream", None)
-    if isinstance(exc, UnexpectedToken) and exc.token.type == "$END" or isinstance(exc, UnexpectedEOF):
-        open_at = _unclosed_paren(text, len(text))
-        if open_at is not None:
-            return AlphaSyntaxError("unclosed '('", span_at(filename, text, open_at, open_at + 1),
-                                    hint="add the matching ')'")
-        end = len(text.rstrip())
-        return AlphaSyntaxError("unexpected end of input", span_at(filename, text, end, end + 1),
-                                hint="the formula looks incomplete")
-    if isinstance(exc, UnexpectedCharacters):
-        span = span_at(filename, text, exc.pos_in_stream, exc.pos_in_stream + 1)
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else "?"
-        return AlphaSyntaxError(f"unexpected character {char!r}", span)
-    if isinstance(exc, UnexpectedToken):
-        tok = exc.token
-        start = tok.start_pos if tok.start_pos is not None else (pos or 0)
-        end = tok.end_pos if tok.end_pos is not None else start + 1
-        span = span_at(filename, text, start, end)
-        if tok.type == "RPAR" and _unclosed_paren(text, start) is None:
-            return AlphaSyntaxError("unmatched ')'", span, hint="remove it or add the matching '('")
-        expected = sorted({_describe_terminal(e) for e in exc.expected if not e.startswith("__")})
-        hint = f"expected {', '.join(expected[:6])}" if expected else None
-        return AlphaSyntaxError(f"unexpected {str(tok)!r}", span, hint=hint)
-    return AlphaSyntaxError(str(exc).splitlines()[0], None)
-
-
 def read_source(path: str | Path) -> str:
     """The text of a ``.alpha`` file: UTF-8 (a leading byte-order mark is dropped). A missing, unreadable or
     non-UTF-8 file is an ``AlphaSyntaxError``; for bad bytes it points at the first one (file:line:col).
@@ -256,7 +212,7 @@ def _parse(text: str, start: str, filename: str, equals_compares: bool = False):
         tree = _parser(equals_compares).parse(text, start=start)
         return _ToAst(filename, text).transform(tree)
     except UnexpectedInput as exc:
-        raise _syntax_error(exc, filename, text) from None
+        raise syntax_error(exc, filename, text, _describe_terminal) from None
     except RecursionError:  # a guard: the parser and the conversion are iterative
         raise AlphaSyntaxError("formula is nested too deeply", span_at(filename, text, 0, 1)) from None
 
@@ -272,6 +228,11 @@ def parse_module(text: str, filename: str = "<string>", dialect=None) -> ast.Mod
 
     chosen = detect(text, filename, dialect)
     statements = list(_parse(text, "module", filename, chosen.equals_compares))
+    body = text.removeprefix(BOM)
+    gaps = [(a.span.end, b.span.start) for a, b in zip(statements, statements[1:], strict=False)]
+    joined = missing_separator(filename, body, gaps)
+    if joined is not None:
+        raise joined
     for i, statement in enumerate(statements):
         if isinstance(statement, ast.Expr):
             if i != len(statements) - 1:
