@@ -34,7 +34,7 @@ from alphalang.evaluation.metrics import (
     quantile_turnover,
     rank_autocorrelation,
 )
-from alphalang.evaluation.stats import row_rank, row_spearman_ranked
+from alphalang.evaluation.stats import newey_west_t, nonoverlap_t_mean, row_rank, row_spearman_ranked
 from alphalang.evaluation.views import group_ic, quantile_cumulative
 
 __all__ = ["Analysis", "analyze", "alpha_correlation", "parse_horizons"]
@@ -47,8 +47,12 @@ class Analysis:
     """The numbers of an evaluation, as pandas objects.
 
     Attributes:
-        ic: index (alpha, horizon); columns ic_mean/std/t/ir, rank_ic_mean/std/t/ir, n_dates, and
-            rank_ic_t_nonoverlap (the t-stat over every h-th date, whose forward returns do not overlap).
+        ic: index (alpha, horizon); columns ic_mean/std/t/ir, rank_ic_mean/std/t/ir, n_dates (rank_ic_t treats
+            the dates as independent, which for h > 1, whose forward returns overlap, overstates it by about
+            sqrt(h)), and two t-stats robust to the overlap: rank_ic_t_nw (Newey-West, Bartlett weights, h - 1
+            lags; ``stats.newey_west_t``) and rank_ic_t_nonoverlap_mean (the plain t-stat of every h-th date,
+            averaged over the h start offsets; ``stats.nonoverlap_t_mean``). At h = 1 the offsets' mean is the
+            plain t-stat and Newey-West is it times sqrt(n / (n - 1)).
         alphas: index alpha; lookback, coverage, assets_per_date, autocorr, turnover_top/bottom,
             ls_mean, ls_sharpe (annualised, 252 dates), ls_total, empty_quantile_share (the share of dates with
             quantile labels on which some quantile is empty: ties).
@@ -203,8 +207,9 @@ def analyze(results: Mapping[str, np.ndarray] | np.ndarray, panel, *, horizons: 
             ic_rows[(name, h)] = {"ic_mean": s["mean"], "ic_std": s["std"], "ic_t": s["t_stat"], "ic_ir": s["ir"],
                                   "rank_ic_mean": rs["mean"], "rank_ic_std": rs["std"], "rank_ic_t": rs["t_stat"],
                                   "rank_ic_ir": rs["ir"], "n_dates": rs["n"],
-                                  # every h-th date only: forward returns that do not overlap
-                                  "rank_ic_t_nonoverlap": ic_stats(ric[::h])["t_stat"]}
+                                  # t-stats that allow for the h - 1 days shared by neighbouring forward returns
+                                  "rank_ic_t_nw": newey_west_t(ric, h - 1),
+                                  "rank_ic_t_nonoverlap_mean": nonoverlap_t_mean(ric, h)}
         q_means = {h: quantile_mean_returns(buckets, fwd[h], quantiles)[0] for h in horizons}
         for q in range(quantiles):
             q_rows[(name, q + 1)] = {h: q_means[h][q] for h in horizons}

@@ -1,4 +1,5 @@
-"""Row-wise (per date) statistics on (T, N) panels, vectorised over all dates at once.
+"""Row-wise (per date) statistics on (T, N) panels, vectorised over all dates at once, and t-statistics of a
+per-date series (an IC series) whose values overlap in time.
 
 Each row is one date's cross-section; NaN and +-inf cells are missing. No function loops over dates in Python.
 
@@ -12,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["row_rank", "row_corr", "row_spearman", "row_spearman_ranked", "row_quantiles", "row_mean"]
+__all__ = ["row_rank", "row_corr", "row_spearman", "row_spearman_ranked", "row_quantiles", "row_mean",
+           "newey_west_t", "nonoverlap_t_mean"]
 
 
 def row_rank(x: np.ndarray) -> np.ndarray:
@@ -145,3 +147,53 @@ def row_mean(x: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
     count = m.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(m, x, 0.0).sum(axis=1) / np.where(count > 0, count, np.nan)
+
+
+def _finite(series: np.ndarray) -> np.ndarray:
+    values = np.asarray(series, dtype=np.float64).ravel()
+    return values[np.isfinite(values)]
+
+
+def newey_west_t(series: np.ndarray, lags: int) -> float:
+    """t-stat of the mean of ``series`` with a Newey-West (HAC, Bartlett weights) standard error over ``lags`` lags.
+
+    The IC at horizon h shares h - 1 days of forward return with its neighbours, so ``lags = h - 1`` covers
+    the overlap. Equals statsmodels' ``OLS(x, ones).fit(cov_type="HAC", cov_kwds={"maxlags": lags})`` t-value
+    (no small-sample correction: with ``lags = 0`` it is the plain t-stat times sqrt(n / (n - 1))). Non-finite
+    values are dropped (warm-up and the last h dates). NaN with fewer than 2 values or a zero variance.
+
+    Example:
+        >>> round(newey_west_t(np.array([0.1, 0.3, 0.2, 0.4, np.nan, 0.3]), lags=1), 3)
+        6.468
+    """
+    x = _finite(series)
+    n = x.size
+    if n < 2 or lags < 0:
+        return np.nan
+    e = x - x.mean()
+    lags = min(int(lags), n - 1)
+    s = e @ e / n
+    for j in range(1, lags + 1):  # lags = h - 1 only: a few dot products
+        s += 2.0 * (1.0 - j / (lags + 1.0)) * (e[j:] @ e[:-j]) / n
+    return float(x.mean() / np.sqrt(s / n)) if s > 0 else np.nan
+
+
+def nonoverlap_t_mean(series: np.ndarray, step: int) -> float:
+    """Mean over the ``step`` start offsets o = 0..step-1 of the plain t-stat of ``series[o::step]``.
+
+    Each subsample uses every ``step``-th date, so at ``step = h`` its forward returns do not overlap; averaging
+    over the offsets removes the dependence on one arbitrary start row. Offsets whose t-stat is undefined are
+    left out; NaN when none is defined.
+
+    Example:
+        >>> x = np.array([0.1, 0.2, 0.3, 0.2, 0.4, 0.1, 0.2, 0.5])
+        >>> round(nonoverlap_t_mean(x, 2), 3)  # offsets 0 and 1: t of [.1, .3, .4, .2] and of [.2, .2, .1, .5]
+        3.38
+    """
+    from alphalang.evaluation.metrics import ic_stats  # metrics builds on this module's row functions
+
+    values = np.asarray(series, dtype=np.float64).ravel()
+    ts = [ic_stats(values[o::step])["t_stat"] for o in range(max(1, int(step)))]
+    ts = [t for t in ts if np.isfinite(t)]
+    return float(np.mean(ts)) if ts else np.nan
+

@@ -311,15 +311,20 @@ def _ic(session: Session, arg: str) -> str:
     for h in a.horizons:
         r = a.ic.loc[("alpha", h)]
         rows.append({"horizon": str(h), "ic": r["ic_mean"], "rank_ic": r["rank_ic_mean"], "std": r["rank_ic_std"],
-                     "t": r["rank_ic_t"], "ir": r["rank_ic_ir"], "dates": int(r["n_dates"])})
+                     "t": r["rank_ic_t"], "t_nw": r["rank_ic_t_nw"], "ir": r["rank_ic_ir"],
+                     "dates": int(r["n_dates"])})
+    overlapping = [str(h) for h in a.horizons if h > 1]
     q = a.quantile_returns.loc["alpha"] * 1e4
     q_rows = [{"quantile": str(i), **{f"{h}d bps": float(q.loc[i, h]) for h in a.horizons}} for i in q.index]
     m = a.alphas.loc["alpha"]
     decay = a.decay.loc["alpha"]
     return "\n".join([
         _label(expr, 100),
-        format_table(rows, ("horizon", "ic", "rank_ic", "std", "t", "ir", "dates")),
-        "(std, t and ir are the rank IC's over dates; t = mean / (std / sqrt(dates)))", "",
+        format_table(rows, ("horizon", "ic", "rank_ic", "std", "t", "t_nw", "ir", "dates")),
+        "(std, t and ir are the rank IC's over dates; t = mean / (std / sqrt(dates)), as if dates were independent;"
+        " t_nw = Newey-West t with h - 1 lags)",
+        *([f"horizon {', '.join(overlapping)}: forward returns of neighbouring dates overlap, so t overstates "
+           "significance (~sqrt(h)); read t_nw"] if overlapping else []), "",
         "mean forward return by quantile (demeaned):",
         format_table(q_rows, ("quantile", *[f"{h}d bps" for h in a.horizons])), "",
         f"rank IC decay (k = 0..{len(decay) - 1}): " + " ".join(f"{v:+.3f}" for v in decay.to_numpy()),

@@ -185,7 +185,9 @@ def render_html(analysis: Analysis, images: Mapping[str, Path], *, title: str, d
         "known at the close of t. The last h dates have no forward return.</li>",
         "<li>IC statistics are over dates: mean, std (ddof 1), t-stat = mean / (std / sqrt(n)), IR = mean / std "
 "(per date, not annualised). For h &gt; 1 consecutive forward returns overlap, so that t-stat overstates "
-        "significance (by roughly sqrt(h)); rank_ic_t_nonoverlap uses every h-th date only.</li>",
+        "significance (by roughly sqrt(h)); two t-stats allow for the overlap: rank_ic_t_nw (Newey-West, "
+        "Bartlett weights, h - 1 lags) and rank_ic_t_nonoverlap_mean (the t-stat of every h-th date, averaged "
+        "over the h possible start dates).</li>",
         "<li>Quantiles: per date, <code>pd.qcut</code> buckets of the alpha (1 = lowest); returns are demeaned "
         "by the date's mean over the bucketed assets, averaged per date then over dates (as alphalens).</li>",
         "<li>Long-short: $1 long the top quantile and $1 short the bottom, equal weights, rebalanced every date "
