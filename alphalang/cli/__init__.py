@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "alphalang.cli.train",
     "alphalang.cli.repl",
     "alphalang.cli.report",
+    "alphalang.cli.demo",
 )
 
 
