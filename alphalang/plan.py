@@ -87,10 +87,12 @@ def run_passes(plan: Plan, passes: Iterable[Callable[[Plan], Plan]] = PASSES) ->
 
 def resolve_plan(module: ast.Module, profile: Profile = PROFILES["paper"],
                  extra_fields: frozenset[str] = frozenset(), supplied: frozenset[str] = frozenset(),
-                 base_dir: Path | None = None, allow_redefinition: bool = False, nan: NanPolicy = STRICT) -> Plan:
+                 base_dir: Path | None = None, allow_redefinition: bool = False, nan: NanPolicy = STRICT,
+                 unknown_as_fields: bool = False) -> Plan:
     """The resolved graph of ``module`` as a plan the ``PASSES`` have not run on yet (no lookbacks), under the
-    NaN policy ``nan``."""
-    resolver = Resolver(profile, extra_fields, supplied, allow_redefinition, module.dialect)
+    NaN policy ``nan``; with ``unknown_as_fields`` a name defined nowhere is read as a data field (which the
+    data may lack: ``passes.fields.skipped_outputs``) instead of an error."""
+    resolver = Resolver(profile, extra_fields, supplied, allow_redefinition, module.dialect, unknown_as_fields)
     try:
         outputs = resolver.resolve_module(module, base_dir)
     except RecursionError:
@@ -101,6 +103,22 @@ def resolve_plan(module: ast.Module, profile: Profile = PROFILES["paper"],
 
 def build_plan(module: ast.Module, profile: Profile = PROFILES["paper"], extra_fields: frozenset[str] = frozenset(),
                supplied: frozenset[str] = frozenset(), base_dir: Path | None = None,
-               allow_redefinition: bool = False, nan: NanPolicy = STRICT) -> Plan:
+               allow_redefinition: bool = False, nan: NanPolicy = STRICT, unknown_as_fields: bool = False) -> Plan:
     """Resolve ``module`` (see ``resolve_plan``), then run ``PASSES``."""
-    return run_passes(resolve_plan(module, profile, extra_fields, supplied, base_dir, allow_redefinition, nan))
+    return run_passes(resolve_plan(module, profile, extra_fields, supplied, base_dir, allow_redefinition, nan,
+                                   unknown_as_fields))
+
+
+def derivation_plan(names: Iterable[str], profile: Profile = PROFILES["paper"], nan: NanPolicy = STRICT,
+                    spans: dict[str, Span | None] | None = None) -> Plan:
+    """The plan computing the derived fields ``names`` (``passes.fields.derivation``) as outputs of those names,
+    from the fields they derive from; ``spans`` says where each is used (for data errors).
+
+    >>> plan = derivation_plan(["returns", "adv20"])
+    >>> plan.fields, plan.output_lookback
+    (('close', 'volume', 'vwap'), {'returns': 1, 'adv20': 19})
+    """
+    spans = spans or {}
+    statements = tuple(ast.Assign(name, ast.Name(name, span)) if (span := spans.get(name)) else
+                       ast.Assign(name, ast.Name(name)) for name in names)
+    return build_plan(ast.Module(statements, "<derived fields>"), profile, nan=nan)

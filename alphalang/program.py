@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import copy
 import importlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,15 +21,17 @@ import numpy as np
 
 from alphalang import dialects
 from alphalang.errors import AlphaDataError, AlphaSyntaxError, AlphaTypeError
+from alphalang.passes.fields import Skipped, describe_skipped, skipped_outputs
 from alphalang.passes.nanpolicy import NanPolicy, nan_policy
 from alphalang.passes.profile import get_profile
-from alphalang.plan import Plan, build_plan
+from alphalang.plan import Plan, build_plan, derivation_plan
 from alphalang.syntax import ast
 from alphalang.syntax.parse import parse_expr, parse_module, read_source
 
 BACKENDS = {"reference": "alphalang.backend.reference.evaluate", "numba": "alphalang.backend.numba"}
 DEFAULT_BACKEND = "numba"
 DEFAULT_OUTPUT = "alpha"
+MISSING = ("error", "skip")  # what run() does with outputs whose fields or group levels the data lacks
 
 
 class Program:
@@ -37,14 +40,18 @@ class Program:
     ``keep`` restricts the program to some of the module's outputs; ``allow_redefinition`` lets a later
     statement replace a name (the REPL's rule); ``nan``/``min_periods`` choose the NaN policy of its window
     statistics (``passes.nanpolicy``: ``"strict"`` or ``"skip"``; default: the module's dialect's, ``strict``
-    except for qlib).
+    except for qlib). ``missing="skip"`` evaluates only the outputs the data can feed (``available``) and reads
+    a name defined nowhere as a field the data may lack; ``"error"`` (the default) stops at the first missing one.
     """
 
     def __init__(self, module: ast.Module, *, backend: str = DEFAULT_BACKEND, profile: str = "paper",
                  fields: Iterable[str] = (), base_dir: Path | None = None, keep: Iterable[str] | None = None,
                  allow_redefinition: bool = False, nan: str | NanPolicy | None = None, min_periods: int | None = None,
-                 **backend_options) -> None:
+                 missing: str = "error", **backend_options) -> None:
         self.module = module
+        self.missing = _check_missing(missing)
+        self.skipped: dict[str, Skipped] = {}  # outputs left out by ``available``, with what they lack
+        self._parts: dict[tuple[frozenset[str], frozenset[str]], Program] = {}
         self.nan = nan_policy(dialects.get(module.dialect).nan if nan is None else nan, min_periods)
         self.keep = tuple(keep) if keep else None
         self.allow_redefinition = allow_redefinition
@@ -54,11 +61,12 @@ class Program:
         self.base_dir = base_dir
         self.extra_fields = frozenset(f.lower() for f in fields)
         self.plan = self._plan(frozenset())
-        self._executors: dict[frozenset[str], object] = {}
+        self._executors: dict[object, object] = {}
+        self._plans: dict[object, Plan] = {}  # the kernel plan and the derivation plans (``kernel_plan``)
 
     def _plan(self, supplied: frozenset[str]) -> Plan:
         plan = build_plan(self.module, self.profile, self.extra_fields, supplied, self.base_dir,
-                          self.allow_redefinition, self.nan)
+                          self.allow_redefinition, self.nan, self.missing == "skip")
         return plan if self.keep is None else plan.restrict(self.keep)
 
     @property
@@ -84,19 +92,88 @@ class Program:
         supplied = frozenset(f.lower() for f in available) & self.plan.derived
         return self.plan if not supplied else self._plan(supplied)
 
+    def available(self, fields: Iterable[str], groups: Iterable[str] = ()) -> Program:
+        """This program restricted to the outputs that data holding ``fields`` and group levels ``groups`` can
+        feed; ``.skipped`` maps each other output to what it lacks (``passes.fields.Skipped``), and
+        ``.skipped_lines()`` says so grouped. Itself when nothing is skipped, or when nothing is left (``run``
+        then reports the first missing field).
+
+        Example:
+            >>> p = compile("a = rank(cap)\\nb = a * close\\nc = ts_mean(close, 5)", backend="reference")
+            >>> part = p.available(["close"])
+            >>> part.outputs, part.skipped_lines()
+            (('c',), ['skipped 1 output lacking cap: a', 'skipped 1 output using skipped a (lacking cap): b'])
+        """
+        key = (frozenset(f.lower() for f in fields), frozenset(g.lower().removeprefix("indclass.") for g in groups))
+        if key not in self._parts:
+            plan = self.plan_for(key[0])
+            skipped = skipped_outputs(plan.graph, plan.outputs, *key)
+            keep = tuple(name for name in self.outputs if name not in skipped)
+            self._parts[key] = self if not skipped or not keep else self._part(keep, skipped)
+        return self._parts[key]
+
+    def _part(self, keep: tuple[str, ...], skipped: dict[str, Skipped]) -> Program:
+        part = copy.copy(self)
+        for name, value in vars(part).items():  # caches (executors, parts) are its own, never its parent's
+            if name.startswith("_") and isinstance(value, dict):
+                setattr(part, name, {})
+        part.keep, part.plan, part.skipped = keep, self.plan.restrict(keep), {**self.skipped, **skipped}
+        return part
+
+    def skipped_lines(self) -> list[str]:
+        """``skipped``, one line per kind of lack: ``skipped 7 outputs lacking cap: alpha056, ...``."""
+        return describe_skipped(self.skipped, self.extra_fields)
+
     def run(self, panel, **options) -> dict[str, np.ndarray]:
         """Evaluate every output on a ``Panel``, a mapping of field name -> (T, N) array or DataFrame (aligned on
-        labels as ``Panel`` does), or an xarray Dataset."""
+        labels as ``Panel`` does), or an xarray Dataset; with ``missing="skip"``, every output the data can feed
+        (``available``)."""
         panel = _as_panel(panel)
-        plan = self.plan_for(panel.fields)
-        fields, groups = _bind(plan, panel)
-        key = frozenset(plan.derived)
-        if key not in self._executors or options:
-            executor = _backend_module(self.backend).prepare(plan, **{**self.backend_options, **options})
-            if options:
-                return executor(fields, groups, panel.shape)
-            self._executors[key] = executor
-        return self._executors[key](fields, groups, panel.shape)
+        if self.missing == "skip" and (part := self.available(panel.fields, panel.groups)) is not self:
+            return part.run(panel, **options)
+        plan = self.kernel_plan
+        fields, groups = _bind(plan, panel, self._derived_inputs(plan, panel, options))
+        return self._executor("kernel", plan, options)(fields, groups, panel.shape)
+
+    @property
+    def kernel_plan(self) -> Plan:
+        """The plan the backend compiles: every derivable field the formulas use (``returns``, ``adv{d}``) is an
+        input, computed before the kernels when the data lacks it, so one program compiles the same kernels
+        whatever optional fields its data holds."""
+        if "kernel" not in self._plans:
+            self._plans["kernel"] = self._plan(self.plan.derived) if self.plan.derived else self.plan
+        return self._plans["kernel"]
+
+    def _derived_inputs(self, plan: Plan, panel, options: dict) -> dict[str, np.ndarray]:
+        """The derivable fields ``plan`` reads that ``panel`` lacks, computed by one derivation plan of all the
+        derivable fields it reads (``plan.derivation_plan``: the same kernel for every dataset that can feed it;
+        else the plan of the missing ones only)."""
+        names = tuple(f for f in plan.fields if f in self.plan.derived)
+        missing = tuple(f for f in names if not panel.has_field(f))
+        if not names:
+            return {}
+        derive = self._derivation(names, plan)
+        if not all(panel.has_field(f) for f in derive.fields):
+            if not missing:
+                return {}
+            names, derive = missing, self._derivation(missing, plan)
+        fields, groups = _bind(derive, panel)
+        values = self._executor(names, derive, options)(fields, groups, panel.shape)
+        return {name: values[name] for name in missing}
+
+    def _derivation(self, names: tuple[str, ...], plan: Plan) -> Plan:
+        if names not in self._plans:  # errors point at the formula's use of the derived field
+            spans = {name: plan.first_use("field", name) for name in names}
+            self._plans[names] = derivation_plan(names, self.profile, self.nan, spans)
+        return self._plans[names]
+
+    def _executor(self, key, plan: Plan, options: dict):
+        """The backend's executor of ``plan`` (kept under ``key``; run options such as ``threads`` make a new one)."""
+        if options:
+            return _backend_module(self.backend).prepare(plan, **{**self.backend_options, **options})
+        if key not in self._executors:
+            self._executors[key] = _backend_module(self.backend).prepare(plan, **self.backend_options)
+        return self._executors[key]
 
     def explain(self) -> str:
         """The checked graph: one line per node with its lookback, outputs marked."""
@@ -116,6 +193,12 @@ class Program:
         from alphalang.backend.numba import kernel_source
 
         return kernel_source(self.plan)
+
+    def run_chunked(self, source, chunk_rows: int | None = None, client=None, out=None, **options):
+        """``run`` in time chunks on dask.distributed, bit-identical (``alphalang.distributed.run_chunked``)."""
+        from alphalang.distributed import run_chunked
+
+        return run_chunked(self, source, chunk_rows, client, out, **options)
 
     def stream(self, panel_history=None, *, state=None):
         """A ``Stream`` that advances every output one date at a time (numba backend, O(1) per update).
@@ -146,6 +229,12 @@ class Program:
         return f"Program(outputs={len(self.outputs)}, backend={self.backend!r}, profile={self.profile.name!r}{policy})"
 
 
+def _check_missing(missing: str) -> str:
+    if missing not in MISSING:
+        raise AlphaTypeError(f"unknown missing={missing!r}", hint=f"choose one of {', '.join(MISSING)}")
+    return missing
+
+
 def _check_backend(name: str) -> str:
     if name not in BACKENDS:
         raise AlphaTypeError(f"unknown backend {name!r}", hint=f"choose one of {', '.join(BACKENDS)}")
@@ -168,9 +257,12 @@ def _as_panel(panel):
     return as_panel(panel)
 
 
-def _bind(plan: Plan, panel) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    fields = {}
+def _bind(plan: Plan, panel, derived: dict[str, np.ndarray] | None = None,
+          ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    fields = dict(derived or {})
     for name in plan.fields:
+        if name in fields:
+            continue
         if not panel.has_field(name):
             span = plan.first_use("field", name)
             have = ", ".join(sorted(panel.fields)) or "none"
@@ -235,17 +327,19 @@ def load_module(source: str | Path, dialect: str | None = None) -> tuple[ast.Mod
 
 def compile(source: str | Path, backend: str = DEFAULT_BACKEND, profile: str = "paper",  # noqa: A001
             fields: Iterable[str] = (), nan: str | NanPolicy | None = None, min_periods: int | None = None,
-            dialect: str | None = None, **backend_options) -> Program:
+            dialect: str | None = None, missing: str = "error", **backend_options) -> Program:
     """Parse and check a ``.alpha`` file or formula text.
 
     ``fields`` names extra data fields the formulas may use beyond the standard ones
     (open high low close volume vwap cap returns adv{d}). ``nan="skip"`` computes window statistics over the
     valid values of each window, NaN when fewer than ``min_periods`` (default 1) are valid; ``"strict"`` (the
-    default): any missing value in the window gives NaN (docs/semantics.md, "NaN policy").
+    default): any missing value in the window gives NaN (docs/semantics.md, "NaN policy"). ``missing="skip"``:
+    ``run`` evaluates the outputs whose fields and group levels the data has and leaves out the others
+    (``Program.available``, docs/data.md); ``"error"`` (the default): a missing field is an error.
     """
     module, base_dir = load_module(source, dialect)
     return Program(module, backend=backend, profile=profile, fields=fields, base_dir=base_dir, nan=nan,
-                   min_periods=min_periods, **backend_options)
+                   min_periods=min_periods, missing=missing, **backend_options)
 
 
 def evaluate(expr: str, panel, backend: str = DEFAULT_BACKEND, profile: str = "paper",

@@ -164,8 +164,9 @@ class Resolver:
 
     def __init__(self, profile: Profile = PROFILES["paper"], extra_fields: frozenset[str] = frozenset(),
                  supplied: frozenset[str] = frozenset(), allow_redefinition: bool = False,
-                 dialect: str | Dialect | None = None) -> None:
+                 dialect: str | Dialect | None = None, unknown_as_fields: bool = False) -> None:
         self.dialect = dialects.get(dialect)
+        self.unknown_as_fields = unknown_as_fields  # an unknown name is a field the data may lack (missing="skip")
         self.graph = ir.Graph()
         self.profile = profile
         self.known_fields = frozenset(STANDARD_FIELDS) | extra_fields
@@ -346,6 +347,8 @@ class Resolver:
                                  hint="a name may only use names defined above it (this also rules out cycles)")
         if lookup(name) or name in scope.funcs:
             raise AlphaNameError(f"{name!r} is a function, not a value", e.span, hint=f"call it: {name}(...)")
+        if self.unknown_as_fields:
+            return self.graph.add("field", (), (name,), ir.PANEL, e.span)
         candidates = [*env, *scope.values, *self.known_fields]
         raise AlphaNameError(f"unknown name {name!r}", e.span, hint=suggest(name, candidates) or
                              "if it is a field of your data, pass it with fields=[...] or run with that data")
