@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     panel = load_data(args)
     label = args.data or f"demo market ({args.days} dates x {args.assets} assets, seed {args.seed})"
     session = Session(panel, data_label=label, plot_dir=args.plot_dir, profile=args.profile,
-                      backend=args.backend or "reference")
+                      backend=args.backend or "auto", dialect=getattr(args, "dialect", None) or "alphalang")
     for path in args.load:
         session.load(path)
     if sys.stdin.isatty() and sys.stdout.isatty():

@@ -24,10 +24,10 @@ from pathlib import Path
 import numpy as np
 
 from alphalang.errors import AlphaDataError, AlphaError, AlphaNameError, AlphaSyntaxError
+from alphalang.repl.habits import as_command, habit_word
 from alphalang.repl.session import VALUE_NAME, Session, is_blank
 from alphalang.suggest import suggest
 from alphalang.syntax import ast
-from alphalang.syntax.parse import parse_repl
 from alphalang.syntax.printer import to_text
 
 __all__ = ["COMMANDS", "QuitRepl", "execute"]
@@ -66,6 +66,9 @@ def execute(session: Session, text: str) -> str:
     stripped = text.strip()
     if is_blank(text):
         return ""
+    habit = as_command(text)  # rank?, ?rank, quit, exit, help (unless the session defines that word)
+    if habit and habit_word(text) not in session.defined_names():
+        stripped = habit
     if stripped.startswith(":"):
         name, _, rest = stripped[1:].partition(" ")
         name = name.strip().lower()
@@ -75,7 +78,7 @@ def execute(session: Session, text: str) -> str:
             hint = f"{close} " if close else ""
             raise AlphaSyntaxError(f"unknown command ':{name}'", hint=hint + "type :help for the list")
         return spec.run(session, rest.strip())
-    node = parse_repl(text.rstrip().removesuffix("\\"), session.next_filename())
+    node = session.read(text.rstrip().removesuffix("\\"))
     if isinstance(node, ast.Expr):
         return show_value(session, node)
     return session.describe_added([node], session.add([node]))
@@ -391,8 +394,34 @@ def _time(session: Session, arg: str) -> str:
         program.run(session.panel)
         runs.append(time.perf_counter() - t0)
     t, n = session.panel.shape
-    return (f"check {_ms(compiled - start)}, first run {_ms(first - compiled)}, best of {len(runs)} runs "
-            f"{_ms(min(runs))} ({program.backend} backend, {t} x {n})")
+    compiles = " (includes compiling its kernels)" if program.backend == "numba" else ""
+    return (f"check {_ms(compiled - start)}, first run{compiles} {_ms(first - compiled)}, best of {len(runs)} "
+            f"runs {_ms(min(runs))} ({program.backend} backend, {session.backend_now()[1]}; {t} x {n})")
+
+
+@command("backend", ":backend [auto | reference | numba]", "show or choose the evaluation backend "
+         "(auto: numba from 200,000 cells)")
+def _backend(session: Session, arg: str) -> str:
+    from alphalang.repl.session import AUTO_NUMBA_CELLS
+
+    choice = arg.strip().lower()
+    if choice:
+        if choice not in ("auto", "reference", "numba"):
+            raise AlphaSyntaxError(f"unknown backend {arg.strip()!r}", hint="choose auto, reference or numba")
+        session.backend = choice
+    name, why = session.backend_now()
+    return (f"backend {session.backend}: {name} evaluates ({why}); auto picks numba from "
+            f"{AUTO_NUMBA_CELLS:,} cells (dates x assets), where compiling pays")
+
+
+@command("dialect", ":dialect [alphalang | brain | qlib | gtja]", "read the following inputs in a formula "
+         "dialect (kept as alphalang)", arg="name")
+def _dialect(session: Session, arg: str) -> str:
+    from alphalang.dialects import DIALECTS
+
+    if not arg.strip():
+        return f"dialect {session.dialect}; dialects: {', '.join(DIALECTS)}"
+    return session.set_dialect(arg.strip())
 
 
 def _ms(seconds: float) -> str:

@@ -20,16 +20,42 @@ from pathlib import Path
 
 import numpy as np
 
+from alphalang import dialects
 from alphalang.errors import AlphaSyntaxError
 from alphalang.program import Program
+from alphalang.repl.habits import as_command
 from alphalang.syntax import ast
 from alphalang.syntax.diagnose import IncompleteInput
 from alphalang.syntax.parse import parse_expr, parse_module, parse_repl, read_source
 
-__all__ = ["Session", "VALUE_NAME", "is_blank", "is_complete"]
+__all__ = ["AUTO_NUMBA_CELLS", "Session", "VALUE_NAME", "auto_backend", "is_blank", "is_complete"]
 
 #: the output name a bare expression is compiled under (not a name users see)
 VALUE_NAME = "repl_value__"
+
+
+#: ``backend="auto"``: the numba backend from this many cells (dates x assets) on, the reference one below.
+#: Measured (bench-free, docs/workbench.md): the reference backend takes ~13 us a cell for a rank/corr formula
+#: (0.2-0.8 s on 500 x 100, 6-7 s on 1000 x 500), numba ~0.5 us a cell once compiled; compiling a new formula
+#: costs ~1-3 s when its kernel families are cached. Below ~200,000 cells the reference answer comes first.
+AUTO_NUMBA_CELLS = 200_000
+
+
+def auto_backend(n_dates: int, n_assets: int) -> tuple[str, str]:
+    """The backend ``"auto"`` picks for a panel's shape, and why.
+
+    Example:
+        >>> auto_backend(500, 100)[0], auto_backend(2500, 500)[0] in ("numba", "reference")
+        ('reference', True)
+    """
+    cells = n_dates * n_assets
+    if cells < AUTO_NUMBA_CELLS:
+        return "reference", f"auto: {cells:,} cells < {AUTO_NUMBA_CELLS:,}"
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return "reference", f"auto: {cells:,} cells, but numba is not installed"
+    return "numba", f"auto: {cells:,} cells >= {AUTO_NUMBA_CELLS:,}"
 
 
 def is_blank(text: str) -> bool:
@@ -45,7 +71,7 @@ def is_complete(text: str) -> bool:
         (False, True, True, True)
     """
     stripped = text.strip()
-    if is_blank(text) or stripped.startswith(":"):
+    if is_blank(text) or stripped.startswith(":") or as_command(text):
         return True
     if stripped.endswith("\\"):
         return False
@@ -59,9 +85,10 @@ def is_complete(text: str) -> bool:
 class Session:
     """State of one REPL: data, statements, options. Inputs go through ``Session.execute`` (see commands)."""
 
-    def __init__(self, panel=None, *, backend: str = "reference", profile: str = "paper",
+    def __init__(self, panel=None, *, backend: str = "auto", profile: str = "paper",
                  plot_dir: str | Path = ".", data_label: str | None = None, demo_days: int = 500,
-                 demo_assets: int = 100, seed: int = 0, base_dir: str | Path | None = None) -> None:
+                 demo_assets: int = 100, seed: int = 0, base_dir: str | Path | None = None,
+                 dialect: str = "alphalang") -> None:
         from alphalang.data import demo_panel
 
         if panel is None:
@@ -69,7 +96,11 @@ class Session:
             data_label = data_label or f"demo market ({demo_days} dates x {demo_assets} assets, seed {seed})"
         self.panel = panel
         self.data_label = data_label or "data"
-        self.backend = backend
+        self.backend = backend  # "auto", "reference" or "numba" (see ``backend_now``)
+        self.dialect = "alphalang"  # how inputs are read; they are kept as canonical alphalang
+        self.nan: str | None = None  # the session's NaN policy (None: alphalang's, strict); see ``set_dialect``
+        if dialects.get(dialect).name != "alphalang":
+            self.set_dialect(dialect)
         self.profile = profile
         self.plot_dir = Path(plot_dir)
         self.base_dir = Path(base_dir) if base_dir is not None else Path.cwd()
@@ -87,14 +118,67 @@ class Session:
     def compile(self, extra: Iterable[ast.Statement] = (), keep: Sequence[str] | None = None,
                 backend: str | None = None) -> Program:
         """The session's statements (plus ``extra``) checked against the panel's fields."""
-        return Program(self.module(extra), backend=backend or self.backend, profile=self.profile,
-                       fields=self.panel.fields, base_dir=self.base_dir, keep=keep, allow_redefinition=True)
+        return Program(self.module(extra), backend=backend or self.backend_now()[0], profile=self.profile,
+                       fields=self.panel.fields, base_dir=self.base_dir, keep=keep, allow_redefinition=True,
+                       nan=self.nan)
+
+    def backend_now(self) -> tuple[str, str]:
+        """The backend that evaluates on the current panel, and why (``auto`` decides by the panel's size)."""
+        if self.backend == "auto":
+            return auto_backend(self.panel.n_dates, self.panel.n_assets)
+        return self.backend, "chosen"
+
+    # ---- dialects -----------------------------------------------------------------------------------
+    def set_dialect(self, name: str) -> str:
+        """Read the following inputs in dialect ``name``; the session's NaN policy becomes the dialect's."""
+        chosen = dialects.get(name)
+        self.dialect, self.nan = chosen.name, (None if chosen.nan == "strict" else chosen.nan)
+        return (f"dialect {chosen.name}: {chosen.description}; NaN policy for the session: {chosen.nan}"
+                + ("" if chosen.nan == "strict" else " (partial windows over the valid values)"))
+
+    def canonical(self, statements: Sequence[ast.Statement], filename: str, text: str,
+                  dialect: str | None = None) -> list[ast.Statement]:
+        """``statements`` read in ``dialect`` (default: the session's), as alphalang statements; the dialect's
+        helper definitions they use come first."""
+        from dataclasses import replace
+
+        from alphalang.dialects.transpile import transpile
+
+        chosen = dialects.get(dialect or self.dialect)
+        if chosen.name == "alphalang":
+            return list(statements)
+        as_written = ast.Module(tuple(statements), filename, text, replace(chosen, final_only=False))
+        return list(parse_module(transpile(as_written), f"{filename} (read as {chosen.name})").statements)
+
+    def read(self, text: str) -> ast.Statement | ast.Expr:
+        """One input in the session's dialect, as alphalang; a dialect's helper definitions are kept first."""
+        filename = self.next_filename()
+        chosen = dialects.get(self.dialect)
+        target = text.split("=", 1)[0].strip().lower()
+        if chosen.equals_compares and self.panel.has_field(target):  # GTJA's CLOSE = OPEN compares
+            node = parse_expr(text, filename, chosen)
+        else:
+            node = parse_repl(text, filename, chosen)
+        if self.dialect == "alphalang":
+            return node
+        wrapped = ast.Assign(VALUE_NAME, node, node.span) if isinstance(node, ast.Expr) else node
+        *helpers, last = self.canonical([wrapped], filename, text)
+        known = {(type(s), getattr(s, "name", None)) for s in self.statements}
+        helpers = [h for h in helpers if (type(h), getattr(h, "name", None)) not in known]
+        if helpers:
+            self.add(helpers)
+        return last.value if isinstance(node, ast.Expr) else last
 
     def next_filename(self) -> str:
         self.inputs += 1
         return f"<input {self.inputs}>"
 
     def parse_expr(self, text: str) -> ast.Expr:
+        if self.dialect != "alphalang":
+            node = self.read(text.strip())
+            if not isinstance(node, ast.Expr):
+                raise AlphaSyntaxError("expected an expression, not a statement", node.span)
+            return node
         return parse_expr(text.strip(), self.next_filename())
 
     def expr_program(self, expr: ast.Expr | str, backend: str | None = None) -> Program:
@@ -116,7 +200,7 @@ class Session:
 
     def define(self, text: str) -> str:
         """Add one statement typed as text; returns a short confirmation."""
-        node = parse_repl(text, self.next_filename())
+        node = self.read(text)
         if isinstance(node, ast.Expr):
             raise AlphaSyntaxError("expected a statement (name = expression, def or import)", node.span)
         return self.describe_added([node], self.add([node]))
@@ -124,8 +208,9 @@ class Session:
     def load(self, path: str | Path) -> str:
         """Add every statement of a ``.alpha`` file."""
         path = Path(path).expanduser()
-        module = parse_module(read_source(path), str(path))
-        program = self.add(list(module.statements))
+        text = read_source(path)
+        module = parse_module(text, str(path), self.dialect)
+        program = self.add(self.canonical(module.statements, str(path), text, module.dialect))
         outputs = [s.name for s in module.statements if isinstance(s, ast.Assign) and not s.name.startswith("_")]
         return f"loaded {path}: {len(module.statements)} statements, {len(outputs)} outputs" + (
             f" ({', '.join(outputs[:8])}{', ...' if len(outputs) > 8 else ''})" if outputs else "") + (

@@ -7,6 +7,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -249,6 +250,15 @@ def parse_expr(text: str, filename: str = "<expr>", dialect=None) -> ast.Expr:
     return _parse(text, "expr", filename, get(dialect).equals_compares)
 
 
-def parse_repl(text: str, filename: str = "<repl>") -> ast.Statement | ast.Expr:
-    """Parse one REPL input: a statement or a bare expression."""
-    return _parse(text, "repl_input", filename)
+def parse_repl(text: str, filename: str = "<repl>", dialect=None) -> ast.Statement | ast.Expr:
+    """Parse one REPL input: a statement or a bare expression (in ``dialect``'s syntax; in GTJA's, where a
+    statement must be an assignment, input that is not ``name = ...`` is read as an expression)."""
+    from alphalang.dialects import get
+
+    chosen = get(dialect)
+    if chosen.equals_compares and not _ASSIGNMENT.match(text):
+        return _parse(text, "expr", filename, True)
+    return _parse(text, "repl_input", filename, chosen.equals_compares)
+
+
+_ASSIGNMENT = re.compile(r"\s*(def\b|import\b|[A-Za-z_]\w*\s*=(?!=))", re.IGNORECASE)
