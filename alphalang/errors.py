@@ -25,6 +25,8 @@ class AlphaError(Exception):
         self.message = clip(message, MAX_MESSAGE)
         self.span = span
         self.hint = clip(hint, MAX_MESSAGE) if hint else hint
+        self.errors: list[AlphaError] = [self]  # every error of a check (``collected``), this one first
+        self.more = False  # the check stopped at its limit: there were more errors than ``errors``
         super().__init__(self.render())
 
     @property
@@ -40,7 +42,15 @@ class AlphaError(Exception):
         return self.span.column if self.span else None
 
     def render(self) -> str:
-        """The full message: location, text, the offending source line with a caret, and a hint."""
+        """The full message: location, text, the offending source line with a caret, and a hint; for a check
+        that found several errors, each of them in turn and their count."""
+        if len(self.errors) > 1 or self.more:
+            count = f"{len(self.errors)} errors" + (" (stopped at the limit; there are more)" if self.more else "")
+            return "\n".join(e.render_one() for e in self.errors) + f"\n{count}"
+        return self.render_one()
+
+    def render_one(self) -> str:
+        """This error alone: location, text, the offending source line with a caret, and a hint."""
         head = f"{self.kind}: {self.message}"
         if self.span is None:
             out = head
@@ -55,6 +65,25 @@ class AlphaError(Exception):
 
     def __str__(self) -> str:
         return self.render()
+
+
+def collected(errors: list[AlphaError], more: bool = False) -> AlphaError:
+    """One exception for the errors a check found, in order: the first, of its own type, carrying all of them in
+    ``.errors`` and rendering each with its caret; ``more`` when the check stopped at its limit.
+
+    Example:
+        >>> err = collected([AlphaNameError("unknown name 'a'"), AlphaTypeError("bad window")])
+        >>> type(err).__name__, len(err.errors)
+        ('AlphaNameError', 2)
+        >>> print(err)
+        error: unknown name 'a'
+        error: bad window
+        2 errors
+    """
+    first = errors[0]
+    first.errors, first.more = list(errors), more
+    first.args = (first.render(),)
+    return first
 
 
 class AlphaSyntaxError(AlphaError):

@@ -13,7 +13,8 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "check", help="check a .alpha file and list its outputs with their lookbacks",
         description="Parse and check a .alpha file. Prints each output with its lookback (warm-up rows); "
-        "on an error prints it with file:line:col and a caret and exits with 1.",
+        "otherwise prints every error (one per statement, up to 20; a parse error stops at the first) with "
+        "file:line:col and a caret and exits with 1.",
         epilog="example:\n  alphalang check stdlib/wq101.alpha\n  alphalang check my.alpha --fields sentiment",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("file", help="the .alpha file")

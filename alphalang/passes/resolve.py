@@ -3,7 +3,8 @@
 Resolves fields, definitions, user functions (inlined), stdlib/relative imports, operator names and
 aliases (case-insensitive), the min/max overload, and derived fields (``returns``, ``adv{d}``) the data does
 not supply. Argument checks come from ``kinds``, constant folding from ``fold``. A name may only use names
-defined before it, so cycles are reported as uses before definition.
+defined before it, so cycles are reported as uses before definition. Checking goes on after an error: each
+statement's first error is reported (up to ``MAX_ERRORS``), and the statements using a failed one are skipped.
 
 Depth-independent: the expression walk is a set of generators run by one loop (``_run``), so a formula nested
 10,000 levels deep or a chain of 10,000 definitions resolves without Python recursion. Scopes are persistent
@@ -22,13 +23,14 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_left
 from collections.abc import Generator, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from alphalang import dialects, ir
 from alphalang.dialects import Dialect
-from alphalang.errors import AlphaNameError, AlphaTypeError
+from alphalang.errors import AlphaError, AlphaNameError, AlphaTypeError, collected
 from alphalang.ops import INFIX, PREFIX, lookup
 from alphalang.ops.constants import NAMED_CONSTANTS
 from alphalang.ops.registry import all_names
@@ -59,20 +61,31 @@ Steps = Generator["Steps", int, int]  # a resolution step: yields sub-steps, rec
 
 
 def _run(step: Steps) -> int:
-    """Run a resolution step and every sub-step it yields with an explicit stack (no Python recursion)."""
+    """Run a resolution step and every sub-step it yields with an explicit stack (no Python recursion).
+
+    An error raised by a sub-step is thrown into the step that yielded it, so its ``try``/``finally`` run then,
+    as in a recursive walk (the checker goes on to the next statement after an error).
+    """
     stack = [step]
     value = None
+    error: BaseException | None = None
     while True:
         try:
-            sub = stack[-1].send(value)
+            sub = stack[-1].send(value) if error is None else stack[-1].throw(error)
         except StopIteration as done:
             stack.pop()
             if not stack:
                 return done.value
-            value = done.value
+            value, error = done.value, None
+            continue
+        except BaseException as exc:
+            stack.pop()
+            if not stack:
+                raise
+            value, error = None, exc
             continue
         stack.append(sub)
-        value = None
+        value, error = None, None
 
 
 class Bindings(Mapping):
@@ -140,6 +153,56 @@ class _Value:
     span: Span
     node: int | None = None
     resolving: bool = False
+    failed: bool = False  # its check raised: the statements using it are not checked again
+
+
+class _Skipped(Exception):  # noqa: N818 - internal control flow, never shown
+    """A statement uses a definition whose error is already reported: it is skipped, not reported again."""
+
+
+MAX_ERRORS = 20  # a check reports up to this many errors, then stops
+
+
+class _Errors:
+    """The errors of one check, one per statement, in source order, deduplicated (an error inside a function
+    body is reported once, not at every call); raised together by ``check`` (``errors.collected``).
+
+    Example:
+        >>> errors = _Errors(limit=5)
+        >>> for _ in range(2):
+        ...     with errors.statement():
+        ...         raise AlphaNameError("unknown name 'x'")
+        >>> len(errors.found)
+        1
+    """
+
+    def __init__(self, limit: int = MAX_ERRORS) -> None:
+        self.limit = limit
+        self.found: dict[tuple, AlphaError] = {}
+        self.more = False
+
+    @contextmanager
+    def statement(self) -> Iterator[None]:
+        """Record the error the block raises (one per statement) and go on; stop at the limit."""
+        try:
+            yield
+        except _Skipped:
+            pass
+        except AlphaError as err:
+            span = err.span
+            key = (span.filename, span.start, span.end, err.message) if span else (None, 0, 0, err.message)
+            self.found.setdefault(key, err)
+            if len(self.found) > self.limit:
+                self.more = True
+                self.check()
+
+    def check(self) -> None:
+        """Raise the errors found so far, if any, as one ``AlphaError`` (first by position, each with its caret)."""
+        if not self.found:
+            return
+        ordered = sorted(self.found.values(), key=lambda e: (e.span is None, e.span and e.span.filename,
+                                                            e.span and e.span.start))
+        raise collected(ordered[: self.limit], self.more)
 
 
 @dataclass
@@ -179,6 +242,7 @@ class Resolver:
         self._expanding = 0  # depth of registry compositions being inlined: only they may call internal operators
         self._prelude_names: set[str] = set()
         self._native = 0  # depth of dialect prelude definitions being inlined (their names are not renamed)
+        self.errors = _Errors()
 
     # ---- modules -------------------------------------------------------------------------------------
     def resolve_module(self, module: ast.Module, base_dir: Path | None = None,
@@ -196,9 +260,21 @@ class Resolver:
             del self._import_stack[len(self._import_stack) - len(own):]
         names = dict.fromkeys(s.name for s in module.statements
                               if isinstance(s, ast.Assign) and not s.name.startswith("_"))
+        checked = names
         if self.dialect.final_only and FINAL_OUTPUT in names:
-            names = {FINAL_OUTPUT: None}  # BRAIN: the steps before the final expression are not alphas
-        return {name: (self.value_node(scope.values[name]), scope.values[name].span) for name in names}
+            names = {FINAL_OUTPUT: None}  # BRAIN: the steps before the final expression are not alphas,
+            checked = {**names, **checked}  # but each is checked (its errors reported), the alpha first
+        outputs = {}
+        for name in checked:
+            value = scope.values.get(name)
+            if value is None:  # its statement was refused (reported)
+                continue
+            with self.errors.statement():
+                node = self.value_node(value)
+                if name in names:
+                    outputs[name] = (node, value.span)
+        self.errors.check()
+        return outputs
 
     def _bind_prelude(self, scope: Scope) -> None:
         """The dialect's prelude (its convention ``def``s and helper values), visible to the module, which may
@@ -215,17 +291,21 @@ class Resolver:
                 defined_at.setdefault(stmt.name, stmt.span.line)
         scope.later = defined_at
         for stmt in module.statements:
-            if isinstance(stmt, ast.Import):
-                self._import(stmt, scope, base_dir)
-                continue
-            seen = scope.snapshot()  # before a redefinition replaces the name: `x = x / close` uses the old x
-            self._check_new_name(stmt.name, scope, stmt.span)
-            if isinstance(stmt, ast.Assign):
-                scope.values[stmt.name] = _Value(stmt.value, seen, stmt.span)
-            else:
-                if len(set(stmt.params)) != len(stmt.params):
-                    raise AlphaNameError(f"repeated parameter name in def {stmt.name}", stmt.span)
-                scope.funcs[stmt.name] = _Func(stmt, seen)
+            with self.errors.statement():  # a refused statement is reported and left out
+                self._bind_statement(stmt, scope, base_dir)
+
+    def _bind_statement(self, stmt: ast.Statement, scope: Scope, base_dir: Path | None) -> None:
+        if isinstance(stmt, ast.Import):
+            self._import(stmt, scope, base_dir)
+            return
+        seen = scope.snapshot()  # before a redefinition replaces the name: `x = x / close` uses the old x
+        self._check_new_name(stmt.name, scope, stmt.span)
+        if isinstance(stmt, ast.Assign):
+            scope.values[stmt.name] = _Value(stmt.value, seen, stmt.span)
+        else:
+            if len(set(stmt.params)) != len(stmt.params):
+                raise AlphaNameError(f"repeated parameter name in def {stmt.name}", stmt.span)
+            scope.funcs[stmt.name] = _Func(stmt, seen)
 
     def _check_new_name(self, name: str, scope: Scope, span: Span) -> None:
         if self.allow_redefinition or name in self._prelude_names:
@@ -242,12 +322,19 @@ class Resolver:
         return _run(self._value_node(value))
 
     def _value_node(self, value: _Value) -> Steps:
+        if value.failed:
+            raise _Skipped
         if value.node is None:
             if value.resolving:  # unreachable through the grammar's ordering, kept as a guard
                 raise AlphaNameError("definition refers to itself (cycle)", value.span)
             value.resolving = True
-            value.node = self.as_output((yield self._expr(value.expr, value.scope, {})), value.expr.span)
-            value.resolving = False
+            try:
+                value.node = self.as_output((yield self._expr(value.expr, value.scope, {})), value.expr.span)
+            except BaseException:
+                value.failed = True  # reported once, where it is first used
+                raise
+            finally:
+                value.resolving = False
         return value.node
 
     def as_output(self, node_id: int, span: Span) -> int:
