@@ -1,7 +1,8 @@
 """Render ``docs/operators.md`` from the operator registry (the registry is the only source).
 
 Sections follow the operators' reference modules (``alphalang/backend/reference/<category>.py``), so an
-operator lands in its category wherever it is declared; each row lists the peers' spellings (``OpSpec.spellings``).
+operator lands in its category wherever it is declared; each row lists the peers' spellings (``OpSpec.spellings``
+and the dialects' rename tables, through ``dialects.peer_spellings``).
 
 Example:
     >>> "| `ts_rank(x, d)` |" in operators_markdown()
@@ -10,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+from alphalang.dialects import peer_spellings
 from alphalang.ops import callable_ops
 from alphalang.ops.constants import NAMED_CONSTANTS
 from alphalang.ops.spec import OpSpec
@@ -47,7 +49,8 @@ def _section(spec: OpSpec) -> str:
 def _row(spec: OpSpec) -> str:
     infix = {"?:": "c ? a : b", None: ""}.get(spec.symbol, spec.symbol)
     aliases = ", ".join(f"`{a}`" for a in spec.aliases)
-    peers = "; ".join(f"{peer} `{_escape(name)}`" for peer, name in spec.spellings)
+    spelled = sorted(peer_spellings(spec.name), key=lambda p: PEERS.index(p[0]) if p[0] in PEERS else len(PEERS))
+    peers = "; ".join(f"{peer} `{_escape(name)}`" for peer, name in spelled)
     lookback = (spec.lookback.__doc__ or "").strip().splitlines()[0] if spec.lookback.__doc__ else ""
     meaning = spec.doc + (f" `= {spec.expansion}`" if spec.expansion else "")
     cells = [f"`{_escape(spec.signature())}`", f"`{_escape(infix)}`" if infix else "", aliases, peers,

@@ -57,6 +57,37 @@ class Dialect:
         return table
 
 
+def peer_spellings(op: str) -> tuple[tuple[str, str], ...]:
+    """How each peer spells registry operator ``op``, as (peer, name) pairs: the registry's ``OpSpec.spellings``
+    and the dialects' own rename tables onto it — what a dialect really reads (a rename that gives a registry
+    spelling another meaning, e.g. BRAIN's ``ts_arg_max``, moves it to that operator). One source for the
+    docs' peers column and for writing a formula in a peer's spelling (``transpile --to brain``).
+
+    Example:
+        >>> peer_spellings("ts_mean")
+        (('qlib', 'Mean'), ('gtja', 'MEAN'))
+        >>> [p for p in peer_spellings("ts_arg_max_days") if p[0] == "brain"]
+        [('brain', 'ts_arg_max')]
+    """
+    from alphalang.ops import lookup
+
+    spec = lookup(op)
+    if spec is None:
+        return ()
+    by_peer = {d.spelled_as: d for d in DIALECTS.values() if d.spelled_as}
+    found: list[tuple[str, str]] = []
+    for peer, name in spec.spellings:
+        dialect = by_peer.get(peer)
+        if dialect is None or dialect.names.get(name.lower(), spec.name) == spec.name:
+            found.append((peer, name))
+    for dialect in by_peer.values():
+        for name, target in dialect.renames.items():
+            if target == spec.name and dialect.names.get(name.lower()) == spec.name:
+                found.append((dialect.spelled_as, name))
+    unique = dict.fromkeys((peer, name.lower()) for peer, name in found)  # first spelling of each name
+    return tuple(next(f for f in found if (f[0], f[1].lower()) == key) for key in unique)
+
+
 HEADER = re.compile(r"\A(?:\ufeff)?[ \t]*#[ \t]*dialect:[ \t]*(\w+)", re.IGNORECASE)
 
 
