@@ -161,13 +161,23 @@ class Session:
             node = parse_repl(text, filename, chosen)
         if self.dialect == "alphalang":
             return node
-        wrapped = ast.Assign(VALUE_NAME, node, node.span) if isinstance(node, ast.Expr) else node
-        *helpers, last = self.canonical([wrapped], filename, text)
+        if isinstance(node, ast.Expr):
+            return self.canonical_expr(node, filename, text)
+        *helpers, last = self.canonical([node], filename, text)
+        self._add_helpers(helpers)
+        return last
+
+    def canonical_expr(self, expr: ast.Expr, filename: str, text: str, dialect=None) -> ast.Expr:
+        """An expression read in ``dialect`` (default: the session's) as alphalang; keeps the helpers it uses."""
+        *helpers, last = self.canonical([ast.Assign(VALUE_NAME, expr, expr.span)], filename, text, dialect)
+        self._add_helpers(helpers)
+        return last.value
+
+    def _add_helpers(self, helpers: Sequence[ast.Statement]) -> None:
         known = {(type(s), getattr(s, "name", None)) for s in self.statements}
         helpers = [h for h in helpers if (type(h), getattr(h, "name", None)) not in known]
         if helpers:
             self.add(helpers)
-        return last.value if isinstance(node, ast.Expr) else last
 
     def next_filename(self) -> str:
         self.inputs += 1

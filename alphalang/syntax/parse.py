@@ -256,9 +256,20 @@ def parse_repl(text: str, filename: str = "<repl>", dialect=None) -> ast.Stateme
     from alphalang.dialects import get
 
     chosen = get(dialect)
-    if chosen.equals_compares and not _ASSIGNMENT.match(text):
+    if chosen.equals_compares and not starts_statement(text):
         return _parse(text, "expr", filename, True)
     return _parse(text, "repl_input", filename, chosen.equals_compares)
 
 
 _ASSIGNMENT = re.compile(r"\s*(def\b|import\b|[A-Za-z_]\w*\s*=(?!=))", re.IGNORECASE)
+
+
+def starts_statement(text: str) -> bool:
+    """Whether ``text`` begins like a statement (``name =``, ``def``, ``import``), not an expression.
+
+    Example:
+        >>> starts_statement("x = CLOSE"), starts_statement("CLOSE == OPEN"), starts_statement("# c\\ndef f(a) = a")
+        (True, False, True)
+    """
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    return bool(_ASSIGNMENT.match(body))
