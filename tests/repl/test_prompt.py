@@ -1,11 +1,11 @@
-"""The REPL driven through prompt_toolkit's pipe input, through plain piped stdin, and through a real pty."""
+"""The REPL driven through prompt_toolkit's pipe input and through plain piped stdin (a real terminal:
+test_terminal.py)."""
 
 from __future__ import annotations
 
 import io
 import os
 import re
-import select
 import subprocess
 import sys
 import threading
@@ -118,53 +118,3 @@ def _env(**extra: str) -> dict[str, str]:
     root = str(Path(__file__).resolve().parents[2])
     path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
     return {**os.environ, "PYTHONPATH": path, **extra}
-
-
-def _read_until(fd: int, pattern: str, timeout: float = 60.0) -> str:
-    seen = ""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(fd, 65536).decode(errors="replace")
-            except OSError:
-                break
-            seen += chunk
-            if re.search(pattern, ANSI.sub("", seen)):
-                return ANSI.sub("", seen)
-    raise AssertionError(f"timed out waiting for {pattern!r}; screen so far:\n{ANSI.sub('', seen)[-2000:]}")
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
-def test_real_pseudo_terminal(tmp_path):
-    import fcntl
-    import pty
-    import struct
-    import termios
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    env = _env(TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1", ALPHALANG_HISTORY=str(tmp_path / "h"))
-    proc = subprocess.Popen([sys.executable, "-m", "alphalang", "repl", "--demo", "--days", "60", "--assets", "8",
-                             "--plot-dir", str(tmp_path)], stdin=slave, stdout=slave, stderr=slave, env=env,
-                            close_fds=True, start_new_session=True)
-    os.close(slave)
-    try:
-        _read_until(master, r"alpha> ")
-        os.write(master, b"rank(delta(close, 5))\r")
-        _read_until(master, r"60 dates x 8 assets[\s\S]*alpha> ")
-        os.write(master, b"x = rank(clsoe)\r")
-        _read_until(master, r"did you mean 'close'[\s\S]*alpha> ")
-        os.write(master, b":plot close\r")
-        _read_until(master, r"wrote .*plot-1-close\.png[\s\S]*alpha> ")
-        time.sleep(0.2)
-        os.write(master, b"\x04")
-        assert proc.wait(timeout=60) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        os.close(master)
-    assert (tmp_path / "plot-1-close.png").is_file()
-    assert "rank(delta(close, 5))" in (tmp_path / "h").read_text()
