@@ -17,7 +17,10 @@ def register(subparsers) -> None:
         "repl", help="interactive formulas: evaluate, describe, plot, IC, explain, save",
         description="Start an interactive session. Type a formula to evaluate and summarise it, a statement "
         "(name = formula, def f(a) = ..., import wq101) to keep it, or a :command (:help lists them: :load, "
-        ":data, :describe, :plot, :ic, :explain, :time, :save, :list, :reset, :quit). On a terminal it has "
+        ":data, :describe, :plot, :ic, :sim, :explain, :time, :backend, :dialect, :save, :list, :reset, :quit; "
+        "rank? or help rank explains an operator, quit or exit leaves). Without --backend it evaluates with the "
+        "reference backend below 200,000 cells (dates x assets) and numba from there (:backend shows why). "
+        "--dialect reads the inputs as BRAIN, qlib or GTJA write them (:dialect switches). On a terminal it has "
         "highlighting, completion (Tab), signature help and persistent history; with piped input it reads "
         "one input per line (an input continues while a '(' is open) and prints only results.",
         epilog="examples:\n  alphalang repl --demo\n  alphalang repl --data prices.parquet --plot-dir plots/\n"
@@ -46,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
     label = args.data or f"demo market ({args.days} dates x {args.assets} assets, seed {args.seed})"
     session = Session(panel, data_label=label, plot_dir=args.plot_dir, profile=args.profile,
                       backend=args.backend or "auto", dialect=getattr(args, "dialect", None) or "alphalang")
+    if getattr(args, "nan", None):
+        session.nan = args.nan
     for path in args.load:
         session.load(path)
     if sys.stdin.isatty() and sys.stdout.isatty():

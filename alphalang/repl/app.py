@@ -28,8 +28,8 @@ __all__ = ["DEFAULT_HISTORY", "history_path", "run_piped", "run_prompt", "run_re
 DEFAULT_HISTORY = "~/.alphalang_history"
 BANNER = ("alphalang REPL - {data}\n"
           "Type a formula (e.g. rank(delta(close, 5))) to see it, then :plot, :ic or :describe it;\n"
-          "keep it with a name (mom = ...) and :save FILE.alpha. :help lists everything; Tab completes; "
-          "Ctrl-D quits.")
+          "keep it with a name (mom = ...) and :save FILE.alpha. :help lists everything; rank? explains an "
+          "operator;\nTab completes; quit or Ctrl-D leaves. Backend: {backend}.")
 
 
 def history_path(path: str | os.PathLike | None = None) -> Path:
@@ -174,7 +174,8 @@ def run_prompt(session: Session, *, history: str | os.PathLike | None = None, us
         print_formatted_text(FormattedText([("class:error", text)]), style=style, output=prompt.output)
 
     if banner:
-        write(BANNER.format(data=session.data_label))
+        name, why = session.backend_now()
+        write(BANNER.format(data=session.data_label, backend=f"{name} ({why}; :backend to change)"))
     while True:
         try:
             text = prompt.prompt(FormattedText([("class:prompt", "alpha> ")]))

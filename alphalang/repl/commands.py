@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from alphalang.dialects import DIALECTS
 from alphalang.errors import AlphaDataError, AlphaError, AlphaNameError, AlphaSyntaxError
 from alphalang.repl.habits import as_command, habit_word
 from alphalang.repl.session import VALUE_NAME, Session, is_blank
@@ -31,6 +32,9 @@ from alphalang.syntax import ast
 from alphalang.syntax.printer import to_text
 
 __all__ = ["COMMANDS", "QuitRepl", "execute"]
+
+
+BACKENDS = ("auto", "reference", "numba")
 
 
 class QuitRepl(Exception):
@@ -46,14 +50,16 @@ class Command:
     aliases: tuple[str, ...] = ()
     #: what the argument is, for completion: "expr", "settings" (EXPR then SETTING=VALUE), "path", "name" or ""
     arg: str = ""
+    choices: tuple[str, ...] = ()  # the words the argument is one of (completed as typed)
 
 
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, usage: str, help: str, aliases: tuple[str, ...] = (), arg: str = ""):
+def command(name: str, usage: str, help: str, aliases: tuple[str, ...] = (), arg: str = "",
+            choices: tuple[str, ...] = ()):
     def wrap(fn: Callable[[Session, str], str]) -> Callable[[Session, str], str]:
-        spec = Command(name, usage, help, fn, aliases, arg)
+        spec = Command(name, usage, help, fn, aliases, arg, choices)
         for key in (name, *aliases):
             COMMANDS[key] = spec
         return fn
@@ -400,13 +406,13 @@ def _time(session: Session, arg: str) -> str:
 
 
 @command("backend", ":backend [auto | reference | numba]", "show or choose the evaluation backend "
-         "(auto: numba from 200,000 cells)")
+         "(auto: numba from 200,000 cells)", choices=BACKENDS)
 def _backend(session: Session, arg: str) -> str:
     from alphalang.repl.session import AUTO_NUMBA_CELLS
 
     choice = arg.strip().lower()
     if choice:
-        if choice not in ("auto", "reference", "numba"):
+        if choice not in BACKENDS:
             raise AlphaSyntaxError(f"unknown backend {arg.strip()!r}", hint="choose auto, reference or numba")
         session.backend = choice
     name, why = session.backend_now()
@@ -414,11 +420,9 @@ def _backend(session: Session, arg: str) -> str:
             f"{AUTO_NUMBA_CELLS:,} cells (dates x assets), where compiling pays")
 
 
-@command("dialect", ":dialect [alphalang | brain | qlib | gtja]", "read the following inputs in a formula "
-         "dialect (kept as alphalang)", arg="name")
+@command("dialect", f":dialect [{' | '.join(DIALECTS)}]", "read the following inputs in a formula "
+         "dialect (kept as alphalang)", choices=tuple(DIALECTS))
 def _dialect(session: Session, arg: str) -> str:
-    from alphalang.dialects import DIALECTS
-
     if not arg.strip():
         return f"dialect {session.dialect}; dialects: {', '.join(DIALECTS)}"
     return session.set_dialect(arg.strip())

@@ -8,6 +8,8 @@ Example:
     'ts_rank'
     >>> [x.text for x in c.get_completions(Document(":sim rank(close) deca"), None)][0]
     'decay='
+    >>> [x.text for x in c.get_completions(Document(":dialect q"), None)]
+    ['qlib']
     >>> signature_at("ts_rank(close, ", 15).split(":")[0]
     'ts_rank(x, d)'
 """
@@ -71,6 +73,10 @@ class AlphaCompleter(Completer):
 
             spec = COMMANDS.get(head.lower())
             kind = spec.arg if spec is not None else ""
+            if spec is not None and spec.choices:
+                typed = rest.lstrip().lower()
+                yield from (Completion(c, -len(typed)) for c in spec.choices if c.startswith(typed) and c != typed)
+                return
             if kind == "path":
                 arg = rest.lstrip()
                 yield from self._paths.get_completions(Document(arg, len(arg)), complete_event)
