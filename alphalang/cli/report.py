@@ -12,8 +12,16 @@ import sys
 import time
 from pathlib import Path
 
-from alphalang.cli.common import add_compile_options, add_data_options, add_nan_options, compile_options, load_data
-from alphalang.cli.progress import Progress, add_output_options
+from alphalang.cli.common import (
+    add_compile_options,
+    add_data_options,
+    add_nan_options,
+    add_strict_option,
+    compile_for_data,
+    load_data,
+    skipped_json,
+)
+from alphalang.cli.progress import Progress, add_output_options, compile_note
 
 
 def register(subparsers) -> None:
@@ -32,6 +40,7 @@ def register(subparsers) -> None:
     add_data_options(parser)
     add_compile_options(parser)
     add_nan_options(parser)
+    add_strict_option(parser)
     parser.add_argument("--out", metavar="DIR", required=True, help="directory for report.html, png/ and numbers/")
     parser.add_argument("--horizons", default="1,5,20", help="forward-return horizons in dates (default 1,5,20)")
     parser.add_argument("--quantiles", type=int, default=5, help="quantile buckets per date (default 5)")
@@ -60,7 +69,6 @@ def _label(value) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from alphalang.evaluation import analyze, parse_horizons
-    from alphalang.program import compile
     from alphalang.report import write_report
     from alphalang.report.ranking import headline
     from alphalang.simulation import simulate
@@ -71,9 +79,9 @@ def run(args: argparse.Namespace) -> int:
         progress.stage("loading data")
         panel = load_data(args)
         progress.stage("compiling")
-        program = compile(args.file, fields=panel.fields, **compile_options(args))
-        progress.stage(f"running {len(program.outputs)} alphas")
-        results = program.run(panel)
+        program = compile_for_data(args, panel)
+        with progress.compiles(f"running {len(program.outputs)} alphas") as kernels:
+            results = program.run(panel)
         progress.steps("evaluating", len(results))
         analysis = analyze(results, panel, horizons=horizons, quantiles=args.quantiles,
                            lookback=program.lookback, price_field=args.price_field, progress=progress.advance)
@@ -83,17 +91,23 @@ def run(args: argparse.Namespace) -> int:
         progress.steps("plotting", n_plots)
         dates = f"{_label(panel.dates[0])} .. {_label(panel.dates[-1])}" if panel.n_dates else "no dates"
         source = args.data or f"demo market (seed {args.seed})"
-        description = f"{args.file} on {source}: {panel.n_dates} dates x {panel.n_assets} assets ({dates})"
+        description = f"{args.file} on {source}: {panel.n_dates} dates x {panel.n_assets} assets ({dates})" + \
+            "".join(f"; {line}" for line in program.skipped_lines())
         page = write_report(analysis, args.out, title=args.title or f"alphalang report: {Path(args.file).name}",
                             description=description, formulas=_formulas(program), plots=not args.no_plots,
                             progress=progress.advance, simulations=simulations)
     elapsed = time.perf_counter() - started
     if args.json:
-        payload = {"report": str(page), "elapsed_s": round(elapsed, 3), **analysis.to_dict()}
+        payload = {"report": str(page), "elapsed_s": round(elapsed, 3), **analysis.to_dict(),
+                   "skipped": skipped_json(program)}
         json.dump(payload, sys.stdout, indent=2)
         print()
     elif not args.quiet:
         print(f"{len(results)} alphas on {panel.n_dates} dates x {panel.n_assets} assets. "
               + headline(analysis, simulations))
+        for line in program.skipped_lines():
+            print(line)
         print(f"wrote {page} ({elapsed:.1f} s)")
+        if compile_note(kernels):
+            print(compile_note(kernels))
     return 0

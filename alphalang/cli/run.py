@@ -10,10 +10,13 @@ from alphalang.cli.common import (
     add_compile_options,
     add_data_options,
     add_nan_options,
-    compile_options,
+    add_strict_option,
+    compile_for_data,
     load_data,
+    skipped_json,
 )
-from alphalang.cli.progress import Progress, add_output_options
+from alphalang.cli.chunked import add_chunked_options, run_chunked_cli
+from alphalang.cli.progress import Progress, add_output_options, compile_note, timings
 
 
 def register(subparsers) -> None:
@@ -29,24 +32,27 @@ def register(subparsers) -> None:
     add_data_options(parser)
     add_compile_options(parser)
     add_nan_options(parser)
+    add_strict_option(parser)
     parser.add_argument("--out", metavar="PATH", help="write results to this parquet (or .csv) file")
     add_output_options(parser)
+    add_chunked_options(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from alphalang.program import compile
-    from alphalang.summary import format_table, summarize
+    if args.chunk_rows:
+        return run_chunked_cli(args)
+    from alphalang.summary import flagged, format_table, summarize
 
     with Progress(args) as progress:
         progress.stage("loading data")
         panel = load_data(args)
         progress.stage("checking formulas")
         start = time.perf_counter()
-        program = compile(args.file, fields=panel.fields, **compile_options(args))
+        program = compile_for_data(args, panel)
         compiled = time.perf_counter()
-        progress.stage(f"evaluating {len(program.outputs)} outputs ({program.backend})")
-        results = program.run(panel)
+        with progress.compiles(f"evaluating {len(program.outputs)} outputs ({program.backend})") as kernels:
+            results = program.run(panel)
         done = time.perf_counter()
         if args.out:
             progress.stage(f"writing {args.out}")
@@ -56,20 +62,27 @@ def run(args: argparse.Namespace) -> int:
             else:
                 frame.to_parquet(args.out)
     rows = summarize(results, program.lookback)
+    seconds, empty = timings(compiled - start, kernels, done - compiled), flagged(rows)
     if args.json:
         clean = [{k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()} for row in rows]
         print(json.dumps({"shape": list(panel.shape), "backend": program.backend, "nan": str(program.nan),
-                          "outputs": clean,
-                          "seconds": {"check": compiled - start, "run": done - compiled}, "out": args.out},
+                          "outputs": clean, "skipped": skipped_json(program),
+                          "seconds": seconds, "kernels": {"compiled": kernels.compiled, "loaded": kernels.loaded},
+                          "no_finite_values": empty, "out": args.out},
                          allow_nan=False, indent=1))
         return 0
     if args.quiet:
         return 0
     print(format_table(rows))
     print(f"\n{len(results)} outputs on {panel.n_dates} dates x {panel.n_assets} assets "
-          f"({program.backend} backend): check {compiled - start:.2f} s, run {done - compiled:.2f} s"
-          + (" (the first run compiles and caches the kernels; later runs start in about a second)"
-             if program.backend == "numba" and done - start > 5 else ""))
+          f"({program.backend} backend): " + ", ".join(f"{k} {v:.2f} s" for k, v in seconds.items()))
+    if empty:
+        print(f"{len(empty)} output{'s' * (len(empty) != 1)} with no finite value after warm-up (flagged above): "
+              + ", ".join(empty))
+    if compile_note(kernels):
+        print(compile_note(kernels))
+    for line in program.skipped_lines():
+        print(line)
     if args.out:
         print(f"wrote {args.out}")
     return 0

@@ -12,8 +12,16 @@ import json
 import math
 import time
 
-from alphalang.cli.common import add_compile_options, add_data_options, add_nan_options, compile_options, load_data
-from alphalang.cli.progress import Progress, add_output_options
+from alphalang.cli.common import (
+    add_compile_options,
+    add_data_options,
+    add_nan_options,
+    add_strict_option,
+    compile_for_data,
+    load_data,
+    skipped_json,
+)
+from alphalang.cli.progress import Progress, add_output_options, compile_note
 from alphalang.simulation.metrics import NAMES
 from alphalang.simulation.settings import SETTINGS, as_dict
 
@@ -35,6 +43,7 @@ def register(subparsers) -> None:
     add_data_options(parser)
     add_compile_options(parser)
     add_nan_options(parser)
+    add_strict_option(parser)
     settings = parser.add_argument_group("simulation settings")
     for s in SETTINGS:
         settings.add_argument(s.flag, dest=f"setting_{s.name}", metavar=s.metavar, default=None,
@@ -45,7 +54,6 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from alphalang.program import compile
     from alphalang.simulation import simulate
 
     given = {s.name: getattr(args, f"setting_{s.name}") for s in SETTINGS
@@ -55,9 +63,9 @@ def run(args: argparse.Namespace) -> int:
         panel = load_data(args)
         progress.stage("checking formulas")
         start = time.perf_counter()
-        program = compile(args.file, fields=panel.fields, **compile_options(args))
-        progress.stage(f"evaluating {len(program.outputs)} outputs ({program.backend})")
-        results = program.run(panel)
+        program = compile_for_data(args, panel)
+        with progress.compiles(f"evaluating {len(program.outputs)} outputs ({program.backend})") as kernels:
+            results = program.run(panel)
         evaluated = time.perf_counter()
         progress.stage(f"simulating {len(results)} books")
         sims = simulate(results, panel, threads=args.threads, **given)
@@ -68,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         rows = [{"output": name, **{k: _clean(v) for k, v in row.items() if k != "warnings"},
                  "warnings": row["warnings"]} for name, row in table.iterrows()]
         print(json.dumps({"shape": list(panel.shape), "settings": as_dict(first.settings),
-                          "days_per_year": first.days_per_year, "outputs": rows,
+                          "days_per_year": first.days_per_year, "outputs": rows, "skipped": skipped_json(program),
                           "seconds": {"evaluate": evaluated - start, "simulate": done - evaluated}},
                          allow_nan=False, indent=1, default=str))
         return 0
@@ -77,6 +85,10 @@ def run(args: argparse.Namespace) -> int:
     print(format_ranking(table))
     print(f"\n{len(sims)} outputs on {panel.n_dates} dates x {panel.n_assets} assets, ranked by fitness: "
           f"evaluate {evaluated - start:.2f} s, simulate {done - evaluated:.2f} s")
+    if compile_note(kernels):
+        print(compile_note(kernels))
+    for line in program.skipped_lines():
+        print(line)
     return 0
 
 

@@ -34,11 +34,12 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from alphalang.data.columns import check_errors, is_text, parse_dates, parse_ids, parse_numbers
-from alphalang.data.panel import DEFAULT_GROUP_LEVELS, Panel, _suggest
+from alphalang.data.panel import DEFAULT_GROUP_LEVELS, Panel, _names_list, _suggest
 from alphalang.errors import AlphaDataError
 from alphalang.source import Span
 
-__all__ = ["read_parquet", "read_csv", "write_parquet", "write_csv", "load_panel"]
+__all__ = ["attach_groups", "load_panel", "read_csv", "read_groups", "read_parquet", "with_group_file", "write_csv",
+           "write_parquet"]
 
 #: schema metadata key listing which columns of a parquet file are group levels
 GROUPS_METADATA_KEY = b"alphalang.groups"
@@ -81,12 +82,7 @@ def _select_columns(
     by_lower: dict[str, str] = {}
     for c in available:
         by_lower.setdefault(str(c).lower(), c)
-    for col, what in ((date, "date"), (asset, "asset")):
-        if col not in available:
-            raise AlphaDataError(
-                f"{source} has no {what} column '{col}'",
-                hint=f"columns are: {', '.join(map(str, available))}; pass {what}='<column name>'",
-            )
+    date, asset = _key_columns(available, date, asset, source)
 
     def resolve(name: str, what: str) -> str:
         key = name.lower().removeprefix("indclass.") if what == "group" else name.lower()
@@ -109,6 +105,44 @@ def _select_columns(
         field_cols = [resolve(f, "field") for f in field_list]
     columns = list(dict.fromkeys([date, asset, *field_cols, *group_cols]))
     return field_cols, group_cols, columns
+
+
+#: column names that usually hold the dates or the asset ids, suggested when the expected column is absent
+KEY_ALIASES = {"date": ("date", "datetime", "time", "timestamp", "trade_date", "trading_date", "day"),
+               "asset": ("asset", "ticker", "symbol", "instrument", "code", "stock", "permno", "secid", "name")}
+#: the command-line option that names each key column
+KEY_OPTIONS = {"date": "--date-col", "asset": "--asset-col"}
+
+
+def _key_columns(available: Sequence[str], date: str, asset: str, source: str) -> tuple[str, str]:
+    return key_column(available, date, "date", source), key_column(available, asset, "asset", source)
+
+
+def key_column(available: Sequence[str], column: str, what: str, source: str = "the data") -> str:
+    """The actual name of the ``what`` ("date" or "asset") column ``column``: exact, else the one column equal to
+    it ignoring case; an error lists the columns and suggests the likely one and how to name it.
+
+    Example:
+        >>> key_column(["Date", "Ticker", "close"], "date", "date")
+        'Date'
+        >>> key_column(["Date", "Ticker", "close"], "asset", "asset")
+        Traceback (most recent call last):
+        ...
+        alphalang.errors.AlphaDataError: error: the data has no asset column 'asset'
+          hint: columns are: Date, Ticker, close; 'Ticker' looks like the asset column: pass --asset-col Ticker \
+(Python: asset='Ticker')
+    """
+    if column in available:
+        return column
+    same = [c for c in available if str(c).lower() == str(column).lower()]
+    if len(same) == 1:
+        return same[0]
+    likely = [c for c in available if str(c).lower() in KEY_ALIASES[what]]
+    option = KEY_OPTIONS[what]
+    advice = (f"'{likely[0]}' looks like the {what} column: pass {option} {likely[0]} (Python: {what}='{likely[0]}')"
+              if likely else f"name it with {option} NAME (Python: {what}='NAME')")
+    raise AlphaDataError(f"{source} has no {what} column '{column}'",
+                         hint=f"columns are: {', '.join(map(str, available))}; {advice}")
 
 
 def _timestamp(value: Any, what: str) -> pd.Timestamp:
@@ -203,6 +237,7 @@ def read_parquet(
         except ValueError:
             pass
     partition_keys = _hive_keys(p, getattr(dataset, "files", []))
+    date, asset = _key_columns(schema.names, date, asset, f"'{path}'")
     field_cols, group_cols, columns = _select_columns(
         schema.names, date, asset, fields, groups, default_groups, skip=partition_keys, source=f"'{path}'"
     )
@@ -339,6 +374,7 @@ def read_csv(
     check_errors(errors)
     p = _existing(path)
     header = list(_read_csv(p, path, nrows=0).columns)
+    date, asset = _key_columns(header, date, asset, f"'{path}'")
     field_cols, group_cols, columns = _select_columns(
         header, date, asset, fields, groups, DEFAULT_GROUP_LEVELS, source=f"'{path}'"
     )
@@ -349,6 +385,117 @@ def read_csv(
     df[date] = parse_dates(df[date], date, date_format, where)
     df = _between(df, date, start, end, path)
     return _from_frame(df, date, asset, field_cols, group_cols, fields is not None, errors, where)
+
+
+def read_groups(
+    path: PathLike,
+    asset: str = "asset",
+    date: str = "date",
+    levels: Sequence[str] | None = None,
+    date_format: str | None = None,
+) -> dict[str, pd.Series | pd.DataFrame]:
+    """Group labels kept apart from the prices: a CSV or parquet file with an asset column and one column per
+    group level (``asset, sector, industry``), or, for labels that change over time, also a date column (each
+    row holds from its date until the asset's next row).
+
+    The asset column is ``asset`` (or the one column named like an asset id: ticker, symbol, ...). Returns
+    level -> integer codes (text labels numbered in sorted order, an empty cell -1 = no group): a Series
+    by asset, or a (dates x assets) DataFrame; give them to ``Panel.with_groups`` (or use ``with_group_file``).
+    ``levels`` picks some columns (default: every column but the asset and date).
+
+    Example:
+        >>> import tempfile, os
+        >>> path = os.path.join(tempfile.mkdtemp(), "sectors.csv")
+        >>> _ = open(path, "w").write("asset,sector\\nB,Energy\\nA,Utilities\\nC,\\n")
+        >>> read_groups(path)["sector"].to_dict()
+        {'B': 0, 'A': 1, 'C': -1}
+    """
+    p = _existing(path)
+    name = p.name.lower()
+    if name.endswith(CSV_SUFFIXES):
+        table = _read_csv(p, path, dtype=str, keep_default_na=False, na_values=[""])
+    elif p.is_dir() or name.endswith(PARQUET_SUFFIXES):
+        try:
+            table = pd.read_parquet(p)
+        except READ_ERRORS as exc:
+            raise _unreadable_parquet(p, exc) from None
+    else:
+        raise AlphaDataError(f"cannot tell the format of the groups file '{path}' from its suffix",
+                             hint=f"use one of: {', '.join(PARQUET_SUFFIXES + CSV_SUFFIXES)}")
+    source = f"the groups file '{path}'"
+    aliases = [c for c in table.columns if str(c).lower() in KEY_ALIASES["asset"]]
+    if asset not in table.columns and len(aliases) == 1:  # named unlike the prices' asset column, yet plain
+        asset = aliases[0]
+    asset = key_column(list(table.columns), asset, "asset", source)
+    dated = date in table.columns or any(str(c).lower() == date.lower() for c in table.columns)
+    date = key_column(list(table.columns), date, "date", source) if dated else None
+    keys = [c for c in (asset, date) if c is not None]
+    by_lower = {str(c).lower(): c for c in table.columns if c not in keys}
+    if levels is None:
+        columns = list(by_lower.values())
+    else:
+        columns = []
+        for level in levels:
+            key = level.lower().removeprefix("indclass.")
+            if key not in by_lower:
+                raise AlphaDataError(f"{source} has no group column '{level}'", hint=_suggest(key, by_lower, "columns"))
+            columns.append(by_lower[key])
+    if not columns:
+        raise AlphaDataError(f"{source} has no group column",
+                             hint=f"columns are: {', '.join(map(str, table.columns))}; expected the asset column "
+                             "and one column per group level, e.g. asset,sector,industry")
+    ids = parse_ids(table[asset]) if name.endswith(CSV_SUFFIXES) else table[asset]
+    index: pd.Index | pd.MultiIndex = pd.Index(ids)
+    if date is not None:
+        dates = parse_dates(table[date], date, date_format, _row_locator(path))
+        index = pd.MultiIndex.from_arrays([dates, ids])
+    if index.duplicated().any():
+        first = index[index.duplicated()][0]
+        raise AlphaDataError(f"{source} lists {'(date, asset)' if date else 'asset'} {first!r} more than once",
+                             hint="each asset needs one row" + (" per date" if date else ""))
+    out: dict[str, pd.Series | pd.DataFrame] = {}
+    for column in columns:
+        codes = pd.Series(_group_codes(table[column]), index=index)
+        out[str(column).lower()] = codes if date is None else codes.unstack().sort_index()
+    return out
+
+
+def _group_codes(labels: pd.Series) -> np.ndarray:
+    """Integer codes of group labels: whole numbers as they are, text numbered in sorted order; missing -> -1."""
+    numbers = pd.to_numeric(labels, errors="coerce")
+    if labels.notna().sum() == numbers.notna().sum() and (numbers.dropna() % 1 == 0).all():
+        return numbers.fillna(-1).to_numpy(np.int64)
+    codes, _ = pd.factorize(labels, sort=True)
+    return codes.astype(np.int64)
+
+
+def with_group_file(panel: Panel, path: PathLike, **kw: Any) -> Panel:
+    """``panel`` with the group levels of a separate file (``read_groups``; keyword arguments go there): labels
+    by asset, or as of each date when the file has a date column. An asset the file does not list has no group
+    (-1); a file that names none of the panel's assets is an error (asset ids spelled differently?).
+
+    Example:
+        >>> # panel = with_group_file(load_panel("prices.csv.gz"), "sectors.csv")
+    """
+    return attach_groups(panel, read_groups(path, **kw), path)
+
+
+def attach_groups(panel: Panel, levels: dict[str, pd.Series | pd.DataFrame], path: PathLike = "the groups file"
+                  ) -> Panel:
+    """``panel`` with the group levels ``read_groups`` returned (see ``with_group_file``)."""
+    if not levels:
+        return panel
+    first = next(iter(levels.values()))
+    listed = first.index if isinstance(first, pd.Series) else first.columns
+    if not panel.assets.isin(listed).any():
+        raise AlphaDataError(
+            f"none of the {panel.n_assets} assets of the data is listed in the groups file '{path}'",
+            hint=f"the data's assets look like {_names_list(map(repr, panel.assets[:3]))}, the file's like "
+            f"{_names_list(map(repr, listed[:3]))}; the asset columns must hold the same ids")
+    aligned = {level: codes if isinstance(codes, pd.Series) else
+               codes.reindex(codes.index.union(panel.dates)).ffill().reindex(panel.dates).fillna(-1)
+               for level, codes in levels.items()}
+    return panel.with_groups(**aligned)
 
 
 def _long_frame(data: Panel | pd.DataFrame, date: str, asset: str) -> tuple[pd.DataFrame, list[str]]:
