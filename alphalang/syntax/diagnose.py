@@ -85,31 +85,29 @@ def scan(text: str) -> list[Token]:
             if m.lastgroup != "skip"]
 
 
-def _brackets(tokens: list[Token]) -> tuple[dict[int, list[Token]], set[int]]:
-    """For each token index the '(' open just before it, and the offsets of the '(' never closed."""
+def _open_before(tokens: list[Token], index: int) -> list[Token]:
+    """The '(' still open just before ``tokens[index]`` (``index == len(tokens)``: at the end), innermost last."""
     stack: list[Token] = []
-    open_before: dict[int, list[Token]] = {}
-    for i, tok in enumerate(tokens):
-        open_before[i] = list(stack)
+    for tok in tokens[:index]:
         if tok.opens:
             stack.append(tok)
         elif tok.closes and stack:
             stack.pop()
-    open_before[len(tokens)] = list(stack)
-    return open_before, {t.start for t in stack}
+    return stack
 
 
 def syntax_error(exc: UnexpectedInput, filename: str, text: str,
                  describe: Callable[[str], str] = str.lower) -> AlphaSyntaxError:
     """The ``AlphaSyntaxError`` for lark's ``exc`` on ``text``; ``describe`` names a lark terminal for hints."""
     tokens = scan(text)
-    open_before, never_closed = _brackets(tokens)
+    at_end_open = _open_before(tokens, len(tokens))
+    never_closed = {t.start for t in at_end_open}
 
     def span(tok: Token):
         return span_at(filename, text, tok.start, tok.end)
 
     def unclosed(paren: Token, where: str | None = None) -> AlphaSyntaxError:
-        others = sum(1 for t in open_before[len(tokens)] if t.start != paren.start)
+        others = sum(1 for t in at_end_open if t.start != paren.start)
         more = f"; {others} more '(' before it {'is' if others == 1 else 'are'} never closed either" if others else ""
         line, col = span(paren).line, span(paren).column
         hint = where or "add the matching ')' (an unclosed '(' takes in everything after it)"
@@ -121,9 +119,8 @@ def syntax_error(exc: UnexpectedInput, filename: str, text: str,
 
     at_end = isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END")
     if at_end:
-        still_open = open_before[len(tokens)]
-        if still_open:
-            return unclosed(still_open[-1])
+        if at_end_open:
+            return unclosed(at_end_open[-1])
         last = tokens[-1] if tokens else None
         if last is not None and last.text == "=":
             return IncompleteInput("nothing follows '=' at the end of the input", span(last),
@@ -152,10 +149,11 @@ def syntax_error(exc: UnexpectedInput, filename: str, text: str,
     before = tokens[index - 2] if index > 1 else None
 
     # a '(' left open on an earlier line: the parser only notices on a later line
-    for paren in reversed(open_before[index]):
+    open_here = _open_before(tokens, index)
+    for paren in reversed(open_here):
         if paren.start in never_closed and line_of(tok) > line_of(paren):
             return unclosed(paren, f"line {line_of(tok)} starts while it is still open; add the ')' before it")
-    if tok.closes and not open_before[index]:
+    if tok.closes and not open_here:
         return AlphaSyntaxError("unmatched ')'", span(tok), hint="remove it or add the matching '('")
     # 'x = a +' then 'y = ...' on the next line: the statement above lacks its last operand
     if (tok.text == "=" and prev is not None and before is not None and before.text in OPERATORS
@@ -181,7 +179,7 @@ def syntax_error(exc: UnexpectedInput, filename: str, text: str,
         if word:
             return AlphaSyntaxError(f"{unexpected}: {prev.text!r} is not an operator", span(tok),
                                     hint=f"write {word!r}")
-        call = _enclosing_call(tokens, open_before[index])
+        call = _enclosing_call(tokens, open_here)
         if call:
             return AlphaSyntaxError(f"{unexpected}: missing ',' between the arguments of {call}()", span(tok),
                                     hint=f"separate the arguments with ',': {prev.text}, {tok.text}")
@@ -190,7 +188,7 @@ def syntax_error(exc: UnexpectedInput, filename: str, text: str,
     if tok.text in (",", ")") and prev is not None and prev.text in ("(", ","):
         return AlphaSyntaxError(f"{unexpected}: an argument is missing before it", span(tok),
                                 hint="remove the extra ',' or write the argument")
-    if tok.text == "," and not _enclosing_call(tokens, open_before[index]):
+    if tok.text == "," and not _enclosing_call(tokens, open_here):
         return AlphaSyntaxError(f"{unexpected}: ',' separates the arguments of a call", span(tok),
                                 hint="outside a call, join values with an operator")
     expected = sorted({describe(e) for e in getattr(exc, "expected", ()) if not e.startswith("__")})
