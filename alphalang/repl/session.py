@@ -35,8 +35,8 @@ VALUE_NAME = "repl_value__"
 
 
 #: ``backend="auto"``: the numba backend from this many cells (dates x assets) on, the reference one below.
-#: Measured (bench-free, docs/workbench.md): the reference backend takes ~13 us a cell for a rank/corr formula
-#: (0.2-0.8 s on 500 x 100, 6-7 s on 1000 x 500), numba ~0.5 us a cell once compiled; compiling a new formula
+#: Measured once on the 2-core machine (docs/workbench.md): the reference backend takes ~13 us a cell for a rank/corr formula
+#: (0.2-0.8 s on 500 x 100, 6-7 s on 1000 x 500), numba 0.2-0.5 us a cell once compiled; compiling a new formula
 #: costs ~1-3 s when its kernel families are cached. Below ~200,000 cells the reference answer comes first.
 AUTO_NUMBA_CELLS = 200_000
 
