@@ -1,11 +1,16 @@
-"""``alphalang train CONFIG.toml``: train a strategy on alpha signals and write its parameters.
+"""alphalang train CONFIG.toml: train a strategy on alpha signals and write its parameters.
 
-Prints progress and a per-period table (sharpe, return, return over hodl with mean/std/worst), then writes
-``params.json``, ``params.npz`` and ``periods.csv`` into ``--out`` (default ``<config stem>.trained``).  With a
-``[walk_forward]`` table (or ``--walk-forward``) it also prints out-of-sample results per fold.
+Prints progress, then a table per training period (sharpe, return, return over hold, with mean, std and
+worst), and writes params.json, params.npz and periods.csv into --out (default: <config name>.trained).
+
+With a [walk_forward] table (or --walk-forward) it then trains fold by fold and prints the out-of-sample
+sharpe and return of each test window next to two baselines on the same window: the untrained initial
+parameters and a uniform hold. It writes walk_forward.txt and walk_forward.csv as well.
+
+Annualisation uses [strategy] bars_per_day and days_per_year (daily stock data: 1 and 252).
 
 Example:
-    $ alphalang train examples/train_momentum.toml --epochs 20 --out /tmp/mom
+    alphalang train examples/train_momentum.toml --epochs 20 --out /tmp/mom
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from alphalang.cli.progress import Progress
     from alphalang.errors import AlphaTypeError
     from alphalang.strategy import train, walk_forward
     from alphalang.strategy.config import load_config
@@ -39,34 +45,59 @@ def run(args: argparse.Namespace) -> int:
             raise AlphaTypeError("--epochs must be >= 0")
         kwargs["epochs"] = args.epochs
     verbose = not args.quiet
-    log_every = kwargs.pop("log_every", max(kwargs.get("epochs", 100) // 10, 1))
+    epochs = kwargs.get("epochs", 100)
+    log_every = kwargs.pop("log_every", max(epochs // 10, 1))
     if verbose:
-        d = cfg.data
-        print(f"data: {d.length} bars x {d.n_assets} assets; signals: {', '.join(sorted(d.signals)) or 'none'}")
-        sc = cfg.strategy.config
+        d, sc = cfg.data, cfg.strategy.config
+        span = f" ({cfg.dates[0]:%Y-%m-%d}..{cfg.dates[-1]:%Y-%m-%d})" if _has_dates(cfg.dates) else ""
+        print(f"data: {d.length} bars{span} x {d.n_assets} assets; signals: {', '.join(sorted(d.signals)) or 'none'}")
         print(f"strategy: {cfg.strategy.node.describe()}; simulation {sc.simulation}, chunk {sc.chunk_period} "
-              f"bars, max change {sc.maximum_change}/bar")
-    try:
-        result = train(cfg.strategy, cfg.data, verbose=verbose, log_every=log_every, **kwargs)
-    except ValueError as exc:
-        raise AlphaTypeError(f"{args.config}: {exc}") from None
-    print(result.table())
+              f"bars, max change {sc.maximum_change}/bar; annualised with bars_per_day = {sc.bars_per_day:g}, "
+              f"days_per_year = {sc.days_per_year:g}")
+    with Progress(args) as progress:
+        progress.steps(f"training ({epochs} epochs)", epochs)
+        try:
+            result = train(cfg.strategy, cfg.data, verbose=verbose, log_every=log_every,
+                           on_epoch=lambda *_: progress.advance(), **kwargs)
+        except ValueError as exc:
+            raise AlphaTypeError(f"{args.config}: {exc}") from None
+    print(result.table(cfg.dates if _has_dates(cfg.dates) else None))
     out = Path(args.out) if args.out else Path(Path(args.config).stem + ".trained")
     result.save(out)
+    written = [out / name for name in ("params.json", "params.npz", "periods.csv")]
     if verbose:
         print(f"best objective ({result.metric}, {result.aggregation}): {result.best_objective:.6f}; "
-              f"{result.seconds:.1f}s; wrote {out}/params.json, params.npz, periods.csv")
+              f"{result.seconds:.1f}s")
     walk = cfg.walk_forward
     if walk and not args.no_walk_forward or args.walk_forward:
         if not walk:
             raise AlphaTypeError(f"{args.config}: --walk-forward needs a [walk_forward] table")
         wf_kwargs = {k: v for k, v in kwargs.items() if k != "burn_in"}
-        try:
-            wf = walk_forward(cfg.strategy, cfg.data, burn_in=kwargs.get("burn_in", 0), verbose=verbose,
-                              **walk, **wf_kwargs)
-        except ValueError as exc:
-            raise AlphaTypeError(f"{args.config}: [walk_forward]: {exc}") from None
+        if verbose:
+            print(f"walk-forward: train {walk['train_length']} bars, test {walk['test_length']} bars, "
+                  f"{epochs} epochs per fold")
+        with Progress(args) as progress:
+            def on_epoch(fold: int, epoch: int, *_) -> None:
+                if epoch == 1:
+                    progress.steps(f"fold {fold}: training", epochs)
+                progress.advance()
+
+            try:
+                wf = walk_forward(cfg.strategy, cfg.data, burn_in=kwargs.get("burn_in", 0), verbose=verbose,
+                                  dates=cfg.dates if _has_dates(cfg.dates) else None, on_epoch=on_epoch,
+                                  **walk, **wf_kwargs)
+            except ValueError as exc:
+                raise AlphaTypeError(f"{args.config}: [walk_forward]: {exc}") from None
         print("walk-forward (out of sample):")
         print(wf.table())
-        (out / "walk_forward.txt").write_text(wf.table() + "\n")
+        written += wf.save(out)
+    if verbose:
+        print("wrote " + ", ".join(str(p) for p in written))
     return 0
+
+
+def _has_dates(dates) -> bool:
+    """Whether the config's rows carry real dates (a DatetimeIndex), not just row numbers."""
+    import pandas as pd
+
+    return isinstance(dates, pd.DatetimeIndex) and len(dates) > 0

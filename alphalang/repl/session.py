@@ -35,9 +35,10 @@ VALUE_NAME = "repl_value__"
 
 
 #: ``backend="auto"``: the numba backend from this many cells (dates x assets) on, the reference one below.
-#: Measured once on the 2-core machine (docs/workbench.md): the reference backend takes ~13 us a cell for a rank/corr formula
-#: (0.2-0.8 s on 500 x 100, 6-7 s on 1000 x 500), numba 0.2-0.5 us a cell once compiled; compiling a new formula
-#: costs ~1-3 s when its kernel families are cached. Below ~200,000 cells the reference answer comes first.
+#: Measured once on the 2-core machine (docs/workbench.md): the reference backend takes ~13 us a cell for a
+#: rank/corr formula (0.2-0.8 s on 500 x 100, 6-7 s on 1000 x 500), numba 0.2-0.5 us a cell once compiled;
+#: compiling a new formula costs ~1-3 s when its kernel families are cached. Below ~200,000 cells the reference
+#: answer comes first.
 AUTO_NUMBA_CELLS = 200_000
 
 
@@ -148,7 +149,24 @@ class Session:
         if chosen.name == "alphalang":
             return list(statements)
         as_written = ast.Module(tuple(statements), filename, text, replace(chosen, final_only=False))
+        self._check_as_written(as_written)
         return list(parse_module(transpile(as_written), f"{filename} (read as {chosen.name})").statements)
+
+    def _check_as_written(self, module: ast.Module) -> None:
+        """Check dialect input before it is rewritten, so a mistake is shown in the user's own spelling; the
+        session's values stand in as fields. Skipped when the input calls a session ``def`` (its body is
+        alphalang, which the dialect would misread): the rewritten input is checked anyway."""
+        from alphalang.syntax.walk import postorder
+
+        funcs = set(self.functions())
+        roots = [getattr(s, "value", None) or getattr(s, "body", None) for s in module.statements]
+        if any(isinstance(node, ast.Call) and node.func in funcs
+               for root in roots if root is not None for node in postorder(root, ast.children)):
+            return
+        own = {getattr(s, "name", None) for s in module.statements}
+        values = [n for n in self.defined_names() if n not in own and n not in funcs]
+        Program(module, backend="reference", profile=self.profile, fields=[*self.panel.fields, *values],
+                base_dir=self.base_dir, allow_redefinition=True, nan=self.nan)
 
     def read(self, text: str) -> ast.Statement | ast.Expr:
         """One input in the session's dialect, as alphalang; a dialect's helper definitions are kept first."""

@@ -67,21 +67,23 @@ NODE_OPTION_KEYS = {"transform", "memory_days", "k_per_day", "use_alt_lamb"}
 NODE_KEYS = {"rule", "signal", "initial", "mode", "children", "initial_logits"} | NODE_OPTION_KEYS
 #: config keys of [training]: train()'s keyword-only arguments except those a file cannot give
 TRAIN_KEYS = {p.name for p in inspect.signature(train).parameters.values()
-              if p.kind is p.KEYWORD_ONLY} - {"params", "verbose", "log"}
+              if p.kind is p.KEYWORD_ONLY} - {"params", "verbose", "log", "on_epoch"}
 #: config keys of [walk_forward]: walk_forward()'s own keyword-only arguments (the rest are [training] keys)
 WALK_KEYS = {p.name for p in inspect.signature(walk_forward).parameters.values()
-             if p.kind is p.KEYWORD_ONLY} - {"burn_in", "verbose", "log"}
+             if p.kind is p.KEYWORD_ONLY} - {"burn_in", "verbose", "log", "on_epoch", "dates"}
 
 
 @dataclass
 class TrainConfig:
-    """A parsed config: the strategy, the market data, and the keyword arguments for train/walk_forward."""
+    """A parsed config: the strategy, the market data, the keyword arguments for train/walk_forward, and the
+    dates of the data's rows (None for a bare price array)."""
 
     strategy: Strategy
     data: MarketData
     training: dict = field(default_factory=dict)
     walk_forward: dict | None = None
     source: Path | None = None
+    dates: Any = None
 
 
 def load_config(path: str | Path) -> TrainConfig:
@@ -107,13 +109,14 @@ def parse_config(raw: dict, base_dir: Path | str = ".", name: str = "<config>", 
     ``text`` (the TOML source) lets a type error point at the line of the offending key.
     """
     base_dir = Path(base_dir)
+    where = _Where(name, text)
     _check_keys(raw, TOP_KEYS, name)
-    _check_types(raw, _schema(), _Where(name, text))
+    _check_types(raw, _schema(), where)
     if "data" not in raw:
         raise AlphaTypeError(f"{name}: missing [data] table", hint="add e.g. [data] demo = {days = 500}")
     if not raw.get("node"):
         raise AlphaTypeError(f"{name}: no [[node]] given", hint='add [[node]] with rule = "momentum"')
-    scfg = _strategy_config(raw.get("strategy", {}), name)
+    scfg = _strategy_config(raw.get("strategy", {}), name, where)
     nodes = [_node(n, f"{name}: node {i}") for i, n in enumerate(_as_list(raw["node"], f"{name}: node"))]
     meta = raw.get("meta", {})
     _check_keys(meta, {"mode", "initial_logits"}, f"{name}: [meta]")
@@ -121,7 +124,7 @@ def parse_config(raw: dict, base_dir: Path | str = ".", name: str = "<config>", 
         root: Node = nodes[0]
     else:
         root = _meta(nodes, meta.get("mode", "weights"), meta.get("initial_logits"), f"{name}: [meta]")
-    data = _data(raw["data"], base_dir, scfg, root, name)
+    data, dates = _data(raw["data"], base_dir, scfg, root, name)
     training = dict(raw.get("training", {}))
     _check_keys(training, TRAIN_KEYS, f"{name}: [training]")
     _check_choice(training, "aggregation", AGGREGATIONS, name)
@@ -134,7 +137,7 @@ def parse_config(raw: dict, base_dir: Path | str = ".", name: str = "<config>", 
         for key in ("train_length", "test_length"):
             if key not in walk:
                 raise AlphaTypeError(f"{name}: [walk_forward] needs {key}")
-    return TrainConfig(Strategy(root, scfg), data, training, dict(walk) if walk else None)
+    return TrainConfig(Strategy(root, scfg), data, training, dict(walk) if walk else None, dates=dates)
 
 
 # ------------------------------------------------------------------------------------------ validation
@@ -169,13 +172,13 @@ class _Where:
         self.name = name
         self.text = text
 
-    def error(self, path: tuple, message: str) -> AlphaTypeError:
+    def error(self, path: tuple, message: str, hint: str | None = None) -> AlphaTypeError:
         section = ".".join(str(p) for p in path[:-1] if isinstance(p, str))
         label = f"[{section}] " if section else ""
         span = self._locate(path)
         if span is None:
-            return AlphaTypeError(f"{self.name}: {label}{message}")
-        return AlphaTypeError(f"{label}{message}", span)
+            return AlphaTypeError(f"{self.name}: {label}{message}", hint=hint)
+        return AlphaTypeError(f"{label}{message}", span, hint)
 
     def _locate(self, path: tuple):
         """The span of ``path``'s last key, written after the header of its first table (best effort)."""
@@ -269,7 +272,7 @@ def _as_list(value, where: str) -> list:
     return value
 
 
-def _strategy_config(table: dict, name: str) -> StrategyConfig:
+def _strategy_config(table: dict, name: str, where: _Where) -> StrategyConfig:
     allowed = {f.name for f in fields(StrategyConfig)}
     _check_keys(table, allowed, f"{name}: [strategy]")
     _check_choice(table, "simulation", SIMULATIONS, f"{name}: [strategy]")
@@ -277,6 +280,9 @@ def _strategy_config(table: dict, name: str) -> StrategyConfig:
         cfg = StrategyConfig(**table)
     except TypeError as exc:
         raise AlphaTypeError(f"{name}: [strategy]: {exc}") from None
+    except AlphaTypeError as exc:  # StrategyConfig's own consistency checks: point at the key that breaks it
+        key = "interpolation_period" if "interpolation_period" in exc.message else next(iter(table), "")
+        raise where.error(("strategy", key), exc.message, exc.hint) from None
     if cfg.chunk_period < 1 or (cfg.interpolation_period is not None and cfg.interpolation_period < 1):
         raise AlphaTypeError(f"{name}: [strategy]: chunk_period and interpolation_period must be >= 1")
     if cfg.maximum_change <= 0:
@@ -335,7 +341,8 @@ def _fill_prices(prices: np.ndarray, where: str) -> tuple[np.ndarray, int]:
     return out, first
 
 
-def _data(table: dict, base_dir: Path, scfg: StrategyConfig, root: Node, name: str) -> MarketData:
+def _data(table: dict, base_dir: Path, scfg: StrategyConfig, root: Node, name: str) -> tuple[MarketData, Any]:
+    """The market data of ``[data]`` (its bar size: the strategy's) and the dates of its rows (or None)."""
     _check_keys(table, DATA_KEYS, f"{name}: [data]")
     freq = scfg.freq
     needed = root.signal_names()
@@ -347,7 +354,7 @@ def _data(table: dict, base_dir: Path, scfg: StrategyConfig, root: Node, name: s
         if needed:
             raise AlphaDataError(f"{name}: nodes read signals {sorted(needed)} but [data] gives only prices",
                                  hint="use alphas = ... with demo = {...} or path = ...")
-        return MarketData(_fill_prices(np.atleast_2d(prices), name)[0], {}, freq)
+        return MarketData(_fill_prices(np.atleast_2d(prices), name)[0], {}, freq), None
     import alphalang
 
     if "demo" in table:
@@ -377,4 +384,4 @@ def _data(table: dict, base_dir: Path, scfg: StrategyConfig, root: Node, name: s
         have = ", ".join(sorted(signals)) or "none"
         raise AlphaDataError(f"{name}: node signal(s) {', '.join(missing)} not produced by the alphas",
                              hint=f"alpha outputs: {have}")
-    return MarketData(prices, {k: signals[k][first:] for k in needed}, freq)
+    return MarketData(prices, {k: signals[k][first:] for k in needed}, freq), panel.dates[first:]

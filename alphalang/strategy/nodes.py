@@ -24,6 +24,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from alphalang.errors import AlphaTypeError
 from alphalang.strategy.guardrails import bout_weights
 from alphalang.strategy.metrics import Frequency
 from alphalang.strategy.rules import RuleContext, blend_lamb, get_rule
@@ -34,14 +35,16 @@ SIMULATIONS = ("g3m", "portfolio")
 
 @dataclass(frozen=True)
 class MarketData:
-    """Prices (T, N), optional named alpha signals (each (T, N), NaN allowed) and the bar frequency.
+    """Prices (T, N), optional named alpha signals (each (T, N), NaN allowed) and, optionally, the bar size.
 
     Signals are aligned with the price rows: ``signals[name][t]`` may use data up to and including bar t.
+    The bar size has one source, ``StrategyConfig(bars_per_day=, days_per_year=)`` (annualisation and memory
+    in days); ``freq`` may restate it, and training rejects a ``freq`` that differs from the strategy's.
     """
 
     prices: Any
     signals: dict = field(default_factory=dict)
-    freq: Frequency = Frequency()
+    freq: Frequency | None = None
 
     def __post_init__(self):
         prices = np.asarray(self.prices, dtype=np.float64)
@@ -95,6 +98,14 @@ class StrategyConfig:
     fees: float = 0.0
     cost: float = 0.0
     initial_value: float = 1e6
+
+    def __post_init__(self):
+        if self.interpolation_period is not None and self.interpolation_period > self.chunk_period:
+            raise AlphaTypeError(
+                f"interpolation_period = {self.interpolation_period} is longer than chunk_period = "
+                f"{self.chunk_period}: a rule step would be cut off before its change is spread, and the held "
+                "weights would jump by more than maximum_change at the next step",
+                hint="use interpolation_period <= chunk_period (or leave it out: it defaults to chunk_period)")
 
     @property
     def f(self) -> int:

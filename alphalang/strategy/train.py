@@ -27,13 +27,15 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from alphalang.errors import AlphaTypeError
 from alphalang.strategy import metrics as M
 from alphalang.strategy.nodes import MarketData, Strategy
 from alphalang.strategy.optimisers import OPTIMISERS, SCHEDULES, make_optimiser
 from alphalang.strategy.periods import PeriodSpec, period_specs
 from alphalang.strategy.results import TrainResult
 
-__all__ = ["AGGREGATIONS", "OPTIMISERS", "SCHEDULES", "aggregate", "evaluate_periods", "make_objective", "train"]
+__all__ = ["AGGREGATIONS", "OPTIMISERS", "SCHEDULES", "aggregate", "check_bar_size", "evaluate_periods",
+           "make_objective", "train"]
 
 AGGREGATIONS = ("mean", "min", "softmin", "sum")
 
@@ -56,6 +58,33 @@ def aggregate(values, how: str = "mean", temperature: float = 1.0):
     if how == "softmin":
         return jnp.sum(values * jax.nn.softmax(-values / temperature))
     raise ValueError(f"unknown aggregation {how!r}; expected one of {AGGREGATIONS}")
+
+
+def check_bar_size(strategy: Strategy, data: MarketData) -> M.Frequency:
+    """The bar size metrics are annualised with: ``strategy.config.freq``, its one source.
+
+    ``data.freq`` may restate it; a different one is rejected (it used to be ignored silently, so daily data
+    tagged ``Frequency.daily()`` under the default 365 days a year had its Sharpe inflated by sqrt(365/252)).
+
+    Example:
+        >>> import numpy as np
+        >>> from alphalang.strategy import RuleNode, StrategyConfig
+        >>> strat = Strategy(RuleNode("momentum"), StrategyConfig(days_per_year=252))
+        >>> check_bar_size(strat, MarketData(np.ones((3, 2)))).periods_per_year
+        252.0
+        >>> check_bar_size(strat, MarketData(np.ones((3, 2)), freq=M.Frequency.minutes()))
+        Traceback (most recent call last):
+        alphalang.errors.AlphaTypeError: error: the data's bar size (1440 bars a day, 365 days a year) differs ...
+    """
+    own, given = strategy.config.freq, data.freq
+    if given is not None and (given.bars_per_day, given.days_per_year) != (own.bars_per_day, own.days_per_year):
+        raise AlphaTypeError(
+            f"the data's bar size ({given.bars_per_day:g} bars a day, {given.days_per_year:g} days a year) differs "
+            f"from the strategy's (StrategyConfig bars_per_day = {own.bars_per_day:g}, days_per_year = "
+            f"{own.days_per_year:g}), which annualises the metrics",
+            hint=f"set StrategyConfig(bars_per_day={given.bars_per_day:g}, days_per_year={given.days_per_year:g}) "
+                 "and leave MarketData's freq out")
+    return own
 
 
 # -------------------------------------------------------------------------------------------- training
@@ -109,6 +138,7 @@ def jitted_simulate(strategy: Strategy, start_index: int, bout_length: int) -> C
 def evaluate_periods(strategy: Strategy, params, data: MarketData, specs: list[PeriodSpec], start_index: int = 0,
                      bout_length: int | None = None) -> list[dict]:
     """All metrics for every window of one forward pass with ``params``."""
+    check_bar_size(strategy, data)
     bout = bout_length or data.length - start_index
     sim = jitted_simulate(strategy, start_index, bout)(params, *data.arrays())
     return _summaries(sim, data.prices[start_index:start_index + bout - 1], specs, strategy.config.freq)
@@ -138,17 +168,21 @@ def train(strategy: Strategy, data: MarketData, *, periods: int = 4, overlap: fl
           weight_decay: float = 0.01, clip_norm: float | None = 10.0, schedule: str = "constant",
           warmup_steps: int = 0, burn_in: int = 0, params: dict | None = None, seed: int = 0,
           noise_scale: float = 0.1, verbose: bool = True, log_every: int = 10,
-          log: Callable[[str], None] = print) -> TrainResult:
+          log: Callable[[str], None] = print,
+          on_epoch: Callable[[int, int, float, float], None] | None = None) -> TrainResult:
     """Train ``strategy`` on ``data`` across ``periods`` windows of one forward pass (see module docstring).
 
     ``burn_in`` bars (rounded down to a multiple of ``chunk_period``) only warm up the estimators.
     ``metric`` is any of :data:`alphalang.strategy.metrics.OBJECTIVES` (higher is better).
+    ``verbose`` logs every ``log_every``-th epoch through ``log``; ``on_epoch(epoch, epochs, objective, best)``
+    is called after every epoch (epoch counts from 1), e.g. to advance a progress bar.
     Returns a :class:`TrainResult` holding the best parameters and their per-period metrics.
     """
     if aggregation not in AGGREGATIONS:
         raise ValueError(f"unknown aggregation {aggregation!r}; expected one of {AGGREGATIONS}")
     if metric not in M.OBJECTIVES:
         raise ValueError(f"unknown metric {metric!r}; expected one of {M.OBJECTIVES}")
+    check_bar_size(strategy, data)
     t0 = time.perf_counter()
     cp = strategy.config.chunk_period
     start = (burn_in // cp) * cp
@@ -198,6 +232,8 @@ def train(strategy: Strategy, data: MarketData, *, periods: int = 4, overlap: fl
             cur, state = apply(cur, state, grads)
         if verbose and (epoch % max(log_every, 1) == 0 or epoch == epochs - 1):
             log(f"epoch {epoch + 1:>5}/{epochs}  objective {obj_f: .6f}  best {best_obj: .6f}")
+        if on_epoch is not None:
+            on_epoch(epoch + 1, epochs, obj_f, best_obj)
     obj, _, _ = vg(cur, prices, signals)
     if epochs == 0 or (math.isfinite(float(obj)) and float(obj) > best_obj):
         best_obj, best_params = float(obj), cur

@@ -95,3 +95,17 @@ def _gtja_sma(x, n, m):
     for t in range(1, len(x)):
         y[t] = (m * x[t] + (n - m) * y[t - 1]) / n
     return y
+
+
+def test_dialect_mistakes_are_shown_in_the_users_spelling(session):
+    execute(session, "m = rank(close)")
+    execute(session, ":dialect qlib")
+    with pytest.raises(Exception) as info:
+        execute(session, "k = Mean($clsoe, 5) + m")
+    lines = info.value.render().splitlines()
+    assert lines[0].endswith(":1:10: error: unknown name 'clsoe'")  # hand-counted: '$' is column 10
+    assert lines[1:3] == ["  k = Mean($clsoe, 5) + m", "           ^^^^^^"]
+    with pytest.raises(Exception) as info:
+        execute(session, "Mean($close)")
+    assert "mean() takes 2 arguments" in str(info.value) and "repl_value__" not in str(info.value)
+    assert execute(session, "k = Mean($close, 5) + m") == "k: lookback 4"  # session names still resolve

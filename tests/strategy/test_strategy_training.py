@@ -162,7 +162,7 @@ def test_walk_forward_is_out_of_sample():
     assert all(f.train_range[1] == f.test_range[0] for f in wf.folds)
     # the fold's training data ends where its test window starts
     assert wf.folds[0].train_result.periods[-1].rel_end == 66 - 6 - 1
-    assert "oos sharpe" in wf.table()
+    assert "hold sharpe" in wf.table()
     with pytest.raises(ValueError, match="too short"):
         S.walk_forward(strat, data, train_length=120, test_length=30, verbose=False)
 
