@@ -58,6 +58,9 @@ CATALOGUE = [
     ("Mean($close 5)", "qlib", "missing ',' between the arguments of Mean()", "1:13"),
     ("Greater($close, Ref($close, 1)", "qlib", "'(' at 1:8 is never closed", "1:8"),
     ("x = TSRANK(CLOSE, 5\ny = 1", "gtja", "'(' at 1:11 is never closed", "1:11"),
+    ("a = rank(close); b = a +* 1; b", "brain", "operand is missing between '+' and '*'", "1:25"),
+    ("a = group_neutralize(close, sector; a", "brain", "'(' at 1:21 is never closed", "1:21"),
+    ("a = rank(close; b = a); b", "brain", "'(' at 1:9 is not closed before ';'", "1:9"),
 ]
 
 

@@ -153,6 +153,12 @@ def syntax_error(exc: UnexpectedInput, filename: str, text: str,
     for paren in reversed(open_here):
         if paren.start in never_closed and line_of(tok) > line_of(paren):
             return unclosed(paren, f"line {line_of(tok)} starts while it is still open; add the ')' before it")
+    if tok.text == ";" and open_here:  # a statement ends inside a bracket
+        paren = open_here[-1]
+        if paren.start in never_closed:
+            return unclosed(paren, "close it before the ';' that ends the statement")
+        return AlphaSyntaxError(f"'(' at {line_of(paren)}:{span(paren).column} is not closed before ';'",
+                                span(paren), hint="a ';' ends the statement: close the '(' before it")
     if tok.closes and not open_here:
         return AlphaSyntaxError("unmatched ')'", span(tok), hint="remove it or add the matching '('")
     # 'x = a +' then 'y = ...' on the next line: the statement above lacks its last operand
