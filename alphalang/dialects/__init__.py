@@ -64,8 +64,8 @@ def peer_spellings(op: str) -> tuple[tuple[str, str], ...]:
     docs' peers column and for writing a formula in a peer's spelling (``transpile --to brain``).
 
     Example:
-        >>> peer_spellings("ts_mean")
-        (('qlib', 'Mean'), ('gtja', 'MEAN'))
+        >>> peer_spellings("ts_std")
+        (('brain', 'ts_std_dev'), ('qlib', 'Std'), ('gtja', 'STD'))
         >>> [p for p in peer_spellings("ts_arg_max_days") if p[0] == "brain"]
         [('brain', 'ts_arg_max')]
     """

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from alphalang.dialects import get
+from alphalang.dialects import Dialect, get
 from alphalang.ops import INFIX, ArgKind, lookup
 from alphalang.syntax import ast
 from alphalang.syntax.parse import FINAL_OUTPUT, parse_module
@@ -23,12 +23,31 @@ from alphalang.syntax.printer import to_text
 from alphalang.syntax.walk import fold_tree, postorder
 
 
-def transpile(module: ast.Module) -> str:
-    """Canonical alphalang text of ``module`` (see the module docstring)."""
+def transpile(module: ast.Module, to: str = "alphalang", errors: list | None = None) -> str:
+    """Canonical alphalang text of ``module`` (see the module docstring); ``to="brain"``: BRAIN's spelling, one
+    alpha per output (``dialects.to_brain``; ``errors`` collects what BRAIN cannot express instead of raising)."""
+    if to == "brain":
+        from alphalang.dialects.to_brain import brain_text
+
+        return brain_text(module, errors)
+    dialect, prelude, body = canonical(module)
+    lines = []
+    if dialect.name != "alphalang":
+        policy = f'; compile with nan="{dialect.nan}", min_periods=1 ({dialect.name}\'s NaN policy)' \
+            if dialect.nan != "strict" else ""
+        lines.append(f"# transpiled from the {dialect.name} dialect{policy}")
+    lines += [to_text(s) for s in [*prelude, *body]]
+    return "\n".join(lines) + "\n"
+
+
+def canonical(module: ast.Module) -> tuple[Dialect, list[ast.Statement], list[ast.Statement]]:
+    """(its dialect, the prelude definitions it uses, its statements), in canonical alphalang names, each node
+    keeping its span in the user's source."""
     dialect = get(module.dialect)
     prelude = parse_module(dialect.prelude, f"<dialect {dialect.name}>", "alphalang").statements
     prelude_by_name = {s.name: s for s in prelude}
     defined = {s.name for s in module.statements if hasattr(s, "name")}
+    user_funcs = {s.name for s in module.statements if isinstance(s, ast.FuncDef)}
     # names that must not become outputs in alphalang: the prelude's helper values, and the steps before a
     # dialect's final expression when only that one is the alpha (BRAIN)
     private = {s.name for s in prelude if isinstance(s, ast.Assign)}
@@ -44,7 +63,7 @@ def transpile(module: ast.Module) -> str:
             return node
         if isinstance(node, ast.Binary) and dialect.names.get(INFIX[node.op]) in prelude_by_name:
             return ast.Call(dialect.names[INFIX[node.op]], (node.left, node.right), (), node.span, node.span)
-        if not isinstance(node, ast.Call) or node.func in defined:
+        if not isinstance(node, ast.Call) or node.func in user_funcs:
             return node
         target = dialect.names.get(node.func, node.func)
         spec = lookup(target)
@@ -64,14 +83,7 @@ def transpile(module: ast.Module) -> str:
 
     body = [rewrite(s) for s in module.statements]
     needed = _prelude_needed(body, {private.get(n, n): s for n, s in prelude_by_name.items()})
-    lines = []
-    if dialect.name != "alphalang":
-        policy = f'; compile with nan="{dialect.nan}", min_periods=1 ({dialect.name}\'s NaN policy)' \
-            if dialect.nan != "strict" else ""
-        lines.append(f"# transpiled from the {dialect.name} dialect{policy}")
-    lines += [to_text(rewrite(s, native=True)) for s in prelude if private.get(s.name, s.name) in needed]
-    lines += [to_text(s) for s in body]
-    return "\n".join(lines) + "\n"
+    return dialect, [rewrite(s, native=True) for s in prelude if private.get(s.name, s.name) in needed], body
 
 
 def _map_statement(statement: ast.Statement, fn) -> ast.Statement:
