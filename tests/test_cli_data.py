@@ -146,3 +146,13 @@ def test_groups_changing_over_time(tmp_path):
     # X = 0, Y = 1 (sorted)
     assert labels.tolist() == [[-1, -1, -1], [0, 1, -1], [0, 1, 0], [1, 1, 0]]
     assert sorted(read_groups(path)) == ["sector"]
+
+
+def test_groups_parquet_file_by_asset(tmp_path):
+    """Whole-number labels are kept as they are; an asset the file does not list has no group (-1)."""
+    path = tmp_path / "groups.parquet"
+    pd.DataFrame({"ticker": ["b", "a"], "sector": [7, 3], "country": ["US", "FR"]}).to_parquet(path)
+    panel = alphalang.Panel({"close": np.ones((2, 3))}, assets=["a", "b", "c"])
+    grouped = with_group_file(panel, path, levels=["sector"])
+    assert grouped.group("sector").tolist() == [[3, 7, -1], [3, 7, -1]] and not grouped.has_group("country")
+    assert with_group_file(panel, path).group("country").tolist()[0] == [0, 1, -1]  # FR < US

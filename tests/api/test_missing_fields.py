@@ -138,6 +138,9 @@ def test_wq101_on_ohlcv(groups):
     assert all(why.fields == ("vwap",) for name, why in part.skipped.items() if name in needs_vwap - needs_groups
                and name != "alpha056")
     assert part.skipped["alpha056"] == Skipped(("cap",))
+    if not groups:  # alpha067: IndNeutralize(vwap, IndClass.sector), IndNeutralize(adv20, IndClass.subindustry)
+        assert part.skipped["alpha067"] == Skipped(("vwap",), ("sector", "subindustry"))
+        assert part.skipped["alpha067"].lacking == "vwap and group levels sector, subindustry"
     assert len(part.outputs) == 101 - len(part.skipped) == (41 if groups else 39)
 
 
