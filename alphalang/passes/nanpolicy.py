@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from alphalang.errors import AlphaTypeError
 from alphalang.ops import ArgKind, ResultKind, lookup
 from alphalang.ops.spec import SAME, OpSpec
+from alphalang.passes.collect import ErrorLog
 
 if TYPE_CHECKING:
     from alphalang.plan import Plan
@@ -106,17 +107,20 @@ def skip_reference(spec: OpSpec):
 
 
 def check_policy(plan: Plan) -> Plan:
-    """The pass: under ``skip``, refuse (``AlphaTypeError`` at the call) an operator that has not declared how it
+    """The pass: under ``skip``, refuse (``AlphaTypeError`` at each call) an operator that has not declared how it
     computes over valid values only."""
     if not plan.nan.skip:
         return plan
+    errors = ErrorLog()
     for node_id, node in enumerate(plan.graph.nodes):
         if node.is_leaf:
             continue
-        try:
-            skip_reference(lookup(node.op))
-        except KeyError:
-            raise AlphaTypeError(f'{node.op} does not support nan="skip" yet', plan.graph.spans.get(node_id),
-                                 hint='use nan="strict" for this program, or clean the input first '
-                                      "(e.g. ts_backfill)") from None
+        with errors.statement():  # every such call is reported
+            try:
+                skip_reference(lookup(node.op))
+            except KeyError:
+                raise AlphaTypeError(f'{node.op} does not support nan="skip" yet', plan.graph.spans.get(node_id),
+                                     hint='use nan="strict" for this program, or clean the input first '
+                                          "(e.g. ts_backfill)") from None
+    errors.check()
     return plan

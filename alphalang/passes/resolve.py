@@ -4,7 +4,7 @@ Resolves fields, definitions, user functions (inlined), stdlib/relative imports,
 aliases (case-insensitive), the min/max overload, and derived fields (``returns``, ``adv{d}``) the data does
 not supply. Argument checks come from ``kinds``, constant folding from ``fold``. A name may only use names
 defined before it, so cycles are reported as uses before definition. Checking goes on after an error: each
-statement's first error is reported (up to ``MAX_ERRORS``), and the statements using a failed one are skipped.
+statement's first error is reported (up to ``collect.MAX_ERRORS``), and the statements using a failed one are skipped.
 
 Depth-independent: the expression walk is a set of generators run by one loop (``_run``), so a formula nested
 10,000 levels deep or a chain of 10,000 definitions resolves without Python recursion. Scopes are persistent
@@ -23,18 +23,18 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_left
 from collections.abc import Generator, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from alphalang import dialects, ir
 from alphalang.dialects import Dialect
-from alphalang.errors import AlphaError, AlphaNameError, AlphaTypeError, collected
+from alphalang.errors import AlphaNameError, AlphaTypeError
 from alphalang.ops import INFIX, PREFIX, lookup
 from alphalang.ops.constants import NAMED_CONSTANTS
 from alphalang.ops.registry import all_names
 from alphalang.ops.spec import ArgKind, OpSpec
+from alphalang.passes.collect import ErrorLog
 from alphalang.passes.fields import STANDARD_FIELDS, derivation, is_derivable
 from alphalang.passes.fold import can_fold, fold
 from alphalang.passes.kinds import (
@@ -160,51 +160,6 @@ class _Skipped(Exception):  # noqa: N818 - internal control flow, never shown
     """A statement uses a definition whose error is already reported: it is skipped, not reported again."""
 
 
-MAX_ERRORS = 20  # a check reports up to this many errors, then stops
-
-
-class _Errors:
-    """The errors of one check, one per statement, in source order, deduplicated (an error inside a function
-    body is reported once, not at every call); raised together by ``check`` (``errors.collected``).
-
-    Example:
-        >>> errors = _Errors(limit=5)
-        >>> for _ in range(2):
-        ...     with errors.statement():
-        ...         raise AlphaNameError("unknown name 'x'")
-        >>> len(errors.found)
-        1
-    """
-
-    def __init__(self, limit: int = MAX_ERRORS) -> None:
-        self.limit = limit
-        self.found: dict[tuple, AlphaError] = {}
-        self.more = False
-
-    @contextmanager
-    def statement(self) -> Iterator[None]:
-        """Record the error the block raises (one per statement) and go on; stop at the limit."""
-        try:
-            yield
-        except _Skipped:
-            pass
-        except AlphaError as err:
-            span = err.span
-            key = (span.filename, span.start, span.end, err.message) if span else (None, 0, 0, err.message)
-            self.found.setdefault(key, err)
-            if len(self.found) > self.limit:
-                self.more = True
-                self.check()
-
-    def check(self) -> None:
-        """Raise the errors found so far, if any, as one ``AlphaError`` (first by position, each with its caret)."""
-        if not self.found:
-            return
-        ordered = sorted(self.found.values(), key=lambda e: (e.span is None, e.span and e.span.filename,
-                                                            e.span and e.span.start))
-        raise collected(ordered[: self.limit], self.more)
-
-
 @dataclass
 class _Func:
     definition: ast.FuncDef
@@ -242,7 +197,7 @@ class Resolver:
         self._expanding = 0  # depth of registry compositions being inlined: only they may call internal operators
         self._prelude_names: set[str] = set()
         self._native = 0  # depth of dialect prelude definitions being inlined (their names are not renamed)
-        self.errors = _Errors()
+        self.errors = ErrorLog(skip=_Skipped)
 
     # ---- modules -------------------------------------------------------------------------------------
     def resolve_module(self, module: ast.Module, base_dir: Path | None = None,

@@ -8,7 +8,7 @@ import pytest
 import alphalang
 from alphalang.cli import main
 from alphalang.errors import AlphaError, AlphaNameError, AlphaSyntaxError
-from alphalang.passes.resolve import MAX_ERRORS
+from alphalang.passes.collect import MAX_ERRORS
 
 # line:col of each error, counted by hand (1-based; the caret starts at the offending token)
 SOURCE = """\
@@ -95,3 +95,15 @@ def test_cli_check_prints_every_error_and_exits_1(tmp_path, capsys):
     for line, col, _, message in EXPECTED:
         assert f"{bad}:{line}:{col}: error: {message}" in err
     assert err.rstrip().endswith("5 errors")
+
+
+def test_every_call_refused_by_the_nan_policy(monkeypatch):
+    import dataclasses
+
+    from alphalang.ops import REGISTRY
+
+    for name in ("ts_kurt", "ts_skew"):  # as if they had no skip variant: each call is reported where it is
+        monkeypatch.setitem(REGISTRY, name, dataclasses.replace(REGISTRY[name], skip=None))
+    err = _errors("a = rank(close)\nb = ts_kurt(close, 5) + 1\nc = 2 * ts_skew(open, 9)\n", nan="skip")
+    assert [(e.line, e.column, e.message) for e in err.errors] == [
+        (2, 5, 'ts_kurt does not support nan="skip" yet'), (3, 9, 'ts_skew does not support nan="skip" yet')]
