@@ -1,6 +1,6 @@
 """Benchmark: qlib's Alpha158 (stdlib/alpha158.alpha, qlib dialect) with alphalang numba against KunQuant's Alpha158.
 
-    python bench/alpha158.py [--days 500 --assets 200 --threads 1,2 --repeat 3 --out FILE]
+    python bench/alpha158.py [--days 500 --assets 200 --threads 1,2 --repeat 3 --out FILE --profile]
 
 Same run, same panel (``demo_panel(days, assets)``; assets rounded up to KunQuant's SIMD block of 8): alphalang
 numba on all 158 features (compiled once, warmed on a tiny panel, then timed per thread count) and KunQuant's
@@ -9,7 +9,8 @@ predefined Alpha158 (float64, TS layout, ``AllData.build`` with the 158-feature 
 for the machine it runs on (KunQuant's ``NativeCPUFlags``, its suggested SIMD width; no CPU flag is hard-coded).
 
 KunQuant runs in a subprocess: its generated C++ can die with an illegal instruction on some machines, which is
-then reported as "crashed" instead of failing the benchmark. Its outputs come back through an .npz file and are
+then reported as "skipped" (with the signal) instead of failing the benchmark. ``--profile`` adds where
+alphalang's time goes: its slowest output-group kernels, each timed alone with the operators it runs. Its outputs come back through an .npz file and are
 compared with alphalang's feature by feature on the cells where the two semantics coincide: rows after
 KunQuant's own warm-up (``getOutputUnreliableCount``) whose 61-row input window holds no NaN. KunQuant's
 vwap is amount / (volume + 1e-6) (we pass amount = vwap * volume) and it computes some features differently by
@@ -101,7 +102,7 @@ def run_kunquant(fields: dict[str, np.ndarray], threads: list[int], repeat: int)
         if done.returncode < 0:
             sig = signal.Signals(-done.returncode).name
             what = "illegal instruction" if sig == "SIGILL" else sig
-            return None, f"KunQuant crashed ({what}) in its subprocess"
+            return None, f"KunQuant skipped: it crashed ({what}) in its subprocess"
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["?"])[-1]
             return None, f"KunQuant not measured: {last}"
@@ -137,6 +138,29 @@ def agreement(ours: dict[str, np.ndarray], theirs: dict[str, np.ndarray], unreli
     return same
 
 
+# ---- where alphalang's time goes ----------------------------------------------------------------------------
+
+def kernel_profile(program, panel, repeat: int, top: int = 8) -> tuple[list[list[object]], float]:
+    """Rows (seconds, share, outputs, operators) of the slowest output-group kernels on ``panel`` (one thread,
+    min of ``repeat``), and the sum over all kernels."""
+    from alphalang.backend.numba import _compile_parts, executor
+    from alphalang.program import _bind
+
+    plan = program.plan_for(panel.fields)
+    fields, groups = _bind(plan, panel)
+    shape = panel.shape
+    timed = []
+    for part, kernel, fn in _compile_parts(plan):
+        executor.run(kernel, fn, fields, groups, shape, 1)
+        seconds, _ = best_time(lambda k=kernel, f=fn: executor.run(k, f, fields, groups, shape, 1), repeat)
+        ops = sorted({n.op for n in part.graph.nodes if not n.is_leaf and n.op not in ("const", "broadcast")})
+        timed.append((seconds, part.outputs, ops))
+    total = sum(t for t, _, _ in timed)
+    rows = [[t, t / total, ", ".join(list(outs)[:4]) + (" ..." if len(outs) > 4 else ""), " ".join(ops)]
+            for t, outs, ops in sorted(timed, key=lambda x: -x[0])[:top]]
+    return rows, total
+
+
 # ---- main -------------------------------------------------------------------------------------------------
 
 def main() -> None:
@@ -146,6 +170,7 @@ def main() -> None:
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", type=Path, help="also write the markdown table here")
+    ap.add_argument("--profile", action="store_true", help="also time each output-group kernel (one thread)")
     ap.add_argument("--kunquant-worker", nargs=2, metavar=("IN_NPZ", "OUT_NPZ"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     threads = [int(x) for x in args.threads.split(",")]
@@ -199,6 +224,10 @@ def main() -> None:
     text = (f"Alpha158 on demo_panel({t}, {n}); cells/s = days x assets x features / s; 'time / alphalang' is "
             f"against alphalang numba with the same thread count\n\n" + table(header, rows))
     text += "\n\n" + "\n".join(f"- {x}" for x in notes)
+    if args.profile:
+        kernels, total = kernel_profile(program, panel, args.repeat)
+        text += (f"\n\nalphalang's slowest output-group kernels (one thread; all kernels together {total:.3f} s):"
+                 "\n\n" + table(["time s", "share", "outputs", "operators"], kernels))
     print(text)
     if args.out:
         args.out.write_text(f"machine: {machine()}\n\n{text}\n")
