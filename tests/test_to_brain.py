@@ -89,3 +89,11 @@ def test_cli_prints_what_it_can_and_lists_the_rest(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert "# kmid\n(close - open) / open\n" in out and "beta5" not in out
     assert f"{path}:2:9: error: BRAIN has no operator for ts_slope(), written Slope" in err
+
+
+def test_an_error_inside_a_dialect_definition_is_shown_at_the_users_call():
+    module, _ = load_module("# dialect: qlib\nRSQR5 = Rsquare($close, 5)/$close")  # qlib's Rsquare: a prelude def
+    with pytest.raises(AlphaNameError) as info:
+        brain_alphas(module)
+    assert (info.value.line, info.value.column) == (2, 9) and info.value.filename == "<string>"
+    assert info.value.message == "BRAIN has no operator for ts_rsquare(), which Rsquare uses"

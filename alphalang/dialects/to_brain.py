@@ -61,6 +61,12 @@ def _call(op: str, args: tuple[ast.Expr, ...], span) -> ast.Call:
     return ast.Call(brain_name(op), args, (), span, span)
 
 
+def _written(node: ast.Call) -> str:
+    """The operator's name as the user wrote it."""
+    span = node.name_span
+    return span.text[span.start:span.end] if span.text else node.func
+
+
 def _is_window(arg: ast.Expr, constants: dict[str, float], span) -> bool:
     """Whether the paper's overload reads ``arg`` as a window: a whole number >= 1 (a literal, its negation, or a
     definition that is one); a constant written any other way is refused rather than guessed."""
@@ -95,7 +101,14 @@ def _brain_node(node: ast.Expr, kids: list, funcs: dict[str, ast.FuncDef], paper
     if node.func in funcs:  # a def: BRAIN has none, so its body with the arguments in place
         fdef = funcs[node.func]
         bound = dict(zip(fdef.params, node.args, strict=False)) | {k.name: k.value for k in node.kwargs}
-        return ast.substitute(_brain_expr(fdef.body, funcs, paper_overload, constants), bound)
+        try:
+            body = _brain_expr(fdef.body, funcs, paper_overload, constants)
+        except AlphaNameError as err:
+            if not fdef.span.filename.startswith("<dialect "):
+                raise
+            # a dialect's own definition: shown at the user's call, in the user's spelling
+            raise AlphaNameError(f"{err.message}, which {_written(node)} uses", node.name_span, err.hint) from None
+        return ast.substitute(body, bound)
     spec = lookup(node.func)
     if spec is not None and paper_overload and spec.constant_overload and len(node.args) == 2 and not node.kwargs \
             and _is_window(node.args[1], constants, node.span):  # the paper's min(x, 5) is ts_min(x, 5)
@@ -108,7 +121,7 @@ def _brain_node(node: ast.Expr, kids: list, funcs: dict[str, ast.FuncDef], paper
         slots = dict(zip((p.name for p in spec.params), node.args, strict=False))
         slots |= {k.name: k.value for k in node.kwargs}
         return ast.substitute(_export(spec.name), slots)
-    written = node.name_span.text[node.name_span.start:node.name_span.end] if node.name_span.text else node.func
+    written = _written(node)
     what = f"{spec.name}()" + (f", written {written}" if written.lower() != spec.name else "") if spec else written
     raise AlphaNameError(f"BRAIN has no operator for {what}", node.name_span,
                          hint="BRAIN's names are the brain entries of docs/operators.md's peers column; rewrite it "
