@@ -132,8 +132,9 @@ class Program:
         if self.missing == "skip" and (part := self.available(panel.fields, panel.groups)) is not self:
             return part.run(panel, **options)
         plan = self.kernel_plan
+        execute = self._executor("kernel", plan, options)
         fields, groups = _bind(plan, panel, self._derived_inputs(plan, panel, options))
-        return self._executor("kernel", plan, options)(fields, groups, panel.shape)
+        return execute(fields, groups, panel.shape)
 
     @property
     def kernel_plan(self) -> Plan:
@@ -189,10 +190,11 @@ class Program:
         return "\n".join(lines)
 
     def kernel_source(self) -> str:
-        """The fused numba kernel source generated for this program (ImportError without the numba backend)."""
+        """The fused numba kernel source generated for this program (``kernel_plan``: derived fields such as
+        ``returns`` are its inputs; ImportError without the numba backend)."""
         from alphalang.backend.numba import kernel_source
 
-        return kernel_source(self.plan)
+        return kernel_source(self.kernel_plan)
 
     def run_chunked(self, source, chunk_rows: int | None = None, client=None, out=None, **options):
         """``run`` in time chunks on dask.distributed, bit-identical (``alphalang.distributed.run_chunked``)."""

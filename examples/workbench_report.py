@@ -28,7 +28,9 @@ print("wrote", page)
 
 # alphalens-reloaded tear sheets, if installed: its factor_data, warm-up rows already dropped.
 try:
+    import alphalens  # noqa: F401
+except ImportError:
+    print("alphalens tear sheet skipped: install alphalang[alphalens]")
+else:
     factor_data = to_alphalens(results["short_mom"], panel, periods=(1, 5, 10))
     print(factor_data.head())
-except alphalang.AlphaError as err:
-    print(err)

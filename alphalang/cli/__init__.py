@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n  alphalang check stdlib/wq101.alpha\n  alphalang run stdlib/wq101.alpha --demo\n"
         '  alphalang eval "rank(delta(close, 5))" --demo',
     )
+    parser.add_argument("-V", "--version", action="version", version=_version())
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
@@ -52,6 +53,22 @@ def build_parser() -> argparse.ArgumentParser:
             raise
         module.register(subparsers)
     return parser
+
+
+def _version() -> str:
+    """``alphalang X.Y.Z (numba A.B, Python C.D.E)``: what ``--version`` prints (numba only when installed)."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    from alphalang import __version__
+
+    parts = []
+    try:
+        parts.append(f"numba {version('numba')}")
+    except PackageNotFoundError:
+        pass
+    parts.append(f"Python {platform.python_version()}")
+    return f"alphalang {__version__} ({', '.join(parts)})"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,7 @@ import argparse
 import json
 import time
 
+from alphalang.cli.chunked import add_chunked_options, run_chunked_cli
 from alphalang.cli.common import (
     add_compile_options,
     add_data_options,
@@ -15,7 +16,6 @@ from alphalang.cli.common import (
     load_data,
     skipped_json,
 )
-from alphalang.cli.chunked import add_chunked_options, run_chunked_cli
 from alphalang.cli.progress import Progress, add_output_options, compile_note, timings
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -81,13 +82,18 @@ def prepare(plan: Plan, threads: int = 1) -> Callable[..., dict[str, np.ndarray]
     Each output group (``partition.split``) runs its own kernel. With ``threads > 1`` several groups run side
     by side; a single group splits time into chunks instead. Windows longer than the data are clamped to it
     and the total operator state is bounded (``executor.windows``, ``executor.check_state_size``)."""
-    from alphalang.backend.numba import executor
-
     if int(threads) < 1:
         raise ValueError(f"threads must be >= 1, got {threads}")
     threads = int(threads)
-    parts = _compile_parts(plan)
+    started = time.perf_counter()
+    from alphalang.backend.numba import loader
+
+    with loader.reported(since=started):  # the kernel families compile on their first import on a machine
+        from alphalang.backend.numba import executor
+
+        parts = _compile_parts(plan)
     compiled = [(kernel, fn) for _, kernel, fn in parts]
+    loader.ready(compiled)  # compile (or load) them now, each reported (``alphalang.backend.compiling``)
 
     def execute(fields: dict[str, np.ndarray], groups: dict[str, np.ndarray],
                 shape: tuple[int, int]) -> dict[str, np.ndarray]:

@@ -135,8 +135,8 @@ def dense_groups(kernel: Kernel, groups: dict[str, np.ndarray], shape: tuple[int
         return np.full((1, 1, shape[1]), -1, dtype=np.int64), 0
     dense = [dense_labels(groups[level]) for level in kernel.groups]
     n_groups = max(count for _, count in dense)
-    if len(dense) == 1:
-        return dense[0][0][None], n_groups
+    if len(dense) == 1:  # writable like every argument (``signature``): labels of a broadcast view are read-only
+        return np.require(dense[0][0][None], requirements=("C", "W")), n_groups
     rows = max(a.shape[0] for a, _ in dense)
     return np.ascontiguousarray(np.stack([np.broadcast_to(a, (rows, a.shape[1])) for a, _ in dense])), n_groups
 
@@ -171,12 +171,36 @@ def tables(kernel: Kernel, rows: int | None = None) -> tuple[np.ndarray, np.ndar
     return prog, np.array(kernel.consts, dtype=np.float64)
 
 
+def signature(kernel: Kernel) -> tuple:
+    """The numba argument types ``run`` calls ``kernel`` with, so it can be compiled before the call
+    (``loader.ready``): one signature per kernel, whatever the data.
+
+    >>> from alphalang.plan import build_plan, parse_module
+    >>> from alphalang.backend.numba.codegen import generate
+    >>> len(signature(generate(build_plan(parse_module("a = close - open")))))  # 5 ints, 2 fields, 10 more
+    17
+    """
+    from numba import types
+
+    index, rows = types.int64, types.float64[:, ::1]
+    return ((index,) * 5 + (rows,) * len(kernel.fields)
+            + (types.int64[:, :, ::1], index, types.float64[:, :, ::1], rows, types.float64[::1], types.int64[::1],
+               types.int64[::1], types.int64[::1], types.int64[:, ::1], types.float64[::1]))
+
+
+def _field_arg(values: np.ndarray) -> np.ndarray:
+    """A field as the kernel takes it: C-contiguous, writable float64 (a read-only array, e.g. a view of a file's
+    data, would otherwise be another signature and compile the kernel again)."""
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    return values if values.flags.writeable else values.copy()
+
+
 def run(kernel: Kernel, fn, fields: dict[str, np.ndarray], groups: dict[str, np.ndarray],
         shape: tuple[int, int], threads: int = 1) -> dict[str, np.ndarray]:
     """Evaluate every output over the whole panel; returns (T, N) views into one output block."""
     t, n = shape
     check_inputs(kernel, fields, groups, shape)
-    field_args = [np.ascontiguousarray(fields[name], dtype=np.float64) for name in kernel.fields]
+    field_args = [_field_arg(fields[name]) for name in kernel.fields]
     stacked, n_groups = dense_groups(kernel, groups, shape)
     out = np.empty((len(kernel.outputs), t, n))
     fo, io = layout(kernel, n, t)

@@ -20,14 +20,18 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 import types
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numba
+from numba.core import event
 
+from alphalang.backend import compiling
 from alphalang.backend.numba import cache
 from alphalang.backend.numba.codegen import Kernel
-from alphalang.backend.numba.kernels import JIT_OPTIONS, quiet_objmode
 
 ENV_VAR = cache.ENV_VAR
 cache_dir = cache.cache_dir
@@ -74,6 +78,8 @@ def _anchor(kernel: Kernel) -> Path | None:
 
 def load(kernel: Kernel):
     """The kernel's numba dispatcher (compiled on first call, or loaded from numba's cache)."""
+    from alphalang.backend.numba.kernels import JIT_OPTIONS, quiet_objmode
+
     name = module_name(kernel.digest)
     module = sys.modules.get(name)
     if module is None:
@@ -87,3 +93,89 @@ def load(kernel: Kernel):
         setattr(module, kernel.name, numba.njit(**options)(getattr(module, kernel.name)))
         sys.modules[name] = module
     return getattr(module, kernel.name)
+
+
+def in_cache(fn, sig: tuple) -> bool:
+    """Whether numba's on-disk cache holds ``fn`` compiled for ``sig`` (so making it ready only loads it). Reads
+    numba's cache index the way ``Dispatcher.compile`` does; False when there is no cache or it cannot tell."""
+    impl = getattr(getattr(fn, "_cache", None), "_cache_file", None)
+    if impl is None:
+        return False
+    try:
+        return fn._cache._index_key(sig, fn.targetctx.codegen()) in impl._load_index()
+    except Exception:  # noqa: BLE001 - numba internals moved: the kernel will be made ready all the same
+        return False
+
+
+def ready(kernels: Iterable[tuple[Kernel, object]]) -> None:
+    """Compile (or load from the cache) each kernel's dispatcher for the argument types the executor passes
+    (``executor.signature``) before it runs, reporting each through ``alphalang.backend.compiling``: a
+    ``begin`` naming how many are not cached, one ``kernel`` event each, an ``end``. Kernels already in memory
+    report nothing."""
+    from alphalang.backend.numba.executor import signature
+    from alphalang.backend.numba.kernels import JIT_OPTIONS, quiet_objmode
+
+    todo = {}
+    for kernel, fn in kernels:
+        sig = signature(kernel)
+        if kernel.digest not in todo and sig not in fn.overloads:
+            todo[kernel.digest] = (kernel, fn, sig)
+    if not todo:
+        return
+    to_compile = sum(not in_cache(fn, sig) for _, fn, sig in todo.values())
+    compiling.emit(compiling.CompileEvent("begin", total=len(todo), to_compile=to_compile,
+                                          cached=bool(JIT_OPTIONS["cache"])))
+    try:
+        for kernel, fn, sig in todo.values():
+            misses = sum(fn.stats.cache_misses.values())
+            start = time.perf_counter()
+            with quiet_objmode():  # a compile may compile the kernel families' objmode blocks: noise
+                fn.compile(sig)
+            compiling.emit(compiling.CompileEvent("kernel", name=kernel.name, seconds=time.perf_counter() - start,
+                                                  compiled=sum(fn.stats.cache_misses.values()) > misses))
+    finally:
+        compiling.emit(compiling.CompileEvent("end"))
+
+
+class _Compiles(event.Listener):
+    """numba's compile events as ``compiling`` events: one ``kernel`` per function compiled at the top level (a
+    callee compiled on the way is part of its caller), a ``begin`` before the first."""
+
+    def __init__(self, label: str) -> None:
+        self.label, self.depth, self.begun, self.start, self.seconds = label, 0, False, 0.0, 0.0
+
+    def on_start(self, ev) -> None:
+        if self.depth == 0:
+            if not self.begun:
+                self.begun = True
+                compiling.emit(compiling.CompileEvent("begin", name=self.label,
+                                                      cached=cache.usable_dir() is not None))
+            self.start = time.perf_counter()
+        self.depth += 1
+
+    def on_end(self, ev) -> None:
+        self.depth -= 1
+        if self.depth == 0:
+            fn = (ev.data or {}).get("dispatcher")
+            name = getattr(getattr(fn, "py_func", None), "__qualname__", "") or self.label
+            seconds = time.perf_counter() - self.start
+            self.seconds += seconds
+            compiling.emit(compiling.CompileEvent("kernel", name=name, compiled=True, seconds=seconds))
+
+
+@contextmanager
+def reported(label: str = "kernel library", since: float | None = None) -> Iterator[None]:
+    """Report every numba function compiled inside the block (e.g. the kernel families' eager signatures, on
+    the first import on a machine) as ``compiling`` events labelled ``label``, and the rest of the block's time
+    (from ``since``, a ``time.perf_counter()`` reading, or its start: importing and loading cached kernels) as
+    a ``setup`` event."""
+    start = time.perf_counter() if since is None else since
+    listener = _Compiles(label)
+    try:
+        with event.install_listener("numba:compile", listener):
+            yield
+    finally:
+        if listener.begun:
+            compiling.emit(compiling.CompileEvent("end", name=label))
+        compiling.emit(compiling.CompileEvent("setup", name=label,
+                                              seconds=max(time.perf_counter() - start - listener.seconds, 0.0)))
