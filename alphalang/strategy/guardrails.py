@@ -10,6 +10,10 @@ Coarse step ``j`` (one per rule output row ``u_j``), carry ``x`` = the weights c
     d   = (c - x) / f,  scaled down uniformly (direction kept) when max|d| > maximum_change
     emit (x, d);  x <- x + f*d
 
+A long/short book (``leverage=L``) replaces the clip and rescale by :func:`~alphalang.strategy.book.
+rebalance_target` (signed weights, sum 0, gross ``L``), starts from no position, and keeps the change limit; a
+convex step between two such books stays dollar-neutral with gross at most ``L``.
+
 Fine bars: block ``j`` covers ``chunk_period`` bars, bar ``r`` of it holds ``x_j + min(r, f) d_j``.
 
 Timing (no look-ahead): rule row ``u_j`` is computed from chunk price ``P_{j+1}`` (bar ``(j+1)C``).
@@ -27,6 +31,8 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+
+from alphalang.strategy.book import rebalance_target
 
 
 def _straight_through_fix(c):
@@ -89,13 +95,13 @@ def limit_change(d, maximum_change):
 
 
 def coarse_weights(rule_outputs, initial_weights, minimum_weight, maximum_change, interpolation_period,
-                   kind: str = "delta", blend_lamb=None, maximum_weight=None):
+                   kind: str = "delta", blend_lamb=None, maximum_weight=None, leverage=None):
     """Run the guardrail scan over rule outputs (T, N); returns ``(x, d)`` both (T, N).
 
     ``x[j]`` is the position before step ``j`` and ``d[j]`` the per-bar change applied over the next
     ``interpolation_period`` bars.  ``maximum_change`` is per fine bar.  For ``kind="target"`` the rule
     outputs are target weights blended as ``blend_lamb*x + (1-blend_lamb)*u``; a target row containing NaN
-    means "hold" (no change).
+    means "hold" (no change).  ``leverage=L`` runs a long/short book instead (see the module docstring).
     """
     rule_outputs = jnp.asarray(rule_outputs, dtype=jnp.float64)
     n_assets = rule_outputs.shape[-1]
@@ -105,7 +111,9 @@ def coarse_weights(rule_outputs, initial_weights, minimum_weight, maximum_change
     x0 = jnp.asarray(initial_weights, dtype=jnp.float64)
 
     def step(x, u):
-        if kind == "delta":
+        if leverage is not None:
+            target = rebalance_target(x, u, kind, leverage, blend_lamb)
+        elif kind == "delta":
             raw = x + u
             target = apply_weight_bounds(raw, eps, w_max)
         else:
@@ -135,14 +143,14 @@ def n_coarse_rows(bout_length: int, chunk_period: int) -> int:
 
 def bout_weights(rule_outputs, initial_weights, *, start_index: int, bout_length: int, chunk_period: int,
                  interpolation_period: int, minimum_weight: float, maximum_change: float,
-                 kind: str = "delta", blend_lamb=None, maximum_weight=None):
+                 kind: str = "delta", blend_lamb=None, maximum_weight=None, leverage=None):
     """Fine weights for the bout ``[start_index, start_index + bout_length)`` of a price series.
 
     ``rule_outputs`` are the rule rows computed on the whole series' chunk prices (row j <-> chunk j+1);
     ``start_index`` must be a multiple of ``chunk_period``.  Returns ``bout_length - 1`` rows, the weights
     held over bars ``start_index .. start_index + bout_length - 2``.  The first ``chunk_period`` rows are the
     initial weights.  Extra rule rows past the data end (when the bout reaches the last chunk) are padded
-    with "no change".
+    with "no change".  ``leverage=L``: a long/short book of gross ``L`` (see :func:`coarse_weights`).
     """
     first = start_index // chunk_period
     n_rows = n_coarse_rows(bout_length, chunk_period)
@@ -152,7 +160,7 @@ def bout_weights(rule_outputs, initial_weights, *, start_index: int, bout_length
         pad = jnp.full((n_rows - rows.shape[0], rows.shape[1]), pad_value)
         rows = jnp.concatenate([rows, pad], axis=0)
     xs, ds = coarse_weights(rows, initial_weights, minimum_weight, maximum_change, interpolation_period,
-                            kind, blend_lamb, maximum_weight)
+                            kind, blend_lamb, maximum_weight, leverage)
     fine = interpolate_fine(xs, ds, chunk_period, interpolation_period)
     head = jnp.broadcast_to(jnp.asarray(initial_weights, dtype=jnp.float64), (chunk_period, rows.shape[1]))
     return jnp.concatenate([head, fine], axis=0)[: bout_length - 1]

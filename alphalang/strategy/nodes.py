@@ -25,12 +25,13 @@ import jax.numpy as jnp
 import numpy as np
 
 from alphalang.errors import AlphaTypeError
+from alphalang.strategy.book import simulate_book
 from alphalang.strategy.guardrails import bout_weights
 from alphalang.strategy.metrics import Frequency
 from alphalang.strategy.rules import RuleContext, blend_lamb, get_rule
 from alphalang.strategy.simulate import SimResult, simulate_g3m, simulate_g3m_fees, simulate_portfolio
 
-SIMULATIONS = ("g3m", "portfolio")
+SIMULATIONS = ("g3m", "portfolio", "long_short")
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,9 @@ class StrategyConfig:
     ``chunk_period``: bars per rule step; ``interpolation_period``: bars over which a step's change is spread
     (default ``chunk_period``); ``maximum_change``: largest weight change per bar; ``minimum_weight``: default
     ``0.1/N``; ``simulation``: ``"g3m"`` (pool, ``fees`` > 0 uses the arbitrage scan) or ``"portfolio"``
-    (rebalanced book paying ``cost`` per unit turnover).
+    (rebalanced book paying ``cost`` per unit turnover) or ``"long_short"`` (signed, dollar-neutral weights of
+    gross ``leverage`` = sum |w|, the simulation layer's book on capital ``initial_value`` paying ``cost`` per
+    dollar traded; see :mod:`alphalang.strategy.book`).
     """
 
     chunk_period: int = 1
@@ -98,6 +101,7 @@ class StrategyConfig:
     fees: float = 0.0
     cost: float = 0.0
     initial_value: float = 1e6
+    leverage: float = 1.0
 
     def __post_init__(self):
         if self.interpolation_period is not None and self.interpolation_period > self.chunk_period:
@@ -114,6 +118,10 @@ class StrategyConfig:
     @property
     def freq(self) -> Frequency:
         return Frequency(self.bars_per_day, self.days_per_year)
+
+    @property
+    def long_short(self) -> bool:
+        return self.simulation == "long_short"
 
     def min_weight(self, n_assets: int) -> float:
         return self.minimum_weight if self.minimum_weight is not None else 0.1 / n_assets
@@ -140,14 +148,20 @@ class Node:
         """Fine weights (bout_length - 1, N) for the bout starting at ``start_index``."""
         n = prices.shape[1]
         outputs = self.rule_outputs(params, cfg, prices, signals)
-        init = jnp.full(n, 1.0 / n)
+        init = jnp.zeros(n) if cfg.long_short else jnp.full(n, 1.0 / n)  # a long/short book starts flat
         return bout_weights(outputs, init, start_index=start_index, bout_length=bout_length,
                             chunk_period=cfg.chunk_period, interpolation_period=cfg.f,
                             minimum_weight=cfg.min_weight(n), maximum_change=cfg.maximum_change,
-                            kind=self.kind, blend_lamb=self.blend(params, cfg))
+                            kind=self.kind, blend_lamb=self.blend(params, cfg),
+                            leverage=cfg.leverage if cfg.long_short else None)
 
     def signal_names(self) -> set[str]:
         return set()
+
+    def rule_nodes(self) -> list[RuleNode]:
+        """Every rule node of the tree under this node."""
+        return [self] if isinstance(self, RuleNode) else [r for c in getattr(self, "children", ()) for r in
+                                                            c.rule_nodes()]
 
     def describe(self) -> str:
         return repr(self)
@@ -256,6 +270,17 @@ class Strategy:
     node: Node
     config: StrategyConfig = StrategyConfig()
 
+    def __post_init__(self):
+        cfg = self.config
+        if cfg.simulation not in SIMULATIONS:
+            raise AlphaTypeError(f"unknown simulation {cfg.simulation!r}", hint=f"one of {', '.join(SIMULATIONS)}")
+        if cfg.long_short and not (isinstance(cfg.leverage, int | float) and 0 < cfg.leverage < float("inf")):
+            raise AlphaTypeError(f"leverage = {cfg.leverage!r}: the gross leverage of a long/short book must be > 0")
+        signed = sorted({r.rule for r in self.node.rule_nodes() if r.spec.long_short_only})
+        if signed and not cfg.long_short:
+            raise AlphaTypeError(f"rule {signed[0]!r} gives signed weights, which only a long/short book holds",
+                                 hint="set simulation = \"long_short\" (and leverage, the gross sum |w|)")
+
     def init_params(self, data: MarketData) -> dict:
         """Initial raw parameters for ``data``'s number of assets (signal scales are read from ``data``)."""
         return self.node.init_params(data.n_assets, self.config, data)
@@ -300,5 +325,7 @@ def simulate_weights(weights, prices, cfg: StrategyConfig) -> SimResult:
         return simulate_g3m(weights, prices, cfg.initial_value)
     if cfg.simulation == "portfolio":
         return simulate_portfolio(weights, prices, cfg.cost, cfg.initial_value)
+    if cfg.long_short:
+        return simulate_book(weights, prices, cfg.cost, cfg.initial_value)
     raise ValueError(f"unknown simulation {cfg.simulation!r}; expected one of {SIMULATIONS}")
 

@@ -228,6 +228,8 @@ class Rule:
     initial_overrides: Callable[[int, np.ndarray | None, dict], dict] | None = field(default=None, compare=False)
     #: ``(params, ctx) -> blend factor`` of a target rule (default: ``ctx.lamb(logit_lamb + logit_delta_lamb)``)
     blend: Callable | None = field(default=None, compare=False)
+    #: signed targets: only a long/short book (``simulation="long_short"``) can hold them
+    long_short_only: bool = False
 
     def initial_params(self, n_assets: int, ctx: RuleContext, overrides: dict | None = None) -> dict:
         """Initial raw parameters, each (N,) or scalar. ``overrides`` maps name -> raw value."""
@@ -324,6 +326,27 @@ def _signal_target(params, ctx, prices, signal):
     return signal_target_weights(_signal_rows(signal), params["beta"])
 
 
+def signal_weights_target(signal, kind: str = "identity", exponent=1.0):
+    """The transformed alpha itself as a signed target (NaN where the alpha is NaN or has no transform); a
+    long/short book neutralises and scales it to its gross leverage, as the simulation layer does.
+
+    Example:
+        >>> out = signal_weights_target(jnp.array([-2.0, jnp.nan, 3.0]), "signed_power", 0.5)
+        >>> [round(float(v), 4) for v in out]
+        [-1.4142, nan, 1.7321]
+    """
+    signal = jnp.asarray(signal, dtype=jnp.float64)
+    valid = ~jnp.isnan(signal)
+    source = signal if kind == "zscore" else jnp.where(valid, signal, 0.0)
+    return jnp.where(valid, transform_signal(source, kind, exponent), jnp.nan)
+
+
+def _signal_weights(params, ctx, prices, signal):
+    kind = ctx.option("transform", "identity")
+    exponent = squareplus(params["sp_exponents"]) if kind == "signed_power" else 1.0
+    return signal_weights_target(_signal_rows(signal), kind, exponent)
+
+
 _PRICE_SCHEMA = (_LOG_K, _lamb_spec(), _DELTA_LAMB)
 _TARGET_LAMB = ParamSpec("logit_lamb", lambda ctx: float(logit(0.5)),
                          "logit of the blend factor: new = lam*old + (1-lam)*target", per_asset=False)
@@ -358,6 +381,13 @@ RULES: dict[str, Rule] = {
         (ParamSpec("beta", 1.0, "softmax inverse temperature", per_asset=False), _TARGET_LAMB),
         _signal_target, "softmax(beta * alpha) blended with the previous weights",
         blend=lambda params, ctx: sigmoid(params["logit_lamb"])),
+    "signal_weights": Rule(
+        "signal_weights", "target", "signal",
+        (ParamSpec("sp_exponents", lambda ctx: float(inverse_squareplus(1.0)),
+                   "squareplus-space exponent for the signed_power transform", per_asset=False),
+         _TARGET_LAMB),
+        _signal_weights, "long/short: the neutralised, scaled alpha blended with the previous weights",
+        blend=lambda params, ctx: sigmoid(params["logit_lamb"]), long_short_only=True),
 }
 
 
