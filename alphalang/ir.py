@@ -5,7 +5,7 @@ construction). Node ids are topologically ordered: a node's arguments always hav
 
 Example:
     >>> g = Graph()
-    >>> close = g.add("field", (), ("close",), "panel")
+    >>> close = g.add(Leaf.FIELD, (), ("close",), PANEL)
     >>> g.add("rank", (close,), (), "panel") == g.add("rank", (close,), (), "panel")
     True
 """
@@ -13,19 +13,38 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from alphalang.ops import INFIX
 from alphalang.source import Span
 from alphalang.syntax.printer import number_text
 from alphalang.syntax.walk import render
 
-PANEL, SCALAR, GROUP = "panel", "scalar", "group"  # node kinds
-LEAVES = frozenset({"field", "group", "const"})  # the ops of nodes that read data or hold a value, not operators
+
+class Kind(StrEnum):
+    """What a node's values are: a (dates x assets) panel, one number, or group labels."""
+
+    PANEL = "panel"
+    SCALAR = "scalar"
+    GROUP = "group"
+
+
+class Leaf(StrEnum):
+    """The ops of the nodes that read data or hold a value, not operators (``Node.is_leaf``): a field, an
+    ``IndClass`` level (group labels) and a constant."""
+
+    FIELD = "field"
+    GROUP = "group"
+    CONST = "const"
+
+
+PANEL, SCALAR, GROUP = Kind.PANEL, Kind.SCALAR, Kind.GROUP
+LEAVES = frozenset(Leaf)
 
 
 @dataclass(frozen=True)
 class Node:
-    """One operation. ``op`` is a registry name, or ``field`` / ``group`` / ``const`` for leaves.
+    """One operation. ``op`` is a registry name, or a ``Leaf`` (``field`` / ``group`` / ``const``).
 
     ``params`` holds static values: the field name, group level, constant value, or an operator's
     windows and constants (already floored/rounded per profile).
@@ -34,14 +53,14 @@ class Node:
     op: str
     args: tuple[int, ...]
     params: tuple
-    kind: str
+    kind: Kind | str  # a ``Kind`` (a plain string of one compares equal)
 
     @property
     def is_leaf(self) -> bool:
         """Whether the node is a field, group level or constant (no registry entry, no arguments).
 
         Example:
-            >>> Node("const", (), (5.0,), SCALAR).is_leaf, Node("rank", (0,), (), PANEL).is_leaf
+            >>> Node(Leaf.CONST, (), (5.0,), SCALAR).is_leaf, Node("rank", (0,), (), PANEL).is_leaf
             (True, False)
         """
         return self.op in LEAVES
@@ -82,11 +101,11 @@ class Graph:
     def _pieces(self, node_id: int) -> list:
         """One node's text as pieces: strings, and the argument node ids to expand in their place."""
         node = self.nodes[node_id]
-        if node.op == "field":
+        if node.op == Leaf.FIELD:
             return [node.params[0]]
-        if node.op == "group":
+        if node.op == Leaf.GROUP:
             return [f"IndClass.{node.params[0]}"]
-        if node.op == "const":
+        if node.op == Leaf.CONST:
             return [number_text(node.params[0])]
         args = node.args
         if node.op in _INFIX:

@@ -201,6 +201,44 @@ def test_skip_ema_matches_pandas_ewm(halflife, m):
     np.testing.assert_allclose(got, want.to_numpy(), rtol=1e-12, atol=1e-12, equal_nan=True)
 
 
+def _lstsq(wy: np.ndarray, wx: np.ndarray, rettype: int) -> float:
+    """ts_regression's return type from ``np.linalg.lstsq`` on the complete pairs of one window (the standard
+    errors from ``MSE (X'X)^-1``)."""
+    ok = np.isfinite(wy) & np.isfinite(wx)
+    n = int(ok.sum())
+    if n < 2 or (rettype in (0, 3) and not ok[-1]) or (rettype >= 7 and n < 3):
+        return np.nan
+    design = np.column_stack([np.ones(n), wx[ok]])
+    if np.ptp(wx[ok]) == 0:
+        return ((wy[ok] - wy[ok].mean()) ** 2).sum() if rettype == 5 else np.nan
+    (alpha, beta), *_ = np.linalg.lstsq(design, wy[ok], rcond=None)
+    sse = ((wy[ok] - design @ [alpha, beta]) ** 2).sum()
+    sst = ((wy[ok] - wy[ok].mean()) ** 2).sum()
+    mse = sse / (n - 2) if n > 2 else np.nan
+    cov = mse * np.linalg.inv(design.T @ design) if n > 2 else np.full((2, 2), np.nan)
+    return [wy[-1] - alpha - beta * wx[-1], alpha, beta, alpha + beta * wx[-1], sse, sst,
+            np.nan if sst == 0 else 1 - sse / sst, mse, np.sqrt(cov[1, 1]), np.sqrt(cov[0, 0])][rettype]
+
+
+@pytest.mark.parametrize("m", MIN_PERIODS)
+@pytest.mark.parametrize("d", [2, 4, 7])
+def test_skip_regression_matches_lstsq_on_complete_pairs(d, m):
+    fields = _panel(6)
+    y, x = (np.where(np.isfinite(fields[k]), fields[k], np.nan) for k in ("close", "volume"))
+    pad = np.full((d - 1, N), np.nan)
+    py, px = np.vstack([pad, y]), np.vstack([pad, x])
+    for rettype in range(10):
+        got = alphalang.evaluate(f"ts_regression(close, volume, {d}, rettype={rettype})", fields,
+                                 backend="reference", nan="skip", min_periods=m)
+        want = np.full((T, N), np.nan)
+        for t in range(T):
+            for i in range(N):
+                wy, wx = py[t : t + d, i], px[t : t + d, i]
+                if (np.isfinite(wy) & np.isfinite(wx)).sum() >= min(m, d):  # min_periods is at most d
+                    want[t, i] = _lstsq(wy, wx, rettype)
+        np.testing.assert_allclose(got, want, rtol=1e-8, atol=1e-9, equal_nan=True, err_msg=f"rettype={rettype}")
+
+
 def test_strict_is_unchanged_and_skip_equals_strict_without_missing_values():
     fields = {k: np.where(np.isfinite(v), v, 1.0) for k, v in _panel(3).items()}
     src = "\n".join(f"o{k} = {_formula(op, 5)}" for k, op in enumerate(sorted(ORACLES)))

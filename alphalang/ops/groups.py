@@ -1,4 +1,5 @@
-"""Group statistics (BRAIN's group_* operators) and groups computed from data (bucket, densify).
+"""Group statistics (BRAIN's group_* operators) and groups computed from data (bucket, densify,
+group_cartesian_product).
 
 A group is a (date, label) pair; its members are the assets with a label >= 0 and finite inputs. Every statistic
 is written to each member; NaN/±inf inputs and negative labels give NaN. ``bucket`` and ``densify`` return group
@@ -79,4 +80,16 @@ cross_section(
     nan_rule="a negative label stays no group",
     labels=True,
     spellings=(("brain", "densify"),),
+)
+cross_section(
+    "group_cartesian_product",
+    params=(Param("g1", ArgKind.GROUP), Param("g2", ArgKind.GROUP)),
+    reference=ref.group_cartesian_product,
+    doc="Group labels (BRAIN): one group per pair of labels (g1, g2), e.g. sector x size bucket; each date's pairs "
+        "numbered 0..k-1 by g1, then g2.",
+    example='group_rank(returns, group_cartesian_product(IndClass.sector, bucket(rank(volume), range="0,1,0.5")))',
+    result=ResultKind.GROUP,
+    nan_rule="an asset with no group (negative label) in either labelling has no group",
+    labels=True,
+    spellings=(("brain", "group_cartesian_product"),),
 )

@@ -13,12 +13,14 @@ from alphalang.ops.timeseries import time_series
 
 _RETTYPE = Param("rettype", ArgKind.CONST, default=0.0, bounds=(0.0, 9.0))
 _YXD = (Param("y", ArgKind.SERIES), Param("x", ArgKind.SERIES), Param("d", ArgKind.WINDOW))
-_RULE = ("NaN in warm-up and whenever y or x is missing in the window; a constant x window has no slope (NaN but "
-         "SST); MSE and standard errors need d >= 3")
+_RULE = ("NaN in warm-up and whenever y or x is missing in the window (nan=\"skip\": over the complete pairs, at "
+         "least max(min_periods, 2); error and estimate need today's pair); a constant x window has no slope (NaN "
+         "but SST); MSE and standard errors need d >= 3 (points)")
 
 time_series(
     "ts_regression_core",
     reference=ref.regression,
+    skip=ref.regression_skip,
     params=(*_YXD, _RETTYPE),
     doc="Least squares of y on x over the window (ts_regression without the lag).",
     example="ts_regression(close, volume, 10, rettype=2)",

@@ -22,8 +22,6 @@ UNSUPPORTED: dict[tuple[str, str], str] = {
     ("brain", "ts_target_tvr_delta_limit"): "as ts_target_tvr_decay, for ts_delta_limit",
     ("brain", "multi_regression"): "BRAIN's multi-factor regression has no public definition of its arguments",
     ("brain", "group_multi_regression"): "as multi_regression, per group",
-    ("brain", "group_cartesian_product"): "not built yet (group labels cannot be combined by arithmetic); add a "
-                                          "level to your data whose label is sector * 1000 + industry",
     ("brain", "group_extra"): "fills a value from BRAIN's own extra-group data, which a panel does not carry",
     ("brain", "in"): "set membership of BRAIN's string-valued fields; compare numbers with == and ||",
     ("brain", "universe_size"): "a platform constant; cs_count(x) counts a date's assets with a value",

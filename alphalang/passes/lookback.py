@@ -3,9 +3,9 @@
 A window of d adds d - 1 rows, a lag of d adds d rows, elementwise and per-row operators add none.
 
 Example:
-    >>> from alphalang.ir import Graph
-    >>> g = Graph(); c = g.add("field", (), ("close",), "panel")
-    >>> m = g.add("ts_mean", (g.add("delay", (c,), (1,), "panel"),), (20,), "panel")
+    >>> from alphalang.ir import PANEL, Graph, Leaf
+    >>> g = Graph(); c = g.add(Leaf.FIELD, (), ("close",), PANEL)
+    >>> m = g.add("ts_mean", (g.add("delay", (c,), (1,), PANEL),), (20,), PANEL)
     >>> node_lookbacks(g)[m]
     20
 """

@@ -108,15 +108,13 @@ def op_module() -> str:
             variants = [[], ["2.5"]]
         else:
             variants = [[]]
+        groups = sum(p.kind is ArgKind.GROUP for p in spec.params)  # each group argument: two orders of levels
+        levels = (("sector", "industry"), ("industry", "sector")) if groups else ((),)
         for statics in variants:
-            args = list(inputs)
-            if any(p.kind is ArgKind.GROUP for p in spec.params):
-                args.append("IndClass.sector")
+            for order in levels:
+                args = [*inputs, *(f"IndClass.{level}" for level in order[:groups])]
                 lines.append(f"o{k} = {_output(spec, args, statics)}")
                 k += 1
-                args[-1] = "IndClass.industry"
-            lines.append(f"o{k} = {_output(spec, args, statics)}")
-            k += 1
     return "\n".join(lines)
 
 

@@ -1,6 +1,6 @@
-"""Group statistics, group_backfill and groups computed from data (bucket, densify): numba == reference (bitwise:
-both use numpy's pairwise sums in the same order), streaming == batch, threads == one thread, and the checker's
-treatment of label-valued operators."""
+"""Group statistics, group_backfill and groups computed from data (bucket, densify, group_cartesian_product):
+numba == reference (bitwise: both use numpy's pairwise sums in the same order), streaming == batch, threads == one
+thread, and the checker's treatment of label-valued operators."""
 
 from __future__ import annotations
 
@@ -24,6 +24,12 @@ LABELS = ("IndClass.sector", "IndClass.industry", 'bucket(rank(volume), range="0
           'bucket(close, range="-3,3,0.001")',  # 6001 bounds: more labels than assets (row_labels sorts them)
           'bucket(open, range="-1,1,0.5", skipEnd=1)', 'bucket(open, buckets="0", skipBegin=1, NaNGroup=1)')
 
+# group_cartesian_product of levels, of labels computed from data (more pairs than assets), and nested
+CARTESIAN = ("group_cartesian_product(IndClass.sector, IndClass.industry)",
+             'group_cartesian_product(bucket(close, range="-3,3,0.001"), densify(IndClass.industry))',
+             'group_cartesian_product(IndClass.sector, group_cartesian_product(bucket(rank(volume), '
+             'range="0,1,0.5"), IndClass.industry))')
+
 
 def _module() -> str:
     lines = [f"{op}_{k} = {op}(close, {g})" for op in ONE for k, g in enumerate(LABELS)]
@@ -34,6 +40,9 @@ def _module() -> str:
               'nested = group_zscore(group_rank(close, bucket(rank(open), range="0,1,0.5")), '
               'bucket(group_mean(volume, IndClass.sector), buckets="0,10"))',
               'wmean1 = group_mean(close, 1, IndClass.sector)']  # BRAIN's three-argument group_mean
+    lines += [f"{op}_cartesian_{k} = {op}(close, {g})" for op in ("group_mean", "group_rank", "group_count")
+              for k, g in enumerate(CARTESIAN)]
+    lines += [f"backfill_cartesian_{k} = group_backfill(close, {g}, 3)" for k, g in enumerate(CARTESIAN)]
     return "\n".join(lines)
 
 

@@ -37,7 +37,7 @@ def _module(windows, ops=ONE) -> str:
 
 
 FULL = _module(WINDOWS)
-# the families that opted in later: order statistics, drawdown, the exponential recursions
+# the families that opted in later: order statistics, drawdown, the exponential recursions, regression
 LATER = ("ts_median", "ts_max_drawdown", "ts_mad")
 SMALL = _module((4, 25), ("ts_mean", "ts_std", "decay_linear", "ts_resid", "ts_argmax", "ts_rank", "ts_product",
                           *LATER)) \
@@ -45,7 +45,9 @@ SMALL = _module((4, 25), ("ts_mean", "ts_std", "decay_linear", "ts_resid", "ts_a
     + "\nq1 = ts_quantile(close, 5, 0.1)\nq9 = ts_quantile(close, 30, 0.9)" \
     + "\nema_span = ts_ema_span(close, 4, 0)\nema_alpha = ts_ema_alpha(volume, 0.3, 1)" \
     + "\nema_half = ts_ema_halflife(close, 2, 0)\nema_sma = ts_sma_gtja(close, 5, 2)" \
-    + "\ndew = ts_decay_exp_window(close, 6, 0.7)\ndew_long = ts_decay_exp_window(volume, 30, 0.9)"
+    + "\ndew = ts_decay_exp_window(close, 6, 0.7)\ndew_long = ts_decay_exp_window(volume, 30, 0.9)" \
+    + "\nreg_error = ts_regression(close, volume, 6, rettype=0)\nreg_beta = regbeta(close, volume, 25)" \
+    + "\nreg_se = ts_regression(close, open, 8, lag=1, rettype=9)\nreg_r2 = ts_regression(volume, close, 4, rettype=6)"
 
 
 def _both(source: str, **policy) -> tuple[alphalang.Program, alphalang.Program]:

@@ -3,7 +3,8 @@ examples (``ref_oracles.example``).
 
 Group statistics: pandas ``groupby([date, label]).transform`` on a long frame of the members (label >= 0, every
 input finite); the vector projections' coefficient in exact rationals (``fractions``); ``bucket`` by
-``pandas.cut`` over bounds built with ``decimal``; ``densify`` by pandas' dense rank.
+``pandas.cut`` over bounds built with ``decimal``; ``densify`` by pandas' dense rank; ``group_cartesian_product``
+by pandas' ``groupby([g1, g2]).ngroup()``.
 """
 
 from __future__ import annotations
@@ -167,6 +168,18 @@ def _densify(g):
     return ranks.fillna(-1).to_numpy(), 0.0
 
 
+@oracle("group_cartesian_product", "pandas groupby ngroup")
+def _cartesian(g1, g2):
+    g1, g2 = np.broadcast_arrays(np.atleast_2d(np.asarray(g1)), np.atleast_2d(np.asarray(g2)))
+    out = np.full(g1.shape, -1.0)
+    for t in range(g1.shape[0]):
+        ok = (g1[t] >= 0) & (g2[t] >= 0)
+        if ok.any():
+            frame = pd.DataFrame({"a": g1[t, ok], "b": g2[t, ok]})
+            out[t, ok] = frame.groupby(["a", "b"], sort=True).ngroup().to_numpy()
+    return out, 0.0
+
+
 # ---- hand-worked examples: x over 6 assets, groups {0: assets 0-2, 1: assets 3-4}, asset 5 in no group ---------
 
 def _row(*values: float) -> np.ndarray:
@@ -208,3 +221,6 @@ example("group_backfill", (np.array([[5, 9, nan], [5, 2, 2], [2, nan, -4], [4, 7
         np.array([[5, 9, 7], [5, 2, 2], [2, 3, -4], [4, 7, 32 / 9]]))
 example("group_backfill", (_row(nan, 1, nan), np.array([-1, 0, 1]), 2, 4.0), _row(nan, 1, nan))  # no group / values
 example("densify", (np.array([[7, -1, 2, 7, 99], [3, 3, -2, 0, 0]]),), np.array([[1, -1, 0, 1, 2], [1, 1, -1, 0, 0]]))
+# sector x size: pairs (0,1) (0,0) (1,1) (0,1) and two assets with no group in one of the labellings
+example("group_cartesian_product", (np.array([[0, 0, 1, 0, -1, 1], [2, 2, 2, 2, 2, 2]]), np.array([1, 0, 1, 1, 0, -1])),
+        np.array([[1, 0, 2, 1, -1, -1], [1, 0, 1, 1, 0, -1]]))

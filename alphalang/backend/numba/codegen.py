@@ -27,15 +27,14 @@ from dataclasses import dataclass
 from importlib.metadata import version
 
 import alphalang
-from alphalang.backend.numba.families import CODES, FAMILY, FINGERPRINT
+from alphalang.backend.numba.families import CODES, FAMILY, FINGERPRINT, Kind
 from alphalang.backend.numba.lowering import lower
 from alphalang.errors import AlphaTypeError
-from alphalang.ir import GROUP
+from alphalang.ir import GROUP, Leaf
 from alphalang.ops import ArgKind, lookup
 from alphalang.passes.nanpolicy import skip_reference, window_of
 from alphalang.plan import Plan
 
-LEAVES = ("field", "group", "const")
 NUMBA_VERSION = version("numba")  # named in the kernel header (read from the metadata: numba is not imported)
 
 
@@ -64,7 +63,7 @@ class Kernel:
     consts: tuple[float, ...]  # constants the table refers to
     n_rows: int  # row buffers
     lookback: int  # rows of history every output needs (time-chunking overlap)
-    has_unbounded: bool  # an operator of a "state" family (no finite window: ts_ema, hump): no time chunking
+    has_unbounded: bool  # an operator of a ``Kind.STATE`` family (no finite window: ts_ema, hump): no time chunking
     nan: str = "strict"  # the plan's NaN policy (``passes.nanpolicy``), checked when a stream state is restored
 
 
@@ -103,12 +102,12 @@ def static_numbers(op: str, params: tuple, skip: int) -> tuple[float, ...]:
 def schedule(plan: Plan) -> list[int]:
     """Topological order of the non-leaf nodes that keeps elementwise nodes in long consecutive runs."""
     nodes = plan.graph.nodes
-    todo = [i for i, n in enumerate(nodes) if n.op not in LEAVES]
-    waiting = {i: sum(1 for a in set(nodes[i].args) if nodes[a].op not in LEAVES) for i in todo}
+    todo = [i for i, n in enumerate(nodes) if not n.is_leaf]
+    waiting = {i: sum(1 for a in set(nodes[i].args) if not nodes[a].is_leaf) for i in todo}
     users: dict[int, list[int]] = {i: [] for i in todo}
     for i in todo:
         for a in set(nodes[i].args):
-            if nodes[a].op not in LEAVES:
+            if not nodes[a].is_leaf:
                 users[a].append(i)
     ready = sorted(i for i in todo if waiting[i] == 0)
     order: list[int] = []
@@ -130,7 +129,7 @@ def schedule(plan: Plan) -> list[int]:
 
 
 def _is_elementwise(op: str) -> bool:
-    return lower(op).kind == "elementwise"
+    return lower(op).kind is Kind.ELEMENTWISE
 
 
 def generate(plan: Plan) -> Kernel:
@@ -156,7 +155,7 @@ class _Generator:
         self.table: list[tuple[int, ...]] = []
         self.consts: list[float] = []
         self.lines: list[str] = []
-        self.row_labels = any(n.kind == GROUP and n.op != "group" for n in self.nodes)  # bucket, densify
+        self.row_labels = any(n.kind == GROUP and not n.is_leaf for n in self.nodes)  # bucket, densify
 
     # -- helpers ---------------------------------------------------------------------------------------
     def describe(self, node_id: int) -> str:
@@ -171,16 +170,16 @@ class _Generator:
     def release(self, node_ids, position: int, last_use: dict[int, int]) -> None:
         """Return the row buffers of nodes with no use after ``position`` to the free list."""
         for a in set(node_ids):
-            if a in self.slot and last_use.get(a, -1) <= position and self.nodes[a].op != "field":
+            if a in self.slot and last_use.get(a, -1) <= position and self.nodes[a].op != Leaf.FIELD:
                 self.free.append(self.slot.pop(a))
         self.free.sort(reverse=True)
 
     def scalar(self, node_id: int, block: set[int]) -> str:
         """One asset's value of a node inside an elementwise loop."""
         node = self.nodes[node_id]
-        if node.op == "const":
+        if node.op == Leaf.CONST:
             return literal(node.params[0])
-        if node.op == "field":
+        if node.op == Leaf.FIELD:
             return f"{self.field_arg[node.params[0]]}[r, i]"
         if node_id in block:
             return f"v{node_id}"
@@ -208,7 +207,7 @@ class _Generator:
         """The level column for a group argument: an ``IndClass`` level's index, or -1 - the row buffer holding a
         label-valued operator's output (``bucket``, ``densify``; ``kernels.table`` reads it back)."""
         node = self.nodes[node_id]
-        return self.groups.index(node.params[0]) if node.op == "group" else -1 - self.slot[node_id]
+        return self.groups.index(node.params[0]) if node.op == Leaf.GROUP else -1 - self.slot[node_id]
 
     def skip_periods(self, node_id: int, family) -> int:
         """Under the NaN policy skip, the valid values the node's window needs (0: strict, or an operator the
@@ -240,7 +239,8 @@ class _Generator:
             state = len(self.states)
             self.states.append(StateSlot(node_id, low.family, window, periods > 0))
         values = family.consts(node.params) if family.consts else static_numbers(node.op, node.params,
-                                                                                  1 if low.kind == "window" else 0)
+                                                                                  1 if low.kind is Kind.WINDOW else 0)
+        values = (*values, *map(float, level[1:]))  # a second group argument's label source (groups2.CARTESIAN)
         if values:
             const = len(self.consts)
             self.consts.extend(values)
@@ -248,7 +248,7 @@ class _Generator:
         direct = int(len(outputs) == 1 and not consumed)
         self.table.append((CODES[low.family], mode, window, ins[0], ins[1], out, state,
                            outputs[0] if outputs else -1, level[0] if level else -1, const, direct))
-        what = f"{low.family}.{low.mode}" + (f" d={window}" if low.kind == "window" else "")
+        what = f"{low.family}.{low.mode}" + (f" d={window}" if low.kind is Kind.WINDOW else "")
         args = ", ".join(f"rows[{i}]" for i in ins if i >= 0)
         target = f"out[{outputs[0]}] (kept rows; else rows[{out}])" if direct else f"rows[{out}]"
         line = f"        # [{len(self.table) - 1}] {target} = {what}({args})  {self.describe(node_id)}"
@@ -288,12 +288,12 @@ class _Generator:
                         needs_row.add(a)
         # fields read by table nodes get a row buffer, filled at the start of every row
         table_fields = sorted({a for n in order if not _is_elementwise(self.nodes[n].op)
-                               for a in self.nodes[n].args if self.nodes[a].op == "field"})
+                               for a in self.nodes[n].args if self.nodes[a].op == Leaf.FIELD})
         for a in table_fields:
             self.lines.append(f"        rows[{self.alloc(a)}] = {self.field_arg[self.nodes[a].params[0]]}[r]  "
                               f"# {self.describe(a)}")
         for node_id, ks in self.out_index.items():
-            if self.nodes[node_id].op == "field":
+            if self.nodes[node_id].op == Leaf.FIELD:
                 arg = self.field_arg[self.nodes[node_id].params[0]]
                 self.lines.extend(f"        if keep:\n            out[{k}, r] = {arg}[r]" for k in ks)
         for block in blocks:
@@ -342,6 +342,6 @@ class _Generator:
         name = f"fused_{digest[:12]}"
         source = body.replace("KERNEL_NAME", name)
         lookback = max(self.plan.lookbacks, default=0)
-        unbounded = any(FAMILY[s.family].kind == "state" for s in self.states)  # recursions: no finite window
+        unbounded = any(FAMILY[s.family].kind is Kind.STATE for s in self.states)  # recursions: no finite window
         return Kernel(name, source, digest[:24], self.fields, self.groups, self.outputs, tuple(self.states),
                       tuple(self.table), tuple(self.consts), self.n_rows, lookback, unbounded, str(self.plan.nan))

@@ -22,14 +22,27 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 # node table columns (``kernels.table``): kernel family, mode, window, input row buffers (-1 = none), output row
 # buffer, state index, output index (-1 = not an output), group level, index into ``consts``, direct write
 COLUMNS = ("family", "mode", "window", "in0", "in1", "out", "state", "output", "level", "const", "direct")
-# state kernel with a window d (the node's first static); state kernel without a window (recursions such as ts_ema);
-# one row; one row by group
-KINDS = ("window", "state", "row", "group")
+
+
+class Kind(StrEnum):
+    """What a kernel family evaluates (``Family.kind``); ``ELEMENTWISE``: an operator lowered through its registry
+    template, which no family evaluates (``lowering.Lowering.kind``)."""
+
+    WINDOW = "window"  # a state kernel with a window d (the node's first static)
+    STATE = "state"  # a state kernel without a window (recursions such as ts_ema)
+    ROW = "row"  # one row
+    GROUP = "group"  # one row by group
+    ELEMENTWISE = "elementwise"
+
+
+WINDOW, STATE, ROW, GROUP = Kind.WINDOW, Kind.STATE, Kind.ROW, Kind.GROUP
+KINDS = (WINDOW, STATE, ROW, GROUP)  # the kinds a family can have
 # a mode code under the NaN policy skip: mode + SKIP_STRIDE * min_periods (``Family.mode_code``); above any mode index
 SKIP_STRIDE = 64
 
@@ -41,7 +54,7 @@ class Family:
     window of d rows (the module's own ``state_size``, which lays the state out; tests check they agree)."""
 
     name: str
-    kind: str
+    kind: Kind
     modes: tuple[str, ...] = ()
     state_size: Callable[[int, int], tuple[int, int]] | None = None
     # the node's constants in the ``consts`` array (read from ``consts[const]`` on): default, its statics after the
@@ -60,7 +73,7 @@ class Family:
 
     def window(self, params: tuple) -> int:
         """The node's window in rows (window kind: its first static), else 0."""
-        return int(params[0]) if self.kind == "window" else 0
+        return int(params[0]) if self.kind is WINDOW else 0
 
     def mode_code(self, mode: str | None, periods: int = 0) -> int:
         """The mode's constant (its index); 0 for a family with one statistic (``mode`` None). Under the NaN policy
@@ -76,40 +89,41 @@ TSRANK_SCAN_MAX = 2000  # ts_rank keeps a sorted copy of windows longer than thi
 MAD_DIRECT_MAX = 3000
 
 FAMILIES: tuple[Family, ...] = (
-    Family("shift", "window", ("DELAY", "DELTA"), lambda n, d: (d * n, 0)),
-    Family("moments", "window", ("SUM", "MEAN", "VAR", "STD", "ZSCORE", "SKEW", "KURT"),
+    Family("shift", WINDOW, ("DELAY", "DELTA"), lambda n, d: (d * n, 0)),
+    Family("moments", WINDOW, ("SUM", "MEAN", "VAR", "STD", "ZSCORE", "SKEW", "KURT"),
            lambda n, d: (d * n + 6 * n, 2 * n), skip=True),
-    Family("comoments", "window", ("COV", "CORR"), lambda n, d: (2 * d * n + 9 * n, 3 * n), skip=True),
-    Family("linear", "window", ("DECAY", "SLOPE", "RSQUARE", "RESID"), lambda n, d: (d * n + 5 * n, 2 * n),
+    Family("comoments", WINDOW, ("COV", "CORR"), lambda n, d: (2 * d * n + 9 * n, 3 * n), skip=True),
+    Family("linear", WINDOW, ("DECAY", "SLOPE", "RSQUARE", "RESID"), lambda n, d: (d * n + 5 * n, 2 * n),
            skip=True),
-    Family("extrema", "window", ("MAX", "MIN", "ARGMAX", "ARGMIN", "ARGMAX_DAYS", "ARGMIN_DAYS"),
+    Family("extrema", WINDOW, ("MAX", "MIN", "ARGMAX", "ARGMIN", "ARGMAX_DAYS", "ARGMIN_DAYS"),
            lambda n, d: (2 * d * n + n, n), skip=True),
-    Family("product", "window", ("PRODUCT",), lambda n, d: (2 * d * n + n, n), skip=True),
-    Family("tsrank", "window", ("RANK",), lambda n, d: ((d if d <= TSRANK_SCAN_MAX else 2 * d) * n, n),
+    Family("product", WINDOW, ("PRODUCT",), lambda n, d: (2 * d * n + n, n), skip=True),
+    Family("tsrank", WINDOW, ("RANK",), lambda n, d: ((d if d <= TSRANK_SCAN_MAX else 2 * d) * n, n),
            skip=True),
-    Family("ema", "state", (), lambda n, d: (2 * n, n), consts=lambda p: (0.5 ** (1.0 / float(p[0])),),
+    Family("ema", STATE, (), lambda n, d: (2 * n, n), consts=lambda p: (0.5 ** (1.0 / float(p[0])),),
            skip=True),
-    Family("crosssection", "row", ("rank", "scale", "zscore")),
-    Family("group", "group", ("MEAN", "NEUTRALIZE", "ZSCORE", "RANK", "SUM", "MAX", "MIN", "COUNT", "STD", "SCALE",
+    Family("crosssection", ROW, ("rank", "scale", "zscore")),
+    Family("group", GROUP, ("MEAN", "NEUTRALIZE", "ZSCORE", "RANK", "SUM", "MAX", "MIN", "COUNT", "STD", "SCALE",
                               "NORMALIZE", "MEDIAN", "WMEAN", "VNEUT", "VPROJ", "DENSIFY")),
-    Family("orderstat", "window", ("QUANTILE", "MEDIAN"), lambda n, d: (d * n, n + 2 * d * n),  # two heaps
+    Family("orderstat", WINDOW, ("QUANTILE", "MEDIAN"), lambda n, d: (d * n, n + 2 * d * n),  # two heaps
            skip=True),
-    Family("mad", "window", ("MAD",),
+    Family("mad", WINDOW, ("MAD",),
            lambda n, d: (d * n, n) if d <= MAD_DIRECT_MAX else (2 * d * n, 2 * n + 5 * d * n), skip=True),
-    Family("regression", "window", (), lambda n, d: (2 * d * n + 9 * n, 3 * n)),  # least squares of y on x
-    Family("groups2", "row", ("BUCKET",), consts=lambda p: _bucket_consts(*p)),  # group labels from data
-    Family("groupfill", "window", (), lambda n, d: (d * n, 0)),  # group_backfill: a ring of d rows
-    Family("expo", "state", ("SPAN", "ALPHA", "HALFLIFE", "SMA"), lambda n, d: (2 * n, n),  # EMA recursions
+    Family("regression", WINDOW, (), lambda n, d: (2 * d * n + 9 * n, 3 * n), skip=True),  # least squares of y on x
+    # group labels from data; CARTESIAN (no statics) reads its second labelling's source from ``consts``
+    Family("groups2", ROW, ("BUCKET", "CARTESIAN"), consts=lambda p: _bucket_consts(*p) if p else ()),
+    Family("groupfill", WINDOW, (), lambda n, d: (d * n, 0)),  # group_backfill: a ring of d rows
+    Family("expo", STATE, ("SPAN", "ALPHA", "HALFLIFE", "SMA"), lambda n, d: (2 * n, n),  # EMA recursions
            skip=True),
-    Family("expwindow", "window", (), lambda n, d: (d * n + 4 * n, 2 * n), skip=True),  # exponential window mean
-    Family("rowstats", "row", ("MEAN", "STD", "MIN", "MAX", "SUM", "COUNT", "MEDIAN", "WINSORIZE", "NORMALIZE",
+    Family("expwindow", WINDOW, (), lambda n, d: (d * n + 4 * n, 2 * n), skip=True),  # exponential window mean
+    Family("rowstats", ROW, ("MEAN", "STD", "MIN", "MAX", "SUM", "COUNT", "MEDIAN", "WINSORIZE", "NORMALIZE",
                                "TRUNCATE", "SCALE_DOWN", "QUANTILE", "SCALE", "REG_NEUT", "REG_PROJ", "VEC_NEUT",
                                "VEC_PROJ", "DIFF_WSUM")),  # cross-sectional clean-up (in0, in1 from REG_NEUT on)
     # missing values and stateful operators: look-back windows over missing values; recursions without a window
-    Family("history", "window", ("COUNT_NANS", "BACKFILL", "KTH", "LAST_DIFF"),
+    Family("history", WINDOW, ("COUNT_NANS", "BACKFILL", "KTH", "LAST_DIFF"),
            lambda n, d: (d * n + 2 * n, d * n + 3 * n)),
-    Family("recursion", "state", ("HOLD", "HUMP", "DAYS", "CUMSUM", "STEP", "DELTA_LIMIT"), lambda n, d: (n, n)),
-    Family("drawdown", "window", ("MAX_DRAWDOWN",), lambda n, d: (d * n, n),  # ts_max_drawdown: a ring, O(d)
+    Family("recursion", STATE, ("HOLD", "HUMP", "DAYS", "CUMSUM", "STEP", "DELTA_LIMIT"), lambda n, d: (n, n)),
+    Family("drawdown", WINDOW, ("MAX_DRAWDOWN",), lambda n, d: (d * n, n),  # ts_max_drawdown: a ring, O(d)
            skip=True),
 )
 FAMILY = {f.name: f for f in FAMILIES}
@@ -141,7 +155,8 @@ LOWERING: dict[str, tuple[str, str | None]] = {
     "group_count": ("group", "COUNT"), "group_std_dev": ("group", "STD"), "group_scale": ("group", "SCALE"),
     "group_normalize": ("group", "NORMALIZE"), "group_median": ("group", "MEDIAN"), "group_wmean": ("group", "WMEAN"),
     "group_vector_neut": ("group", "VNEUT"), "group_vector_proj": ("group", "VPROJ"), "densify": ("group", "DENSIFY"),
-    "bucket": ("groups2", "BUCKET"), "group_backfill": ("groupfill", None),
+    "bucket": ("groups2", "BUCKET"), "group_cartesian_product": ("groups2", "CARTESIAN"),
+    "group_backfill": ("groupfill", None),
     # exponential
     "ts_ema_span": ("expo", "SPAN"), "ts_ema_alpha": ("expo", "ALPHA"), "ts_ema_halflife": ("expo", "HALFLIFE"),
     "ts_sma_gtja": ("expo", "SMA"), "ts_decay_exp_window": ("expwindow", None),

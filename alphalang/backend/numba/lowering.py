@@ -6,16 +6,16 @@ lookup the code generator uses, and ``tests/test_registry.py`` checks that every
 
 Example:
     >>> lower("ts_mean")
-    Lowering(family='moments', mode='MEAN', kind='window')
-    >>> lower("rank").kind
-    'row'
+    Lowering(family='moments', mode='MEAN', kind=<Kind.WINDOW: 'window'>)
+    >>> lower("rank").kind == "row"
+    True
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alphalang.backend.numba.families import FAMILY, LOWERING
+from alphalang.backend.numba.families import FAMILY, LOWERING, Kind
 from alphalang.ops import lookup
 from alphalang.ops.spec import ResultKind
 
@@ -24,7 +24,7 @@ from alphalang.ops.spec import ResultKind
 class Lowering:
     family: str  # module under alphalang.backend.numba.kernels
     mode: str | None  # mode constant of that module (None: the family has one statistic)
-    kind: str  # a ``families.KINDS`` entry, or "elementwise"
+    kind: Kind  # the family's kind, or ``Kind.ELEMENTWISE``
 
 
 def lower(op: str) -> Lowering:
@@ -33,7 +33,7 @@ def lower(op: str) -> Lowering:
     if spec is None:
         raise KeyError(f"no operator {op!r} in the registry")
     if spec.result is ResultKind.ELEMENTWISE:
-        return Lowering("elementwise", spec.lowering, "elementwise")
+        return Lowering("elementwise", spec.lowering, Kind.ELEMENTWISE)
     if spec.lowering not in LOWERING:
         raise KeyError(f"operator {op!r} has lowering {spec.lowering!r}, which names no numba kernel family")
     family, mode = LOWERING[spec.lowering]

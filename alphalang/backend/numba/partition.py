@@ -34,7 +34,7 @@ STATE_BUDGET = 400
 def state_words(graph: Graph, node_id: int) -> int:
     """Per-asset state words of one node (0 for elementwise and row-wise nodes)."""
     node = graph[node_id]
-    if node.op in ("field", "group", "const"):
+    if node.is_leaf:
         return 0
     family = FAMILY.get(lower(node.op).family)
     if family is None or not family.stateful:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from alphalang.ir import Leaf
 from alphalang.ops import lookup
 from alphalang.passes.nanpolicy import NanPolicy, skip_reference, window_of
 from alphalang.plan import Plan
@@ -31,11 +32,11 @@ def run(plan: Plan, fields: dict[str, np.ndarray], groups: dict[str, np.ndarray]
     keep = set(plan.outputs.values())
     values: dict[int, object] = {}
     for node_id, node in enumerate(graph.nodes):
-        if node.op == "field":
+        if node.op == Leaf.FIELD:
             values[node_id] = fields[node.params[0]]
-        elif node.op == "group":
+        elif node.op == Leaf.GROUP:
             values[node_id] = groups[node.params[0]]
-        elif node.op == "const":
+        elif node.op == Leaf.CONST:
             values[node_id] = node.params[0]
         elif node.op == "broadcast":
             values[node_id] = np.full(shape, values[node.args[0]], dtype=np.float64)

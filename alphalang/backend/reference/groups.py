@@ -2,8 +2,8 @@
 
 A group is a (date, label) pair; its members are the assets whose label is >= 0 and whose every input is finite
 (NaN and ±inf are missing). Each statistic is computed over a group's members in asset order (numpy's
-pairwise sums over that contiguous run) and written to every member; a non-member gives NaN. ``bucket`` and
-``densify`` return int64 labels (-1: no group).
+pairwise sums over that contiguous run) and written to every member; a non-member gives NaN. ``bucket``,
+``densify`` and ``group_cartesian_product`` return int64 labels (-1: no group).
 
 Example:
     >>> import numpy as np
@@ -212,6 +212,24 @@ def densify(g):
     for t in range(g.shape[0]):
         ok = g[t] >= 0
         out[t, ok] = np.searchsorted(np.unique(g[t, ok]), g[t, ok])
+    return out
+
+
+def group_cartesian_product(g1, g2):
+    """One group per pair of labels: each date's distinct pairs (g1, g2) with both labels >= 0, numbered 0..k-1
+    in the pairs' order (by g1, then g2); -1 where either has no group.
+
+    Example:
+        >>> group_cartesian_product(np.array([[1, 0, 1, -1]]), np.array([[0, 2, 0, 1]]))
+        array([[ 1,  0,  1, -1]])
+    """
+    g1, g2 = np.broadcast_arrays(np.atleast_2d(np.asarray(g1)), np.atleast_2d(np.asarray(g2)))
+    out = np.full(g1.shape, -1, dtype=np.int64)
+    for t in range(g1.shape[0]):
+        ok = (g1[t] >= 0) & (g2[t] >= 0)
+        pairs = list(zip(g1[t, ok].tolist(), g2[t, ok].tolist(), strict=True))
+        number = {pair: k for k, pair in enumerate(sorted(set(pairs)))}
+        out[t, ok] = [number[pair] for pair in pairs]
     return out
 
 

@@ -32,9 +32,9 @@ from numba import njit
 from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, EXPWINDOW_PUSH, JIT_OPTIONS, skipping
 from alphalang.backend.numba.kernels.ring import (
     anchor_today,
+    anchored,
     init,  # noqa: F401 (this family's initial state)
     offset_sums,
-    out_of_scale,
     rescaled,
     slide,
     track,
@@ -142,16 +142,11 @@ def push(fs, is_, t, d, mode, c, x, out):
         old, stay_missing = slide(ring, miss, run, cur, prev, i, new)
         if direct:
             continue
-        ok_new = np.isfinite(new)
-        restart = stay_missing == d - 1  # nothing finite stays: restart exactly, anchored at the new value
-        z = new * inv[i]
-        k[i] = (z if ok_new else 0.0) if restart else k[i]
-        b = old * inv[i] - k[i] if (np.isfinite(old) and not restart) else 0.0
-        a = z - k[i] if ok_new else 0.0
+        a, b, restart, rescale = anchored(inv, k, i, new, old, stay_missing, d)
         acc[0, i] = (0.0 if restart else f * acc[0, i]) + (a - fd * b)
         q = (0.0 if restart else acc[1, i]) + (a * a - b * b)
         acc[1, i] = q
-        lost |= (b * b > CANCELLATION * q) | out_of_scale(ok_new, z, restart)
+        lost |= (b * b > CANCELLATION * q) | rescale
     if direct:
         _direct(ring, miss, inv, k, np.empty(n), acc[0], weights, total, t, d, out)
         return

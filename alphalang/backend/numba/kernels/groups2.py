@@ -1,6 +1,7 @@
-"""Group labels computed from data: ``bucket`` (the other label-valued operator, ``densify``, is a mode of the
-group family, which reads labels). Labels are written to a row buffer as floats (-1: no group); the group kernels
-read them back through ``group.row_labels``.
+"""Group labels computed from data: ``bucket``, and ``cartesian`` (group_cartesian_product: one group per pair of
+labels). The other label-valued operator, ``densify``, is a mode of the group family, which reads labels. Labels
+are written to a row buffer as floats (-1: no group); the group kernels read them back through
+``group.row_labels``.
 
 Example:
     >>> import numpy as np
@@ -9,16 +10,21 @@ Example:
     >>> bucket(np.array([-1.0, 0.25, 0.5, 2.0, np.nan]), consts, 0, out)
     >>> out
     array([ 0.,  1.,  1.,  3., -1.])
+    >>> cartesian(np.array([1, 0, 1, -1]), np.array([0, 2, 0, 1]), 3, out[:4])  # pairs (1,0) (0,2) (1,0) -
+    >>> out[:4]
+    array([ 1.,  0.,  1., -1.])
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
+from numba import types as _t
 
-from alphalang.backend.numba.kernels import BUCKET_ROW, JIT_OPTIONS
+from alphalang.backend.numba.kernels import BUCKET_ROW, IROW, JIT_OPTIONS, ROW
+from alphalang.backend.numba.kernels.group import row_labels
 
-BUCKET = 0  # the family's one mode (``families.FAMILY["groups2"].modes``)
+BUCKET, CARTESIAN = 0, 1  # the family's modes (``families.FAMILY["groups2"].modes``)
 
 
 @njit(BUCKET_ROW, **JIT_OPTIONS)
@@ -44,3 +50,15 @@ def bucket(x, consts, c0, out):
             else:
                 hi = mid
         out[i] = -1.0 if (skip_low and lo == 0) or (skip_high and lo == m) else float(lo)
+
+
+@njit(_t.void(IROW, IROW, _t.int64, ROW), **JIT_OPTIONS)
+def cartesian(g1, g2, n2, out):
+    """One label per pair ``(g1, g2)`` present in the row (labels 0..n2-1 in ``g2``), numbered 0..k-1 in the
+    pairs' lexicographic order (``reference.groups.group_cartesian_product``); -1 where either has no group."""
+    for i in range(g1.shape[0]):
+        out[i] = float(g1[i] * n2 + g2[i]) if (g1[i] >= 0 and g2[i] >= 0) else -1.0
+    dense = np.empty(g1.shape[0], np.int64)
+    row_labels(out, dense)
+    for i in range(g1.shape[0]):
+        out[i] = float(dense[i])

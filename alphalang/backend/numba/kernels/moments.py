@@ -40,9 +40,9 @@ from numba import njit
 from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH, skipping
 from alphalang.backend.numba.kernels.ring import (
     anchor_today,
+    anchored,
     init,  # noqa: F401 (this family's initial state)
     offset_sums,
-    out_of_scale,
     rescaled,
     slide,
     track,
@@ -270,18 +270,13 @@ def push(fs, is_, t, d, mode, x, out):
         old, stay_missing = slide(ring, miss, run, cur, prev, i, new)
         if direct:
             continue
-        ok_new = np.isfinite(new)
-        restart = stay_missing == d - 1  # nothing finite stays: restart exactly, anchored at the new value
-        z = new * inv[i]
-        k[i] = (z if ok_new else 0.0) if restart else k[i]
-        b = old * inv[i] - k[i] if (np.isfinite(old) and not restart) else 0.0
-        a = z - k[i] if ok_new else 0.0
+        a, b, restart, rescale = anchored(inv, k, i, new, old, stay_missing, d)
         a2 = a * a
         b2 = b * b
         squares = (0.0 if restart else s[1, i]) + (a2 - b2)  # every mode: it drives the cancellation check
         s[0, i] = (0.0 if restart else s[0, i]) + (a - b)
         s[1, i] = squares
-        lost |= (b2 > CANCELLATION * squares) | out_of_scale(ok_new, z, restart)
+        lost |= (b2 > CANCELLATION * squares) | rescale
         if high:
             s[2, i] = (0.0 if restart else s[2, i]) + (a2 * a - b2 * b)
             s[3, i] = (0.0 if restart else s[3, i]) + (a2 * a2 - b2 * b2)

@@ -12,6 +12,8 @@ exactly 0 and its mean, estimate and intercept exactly the value.
 
 Windows of at most ``DIRECT_MAX`` rows are evaluated two-pass from the rings in the reference's arithmetic
 (``reference.moments``: scaled, shifted by the oldest value, centred, summed oldest first; bitwise equal).
+Under the NaN policy skip (``skipping``): two-pass from the rings over the complete pairs (``_skip``), as
+``reference.regression.regression_skip``.
 
 Example:
     >>> import numpy as np
@@ -31,7 +33,7 @@ import math
 import numpy as np
 from numba import njit
 
-from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, REGRESSION_PUSH
+from alphalang.backend.numba.kernels import DIRECT_MAX, JIT_OPTIONS, REGRESSION_PUSH, skipping
 from alphalang.backend.numba.kernels import ring as _ring
 from alphalang.backend.numba.kernels.comoments import advance, views
 from alphalang.backend.numba.kernels.comoments import state_size as _comoments_state_size
@@ -132,12 +134,55 @@ def _direct(rx, ry, miss, invx, invy, t, d, kind, out):
             out[i] = _statistic(kind, d, cxx[j], cyy[j], cxy[j], px[j] + mx[j], py[j] + my[j], cx, cy, ix[j], iy[j])
 
 
+@njit(**JIT_OPTIONS)
+def _skip(rx, ry, t, d, code, kind, out):
+    """The statistic over the window's complete pairs (NaN policy skip), ``reference.regression.regression_skip``'s
+    arithmetic (``comoments._skip``'s sums); the error term and the estimate need today's pair."""
+    m = skipping.split(code)[1]
+    n = out.shape[0]
+    count, _, _, _, invx, px, tx = skipping.window(rx, ry, t, d, n)
+    _, _, _, _, invy, py, ty = skipping.window(ry, rx, t, d, n)
+    cxy = np.zeros(n)
+    cxx = np.zeros(n)
+    cyy = np.zeros(n)
+    mx = tx / count
+    my = ty / count
+    for age in range(d):
+        base = skipping.slot(t, d, n, age)
+        for i in range(n):
+            u = rx[base + i]
+            v = ry[base + i]
+            ok = np.isfinite(u) & np.isfinite(v)
+            a = ((u * invx[i] - px[i]) - mx[i]) if ok else 0.0
+            b = ((v * invy[i] - py[i]) - my[i]) if ok else 0.0
+            cxy[i] += a * b
+            cxx[i] += a * a
+            cyy[i] += b * b
+    cur = (t % d) * n
+    today = kind == ERROR or kind == ESTIMATE
+    for i in range(n):
+        u = rx[cur + i]
+        v = ry[cur + i]
+        if count[i] < max(m, 2) or (today and not (np.isfinite(u) and np.isfinite(v))):
+            out[i] = math.nan
+            continue
+        cx = (u * invx[i] - px[i]) - mx[i]
+        cy = (v * invy[i] - py[i]) - my[i]
+        out[i] = _statistic(kind, float(count[i]), cxx[i], cyy[i], cxy[i], px[i] + mx[i], py[i] + my[i], cx, cy,
+                            invx[i], invy[i])
+
+
 @njit(REGRESSION_PUSH, **JIT_OPTIONS)
 def push(fs, is_, t, d, mode, c, y, x, out):
     """Push the pair of rows (response ``y``, regressor ``x``; absolute row ``t``); write the regression's
     ``c[0]``-th return type (BRAIN's rettype) to ``out``."""
     n = x.shape[0]
     rx, ry, invx, invy, kx, ky, s, miss, runx, runy = views(fs, is_, d, n)
+    if mode >= skipping.SKIP_STRIDE:
+        skipping.write(rx, t, d, x)
+        skipping.write(ry, t, d, y)
+        _skip(rx, ry, t, d, mode, int(c[0]), out)
+        return
     advance(rx, ry, invx, invy, kx, ky, s, miss, runx, runy, t, d, x, y)
     kind = int(c[0])
     if d <= DIRECT_MAX:

@@ -140,3 +140,18 @@ def slide(ring, miss, run, cur, prev, i, new):
     miss[i] = stay_missing + (0 if ok_new else 1)
     run[i] = run[i] + 1 if (ok_new and new == last) else 0
     return old, stay_missing
+
+
+@njit(inline="always", **JIT_OPTIONS)
+def anchored(inv, k, i, new, old, stay_missing, d):
+    """The O(1) kernels' step after ``slide``: asset ``i``'s entering and leaving values as ``a = new * inv - k``
+    and ``b = old * inv - k`` (0 where missing), re-anchoring ``k[i]`` at the new value when nothing finite stays
+    (``restart``: the sums restart exactly); returns ``(a, b, restart, rescale)``, ``rescale``: the new value is
+    ``out_of_scale`` (the sums must be recomputed). Branch-free, so the push loops stay vectorised."""
+    ok_new = np.isfinite(new)
+    restart = stay_missing == d - 1  # nothing finite stays: restart exactly, anchored at the new value
+    z = new * inv[i]
+    k[i] = (z if ok_new else 0.0) if restart else k[i]
+    b = old * inv[i] - k[i] if (np.isfinite(old) and not restart) else 0.0
+    a = z - k[i] if ok_new else 0.0
+    return a, b, restart, out_of_scale(ok_new, z, restart)

@@ -59,6 +59,7 @@ with quiet_objmode():  # crosssection and group compile the SIMD sort's objmode 
 SHIFT, MOMENTS, COMOMENTS, LINEAR = CODES["shift"], CODES["moments"], CODES["comoments"], CODES["linear"]
 EXTREMA, PRODUCT, TSRANK, EMA = CODES["extrema"], CODES["product"], CODES["tsrank"], CODES["ema"]
 CROSSSECTION, GROUP, GROUPS2, GROUPFILL = CODES["crosssection"], CODES["group"], CODES["groups2"], CODES["groupfill"]
+CARTESIAN = FAMILY["groups2"].mode_code("CARTESIAN")
 RANK, SCALE, ZSCORE = (FAMILY["crosssection"].mode_code(m) for m in ("rank", "scale", "zscore"))
 EXPO, EXPWINDOW, REGRESSION = CODES["expo"], CODES["expwindow"], CODES["regression"]
 ORDERSTAT, MAD, DRAWDOWN = CODES["orderstat"], CODES["mad"], CODES["drawdown"]
@@ -69,6 +70,16 @@ _F2 = _t.float64[:, ::1]
 _SIG = _t.void(_t.int64[:, ::1], _t.int64, _t.int64, _t.int64, _t.int64, _t.boolean, _F2, _t.float64[::1],
                _t.int64[::1], _t.int64[::1], _t.int64[::1], _t.float64[::1], _t.int64[:, :, ::1], _t.int64,
                WORKSPACE, _t.float64[:, :, ::1])
+
+
+@njit(inline="always", **JIT_OPTIONS)
+def labels(level, r, rows, groups, n_groups):
+    """Row ``r``'s group labels and their count: ``level`` >= 0 an IndClass level of ``groups``, < 0 the row
+    buffer -level-1 holding a label-valued operator's output (bucket, densify), renumbered to 0..k-1 (k <= N)."""
+    if level >= 0:
+        return groups[level, min(r, groups.shape[1] - 1)], n_groups
+    g = np.empty(rows.shape[1], np.int64)
+    return g, group.row_labels(rows[-level - 1], g)
 
 
 def run(prog, a, b, t, r, keep, rows, fs, is_, fo, io, consts, groups, n_groups, ws, out):
@@ -119,21 +130,20 @@ def run(prog, a, b, t, r, keep, rows, fs, is_, fo, io, consts, groups, n_groups,
                 crosssection.scale(x, consts[prog[p, 9]], dst)
             else:
                 crosssection.zscore(x, dst)
-        elif fam == GROUP or fam == GROUPFILL:  # labels: level >= 0 an IndClass level, < 0 row buffer -level-1
-            level = prog[p, 8]
+        elif fam == GROUP or fam == GROUPFILL:
             c = consts[prog[p, 9]] if prog[p, 9] >= 0 else 0.0
-            if level >= 0:
-                g = groups[level, min(r, groups.shape[1] - 1)]
-                n_labels = n_groups
-            else:  # a label-valued operator's output (bucket, densify), renumbered to 0..k-1 (k <= N)
-                g = np.empty(x.shape[0], np.int64)
-                n_labels = group.row_labels(rows[-level - 1], g)
+            g, n_labels = labels(prog[p, 8], r, rows, groups, n_groups)
             if fam == GROUP:
                 group.push(x, y, g, mode, c, dst, ws, n_labels)
             else:
                 groupfill.push(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], t, d, c, x, g, n_labels, dst)
         elif fam == GROUPS2:
-            groups2.bucket(x, consts, prog[p, 9], dst)
+            if mode == CARTESIAN:  # the second labelling's source is its constant (``codegen``)
+                g, _ = labels(prog[p, 8], r, rows, groups, n_groups)
+                g2, n2 = labels(int(consts[prog[p, 9]]), r, rows, groups, n_groups)
+                groups2.cartesian(g, g2, n2, dst)
+            else:
+                groups2.bucket(x, consts, prog[p, 9], dst)
         elif fam == ROWSTATS:  # cross-sectional clean-up; its constants start at consts[prog[p, 9]]
             rowstats.push(x, y, mode, consts, prog[p, 9], dst, ws)
         elif fam == HISTORY:  # ts_backfill's and kth_element's k is its constant
