@@ -15,6 +15,7 @@ import contextlib
 import logging
 import os
 import uuid
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import numpy as np
 from alphalang.distributed.chunks import ChunkLayout, exact_halo
 from alphalang.distributed.sinks import DatasetSink
 from alphalang.distributed.sources import ChunkRequest, as_source
-from alphalang.distributed.tasks import run_bounded, run_chained, write_chunk
+from alphalang.distributed.tasks import constant, run_bounded, run_chained, write_chunk
 from alphalang.errors import AlphaDataError, AlphaError, AlphaTypeError
 
 __all__ = ["run_chunked", "default_chunk_rows", "local_client"]
@@ -61,9 +62,28 @@ def local_client(client=None, workers: int | None = None) -> Iterator:
         yield c
 
 
-def _check(plan, src) -> None:
-    """``AlphaDataError`` (at the formula's first use) for a field or group level the source lacks."""
-    for what, needed, have in (("field", plan.fields, src.fields), ("group", plan.groups, src.groups)):
+def _plans(program, available) -> tuple:
+    """(the plan ``Program.run`` compiles, the plan deriving the derivable fields the data lacks or None, their
+    names), chosen as ``Program.run`` chooses them (``Program.kernel_plan``, ``Program._derivation``), so the
+    chunked run uses the very same kernels."""
+    plan = getattr(program, "kernel_plan", None)
+    if plan is None:  # a Program that derives fields inside its kernels
+        return program.plan_for(available), None, ()
+    names = tuple(f for f in plan.fields if f in program.plan.derived)
+    missing = tuple(f for f in names if f not in available)
+    if not missing:
+        return plan, None, ()
+    derive = program._derivation(names, plan)
+    if not all(f in available for f in derive.fields):
+        names, derive = missing, program._derivation(missing, plan)
+    return plan, derive, missing
+
+
+def _check(plan, src, computed: tuple[str, ...] = ()) -> None:
+    """``AlphaDataError`` (at the formula's first use) for a field or group level the source lacks (beyond
+    the derivable fields ``computed`` from others)."""
+    fields = tuple(f for f in plan.fields if f not in computed)
+    for what, needed, have in (("field", fields, src.fields), ("group", plan.groups, src.groups)):
         for name in needed:
             if name not in have:
                 label = "field" if what == "field" else "group level"
@@ -81,10 +101,13 @@ def run_chunked(program, source, chunk_rows: int | None = None, client=None, out
         raise AlphaTypeError(f"chunked runs use the numba backend, this program uses {program.backend!r}",
                              hint="compile it with backend='numba'")
     src = as_source(source, **source_options)
-    plan = program.plan_for(src.fields)
-    _check(plan, src)
+    plan, derive, missing = _plans(program, src.fields)
+    _check(plan, src, missing)
     parts = tuple(partition.split(plan))
     kernels = [compile_plan(p)[0] for p in parts]  # compile (or load) here once: workers load from the cache
+    if derive is not None:
+        _check(derive, src)
+        derive = (derive, missing, compile_plan(derive)[0].digest, exact_halo(derive))
     n_rows, n_assets = src.n_rows, len(src.assets)
     executor.check_state_size(list(zip(parts, kernels, strict=True)), n_assets, n_rows)
     if chunk_rows is None:
@@ -94,7 +117,7 @@ def run_chunked(program, source, chunk_rows: int | None = None, client=None, out
     sink = DatasetSink(out, overwrite) if out is not None else None
     with local_client(client, workers) as c:
         try:
-            return _submit(c, src, plan, parts, tuple(k.digest for k in kernels), layout, sink, progress)
+            return _submit(c, src, plan, parts, tuple(k.digest for k in kernels), derive, layout, sink, progress)
         except BaseException as exc:
             if sink is not None:
                 sink.abort()
@@ -114,7 +137,7 @@ def _fields_of(parts) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return (tuple(sorted({f for p in parts for f in p.fields})), tuple(sorted({g for p in parts for g in p.groups})))
 
 
-def _submit(c, src, plan, parts, digests, layout: ChunkLayout, sink: DatasetSink | None, progress):
+def _submit(c, src, plan, parts, digests, derive, layout: ChunkLayout, sink: DatasetSink | None, progress):
     from distributed import as_completed
 
     token = uuid.uuid4().hex[:10]
@@ -123,29 +146,38 @@ def _submit(c, src, plan, parts, digests, layout: ChunkLayout, sink: DatasetSink
     halos = tuple(layout.halos[p] for p in layout.bounded)
     bounded_digests = tuple(digests[p] for p in layout.bounded)
     chained_digests = tuple(digests[p] for p in layout.chain)
-    (bounded_f, chained_f) = c.scatter([bounded, chained], broadcast=True, hash=False)
+    bounded_f = c.submit(constant, bounded, key=f"alphalang-plans-bounded-{token}")
+    chained_f = c.submit(constant, chained, key=f"alphalang-plans-chained-{token}")
     reads = {"b": _fields_of(bounded), "c": _fields_of(chained)}
+    extra = 0  # rows the derivation of missing derivable fields reads before a task's first row
+    if derive is not None:
+        derive, missing, digest, extra = derive
+        reads = {kind: (tuple(sorted((set(f) - set(missing)) | set(derive.fields))), tuple(sorted(set(g) | set(
+            derive.groups)))) for kind, (f, g) in reads.items()}
+        derive = (derive, missing, digest)
     names = tuple(plan.outputs)
     directory = str(sink.begin()) if sink is not None else None
 
-    def chunk_input(kind: str, first: int, stop: int):
+    def chunk_input(kind: str, k: int, first: int, stop: int):
         fields, groups = reads[kind]
         if src.lazy:
             return ChunkRequest(src, first, stop, fields, groups)
-        return c.scatter(src.read(first, stop, fields, groups), hash=False)
+        with warnings.catch_warnings():  # the chunk travels inside its task (large-graph warning)
+            warnings.simplefilter("ignore")
+            return c.submit(constant, src.read(first, stop, fields, groups), key=f"alphalang-data-{kind}-{k}-{token}")
 
     done_futures, where = [], {}
     previous = None
     for k, (start, stop) in enumerate(layout.bounds):
         futures = []
         if bounded:
-            data = chunk_input("b", layout.read_range(k, layout.bounded)[0], stop)
+            data = chunk_input("b", k, max(0, layout.read_range(k, layout.bounded)[0] - extra), stop)
             futures.append(c.submit(run_bounded, bounded_f, data, start, halos, layout.n_rows, bounded_digests,
-                                    key=f"alphalang-bounded-{k}-{token}"))
+                                    derive, key=f"alphalang-bounded-{k}-{token}"))
         if chained:
-            data = chunk_input("c", start, stop)
+            data = chunk_input("c", k, max(0, start - extra), stop)
             previous = c.submit(run_chained, chained_f, data, start, layout.n_rows, previous, chained_digests,
-                                key=f"alphalang-chained-{k}-{token}")
+                                derive, key=f"alphalang-chained-{k}-{token}")
             futures.append(previous)
         if sink is not None:
             fut = c.submit(write_chunk, directory, k, src.dates[start:stop], src.assets, names, *futures,

@@ -23,9 +23,15 @@ import numpy as np
 
 from alphalang.plan import Plan
 
-__all__ = ["run_bounded", "run_chained", "write_chunk", "CHUNK_FILE"]
+__all__ = ["constant", "run_bounded", "run_chained", "write_chunk", "CHUNK_FILE"]
 
 CHUNK_FILE = "part-{:05d}.parquet"
+
+
+def constant(value):
+    """``value`` itself: a task holding data the client has (plans, a panel's chunk), so that dask can rerun it
+    when the worker holding its result dies (scattered data would be lost for good)."""
+    return value
 
 
 def _kernel(plan: Plan, digest: str | None = None):
@@ -72,13 +78,30 @@ def _rows(data, first: int, plan: Plan):
     return fields, groups
 
 
-def run_bounded(parts: tuple[Plan, ...], data, start: int, halo_of, n_rows: int,
-                digests: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
-    """Outputs of the bounded groups ``parts`` on rows ``[start, data.stop)``; group p starts ``halo_of[p]``
-    rows early (fresh state), or at row 0. ``halo_of`` may be one int for all (doctest)."""
-    from alphalang.distributed.sources import load
+def derived(data, derive, first: int, n_rows: int):
+    """``data`` from row ``first`` on, plus the derivable fields (returns, adv{d}) the source lacks, computed
+    by ``derive`` = (plan, names, digest) from ``data``'s earlier rows exactly as ``Program.run`` computes them
+    (``Program.kernel_plan``: the kernels read them as inputs). ``derive`` None: ``data`` as it is."""
+    from alphalang.distributed.sources import ChunkData, load
 
     data = load(data)
+    if derive is None:
+        return data
+    plan, names, digest = derive
+    fields, groups = _rows(data, data.first, plan)
+    values, _ = run_kernel(plan, fields, groups, data.first, first - data.first, n_rows, digest=digest)
+    skip = first - data.first
+    return ChunkData(first, {**{k: v[skip:] for k, v in data.fields.items()}, **{k: values[k] for k in names}},
+                     {k: v if v.ndim == 1 else v[skip:] for k, v in data.groups.items()})
+
+
+def run_bounded(parts: tuple[Plan, ...], data, start: int, halo_of, n_rows: int,
+                digests: tuple[str, ...] | None = None, derive=None) -> dict[str, np.ndarray]:
+    """Outputs of the bounded groups ``parts`` on rows ``[start, data.stop)``; group p starts ``halo_of[p]``
+    rows early (fresh state), or at row 0. ``halo_of`` may be one int for all (doctest); ``derive``: see
+    ``derived`` (``data`` then starts that plan's halo earlier)."""
+    halos = (halo_of,) * len(parts) if isinstance(halo_of, int) else halo_of
+    data = derived(data, derive, max(0, start - max(halos, default=0)), n_rows)
     results: dict[str, np.ndarray] = {}
     for p, plan in enumerate(parts):
         halo = halo_of if isinstance(halo_of, int) else halo_of[p]
@@ -90,13 +113,11 @@ def run_bounded(parts: tuple[Plan, ...], data, start: int, halo_of, n_rows: int,
 
 
 def run_chained(parts: tuple[Plan, ...], data, start: int, n_rows: int, previous=None,
-                digests: tuple[str, ...] | None = None):
+                digests: tuple[str, ...] | None = None, derive=None):
     """Outputs of the chained (unbounded-state) groups on rows ``[start, data.stop)``, continuing from the
     states ``previous`` (the result of this task on the chunk before; ``None`` on the first chunk).
     Returns ``(outputs, states)``."""
-    from alphalang.distributed.sources import load
-
-    data = load(data)
+    data = derived(data, derive, start, n_rows)
     states = previous[1] if previous is not None else [None] * len(parts)
     results: dict[str, np.ndarray] = {}
     new_states = []

@@ -17,20 +17,11 @@ def scale(client, workers: int) -> None:
         time.sleep(0.1)
 
 
-def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
-    """NaN in the same cells and every other cell the same 64 bits (so -0.0 != 0.0). A NaN's sign and payload
-    are not compared: numpy does not define them, and x86 gives arithmetic NaNs the sign bit."""
-    a, b = np.ascontiguousarray(a, dtype=np.float64), np.ascontiguousarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        return False
-    nan = np.isnan(a)
-    return bool(np.array_equal(nan, np.isnan(b)) and np.array_equal(a.view(np.uint64)[~nan], b.view(np.uint64)[~nan]))
-
-
 def assert_bit_identical(expected: dict[str, np.ndarray], got: dict[str, np.ndarray]) -> None:
-    """The same outputs, each ``same_bits``."""
+    """The same outputs, each with the same shape and bytes (NaN payloads and signed zeros included)."""
     assert list(got) == list(expected)
-    bad = [name for name in expected if not same_bits(expected[name], got[name])]
+    bad = [name for name in expected if got[name].shape != expected[name].shape
+           or np.ascontiguousarray(got[name]).tobytes() != np.ascontiguousarray(expected[name]).tobytes()]
     assert not bad, f"{len(bad)} outputs differ, e.g. {bad[:5]}"
 
 
