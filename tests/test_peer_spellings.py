@@ -40,5 +40,7 @@ def test_every_rename_onto_an_operator_is_listed_once():
     for dialect in DIALECTS.values():
         for name, target in dialect.renames.items():
             if lookup(target) is not None and target == lookup(target).name:
-                assert ROWS[target].count(f"{dialect.spelled_as} `{name}`") == 1, (dialect.name, name)
+                cell = ROWS[target]  # listed once, bare or as a signature (brain `max(x, y, ...)`)
+                listed = cell.count(f"{dialect.spelled_as} `{name}`") + cell.count(f"{dialect.spelled_as} `{name}(")
+                assert listed == 1, (dialect.name, name)
     assert all(len(set(peer_spellings(op))) == len(peer_spellings(op)) for op in ROWS)

@@ -84,8 +84,11 @@ def peer_spellings(op: str) -> tuple[tuple[str, str], ...]:
         for name, target in dialect.renames.items():
             if target == spec.name and dialect.names.get(name.lower()) == spec.name:
                 found.append((dialect.spelled_as, name))
-    unique = dict.fromkeys((peer, name.lower()) for peer, name in found)  # first spelling of each name
-    return tuple(next(f for f in found if (f[0], f[1].lower()) == key) for key in unique)
+    def key(spelling: tuple[str, str]) -> tuple[str, str]:  # 'max(x, y, ...)' and 'max' are one name
+        return spelling[0], spelling[1].split("(")[0].strip().lower()
+
+    unique = dict.fromkeys(map(key, found))  # the first spelling of each name
+    return tuple(next(f for f in found if key(f) == k) for k in unique)
 
 
 HEADER = re.compile(r"\A(?:\ufeff)?[ \t]*#[ \t]*dialect:[ \t]*(\w+)", re.IGNORECASE)

@@ -49,7 +49,8 @@ def brain_name(op: str) -> str | None:
     spec = lookup(op)
     if spec is None:
         return None
-    return next((name for peer, name in peer_spellings(spec.name) if peer == "brain" and name.isidentifier()), None)
+    names = (name.split("(")[0].strip() for peer, name in peer_spellings(spec.name) if peer == "brain")
+    return next((name for name in names if name.isidentifier()), None)  # 'max(x, y, ...)' is written max
 
 
 @cache
