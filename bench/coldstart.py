@@ -12,7 +12,10 @@ four processes run ``alphalang run --json`` in turn:
 4. dataset B again.
 
 Each row: kernels compiled and loaded, compile (compiling or loading kernels) and run seconds as the CLI
-reports them, and the process's wall time (Python start-up, imports and data loading included).
+reports them, and the process's wall time (Python start-up, imports and data loading included). The
+"before" rows run the same two first starts (A cold, then B) with the kernels keyed as before issue 13
+(``Program.plan_for(data fields)``: a derivable field the data lacks is computed inside the kernel), on
+today's kernel library, in another fresh cache.
 
 Run: python bench/coldstart.py [--days 500 --assets 100]
 """
@@ -68,7 +71,7 @@ def fresh_cache(where: Path) -> Path:
     if here is None:
         raise SystemExit("no usable kernel cache to copy the kernel library from")
     target = where / "cache"
-    target.mkdir(mode=0o700)
+    target.mkdir(mode=0o700, parents=True)
     shutil.copytree(here / "numba", target / "numba", ignore=shutil.ignore_patterns("alphalang_kernel_*"))
     return target
 
@@ -84,6 +87,37 @@ def run(program: Path, data: list[str], cache_dir: Path) -> dict:
         raise SystemExit(f"alphalang run failed:\n{proc.stderr}")
     report = json.loads(proc.stdout)
     return {"wall": wall, "outputs": len(report["outputs"]), **report["kernels"], **report["seconds"]}
+
+
+BEFORE = """
+import json, sys, time, alphalang
+from alphalang.backend import numba
+from alphalang.backend.compiling import watch
+from alphalang.data import load_panel
+from alphalang.program import _bind
+start = time.perf_counter()
+data = sys.argv[2:]
+panel = alphalang.demo_panel(int(data[2]), int(data[4])) if data[0] == "--demo" else load_panel(data[1])
+program = alphalang.compile(sys.argv[1], fields=panel.fields, missing="skip").available(panel.fields, panel.groups)
+plan = program.plan_for(panel.fields)
+with watch() as log:
+    run_start = time.perf_counter()
+    numba.prepare(plan)(*_bind(plan, panel), panel.shape)
+print(json.dumps({"outputs": len(program.outputs), "compiled": log.compiled, "loaded": log.loaded,
+                  "compile": log.seconds, "run": time.perf_counter() - run_start - log.seconds}))
+"""
+
+
+def run_before(program: Path, data: list[str], cache_dir: Path) -> dict:
+    """The kernels as keyed before issue 13 (``plan_for``), run in a process of their own."""
+    env = {k: v for k, v in os.environ.items() if k not in ("NUMBA_CACHE_DIR", cache.ENV_VAR)}
+    env[cache.ENV_VAR] = str(cache_dir)
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", BEFORE, str(program), *data], env=env, capture_output=True,
+                          text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        raise SystemExit(f"before-run failed:\n{proc.stderr}")
+    return {"wall": time.perf_counter() - start, "check": 0.0, **json.loads(proc.stdout.strip().splitlines()[-1])}
 
 
 def main() -> None:
@@ -112,6 +146,11 @@ def main() -> None:
                 result = run(program, data, cache_dir)
                 rows.append((name, label, step, result))
                 print(f"{name:10} {label:28} {step:8} {result}", flush=True)
+            before = fresh_cache(where / "before")
+            for step, data, label in (("cold", demo, "A"), ("new data", data_b, "B")):
+                result = run_before(program, data, before)
+                rows.append((name, label, f"{step}, before", result))
+                print(f"{name:10} {label:28} {step:8} before {result}", flush=True)
     print()
     print("| program | dataset | start | kernels compiled / loaded | compile s | run s | process wall s |")
     print("|---|---|---|---|---|---|---|")

@@ -119,7 +119,7 @@ def compile_note(kernels) -> str:
 
     >>> from alphalang.backend.compiling import CompileLog
     >>> compile_note(CompileLog(compiled=2, compile_seconds=3.0))
-    'compiled 2 kernels in 3.0 s (first run on this machine: they are cached, later runs load them)'
+    'compiled 2 kernels in 3.0 s (first run on this machine; cached, later runs load them)'
     >>> compile_note(CompileLog(loaded=5))
     ''
     """
@@ -127,7 +127,7 @@ def compile_note(kernels) -> str:
         return ""
     from alphalang.backend.numba.cache import usable_dir
 
-    why = ("first run on this machine: they are cached, later runs load them" if usable_dir() is not None
+    why = ("first run on this machine; cached, later runs load them" if usable_dir() is not None
            else "no usable kernel cache: every run compiles them")
     s = "s" * (kernels.compiled != 1)
     return f"compiled {kernels.compiled} kernel{s} in {kernels.compile_seconds:.1f} s ({why})"

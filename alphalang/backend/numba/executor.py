@@ -130,15 +130,20 @@ def dense_labels(labels: np.ndarray) -> tuple[np.ndarray, int]:
 
 def dense_groups(kernel: Kernel, groups: dict[str, np.ndarray], shape: tuple[int, int]):
     """The kernel's group levels stacked as one int64 (levels, T or 1, N) array of ``dense_labels``, and G (the
-    largest label count over levels)."""
+    largest label count over levels). Read-only whenever the kernel groups (labels often are a broadcast view),
+    so a kernel has one signature (``signature``) whatever the labels' origin."""
     if not kernel.groups:
         return np.full((1, 1, shape[1]), -1, dtype=np.int64), 0
     dense = [dense_labels(groups[level]) for level in kernel.groups]
     n_groups = max(count for _, count in dense)
-    if len(dense) == 1:  # writable like every argument (``signature``): labels of a broadcast view are read-only
-        return np.require(dense[0][0][None], requirements=("C", "W")), n_groups
-    rows = max(a.shape[0] for a, _ in dense)
-    return np.ascontiguousarray(np.stack([np.broadcast_to(a, (rows, a.shape[1])) for a, _ in dense])), n_groups
+    if len(dense) == 1:
+        stacked = np.ascontiguousarray(dense[0][0][None])
+    else:
+        rows = max(a.shape[0] for a, _ in dense)
+        stacked = np.ascontiguousarray(np.stack([np.broadcast_to(a, (rows, a.shape[1])) for a, _ in dense]))
+    stacked = stacked.view()
+    stacked.flags.writeable = False
+    return stacked, n_groups
 
 
 def check_inputs(kernel: Kernel, fields: dict[str, np.ndarray], groups: dict[str, np.ndarray],
@@ -183,8 +188,9 @@ def signature(kernel: Kernel) -> tuple:
     from numba import types
 
     index, rows = types.int64, types.float64[:, ::1]
+    labels = types.Array(types.int64, 3, "C", readonly=bool(kernel.groups))  # as ``dense_groups`` passes them
     return ((index,) * 5 + (rows,) * len(kernel.fields)
-            + (types.int64[:, :, ::1], index, types.float64[:, :, ::1], rows, types.float64[::1], types.int64[::1],
+            + (labels, index, types.float64[:, :, ::1], rows, types.float64[::1], types.int64[::1],
                types.int64[::1], types.int64[::1], types.int64[:, ::1], types.float64[::1]))
 
 
