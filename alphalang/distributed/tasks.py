@@ -132,7 +132,6 @@ def run_chained(parts: tuple[Plan, ...], data, start: int, n_rows: int, previous
 def write_chunk(directory: str, chunk: int, dates, assets, names: tuple[str, ...], *results) -> int:
     """Write one chunk's outputs (long form: date, asset, one column per output in ``names``) as
     ``directory/part-<chunk>.parquet``, atomically: to a hidden name first, then renamed. Returns its rows."""
-    import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -140,9 +139,9 @@ def write_chunk(directory: str, chunk: int, dates, assets, names: tuple[str, ...
     for res in results:
         merged.update(res[0] if isinstance(res, tuple) else res)
     t, n = len(dates), len(assets)
-    columns = {"date": np.repeat(np.asarray(dates), n), "asset": np.tile(np.asarray(assets), t)}
-    columns.update({name: np.ascontiguousarray(merged[name]).reshape(-1) for name in names})
-    table = pa.Table.from_pandas(pd.DataFrame(columns), preserve_index=False)
+    columns = {"date": pa.array(np.repeat(np.asarray(dates), n)), "asset": pa.array(np.tile(np.asarray(assets), t))}
+    columns.update({name: pa.array(np.ascontiguousarray(merged[name]).reshape(-1)) for name in names})
+    table = pa.table(columns)
     final = Path(directory) / CHUNK_FILE.format(chunk)
     temp = final.with_name(f".{final.name}.{uuid.uuid4().hex}.inprogress")
     pq.write_table(table, str(temp), write_page_checksum=True)

@@ -1,0 +1,171 @@
+"""Benchmark: all 101 wq101 alphas over a parquet dataset, chunked on a dask LocalCluster, vs one process.
+
+    python bench/distributed.py                                   # default: 4 years x 2,000 assets, 2 workers
+    python bench/distributed.py --years 20 --assets 10000 --chunk-rows 126 --workers 2 \
+        --single-years 4                                          # the issue's target: larger than memory
+
+Writes a synthetic long dataset hive-partitioned by year (one demo-market year at a time, so building it never
+holds the whole panel) under ``--dir`` (default a temporary directory, removed at the end), then, in the same
+run:
+
+* **distributed**: ``program.run_chunked(dataset, chunk_rows, client, out=...)`` on a ``LocalCluster`` of
+  ``--workers`` single-threaded processes (started and warmed before the clock starts), writing all outputs to
+  a parquet dataset; wall time, panel cells (dates x assets) per second, and each worker's peak RSS (psutil,
+  sampled every 0.1 s);
+* **single**: ``program.run(panel)`` in this process (1 thread) on the first ``--single-years`` years (the
+  largest panel that fits; default all of them), read with ``load_panel``; wall time (min of ``--repeat``),
+  cells/s, and this process's peak RSS growth.
+
+Prints a markdown table and the ratios (per-core throughput single / distributed; worker peak RSS / the size
+of the whole panel's inputs plus outputs). With ``--check`` the written dataset is compared bit for bit with
+the single run (needs ``--single-years`` = ``--years``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+# this file's name would shadow the ``distributed`` package: bench/ leaves sys.path, _common is loaded by path
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != HERE]
+_spec = importlib.util.spec_from_file_location("_bench_common", HERE / "_common.py")
+_common = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_common)
+best_time, machine, table = _common.best_time, _common.machine, _common.table
+
+import numpy as np  # noqa: E402
+import psutil  # noqa: E402
+
+import alphalang  # noqa: E402
+from alphalang.data.io import write_parquet  # noqa: E402
+from alphalang.resources import stdlib_dir  # noqa: E402
+
+DAYS_PER_YEAR = 252
+
+
+def write_dataset(root: Path, years: int, assets: int) -> None:
+    """One demo-market year per partition (seeded by the year); groups are fixed by seed 0's hierarchy."""
+    base = alphalang.demo_panel(2, assets, seed=0)
+    groups = {k: v for k, v in base.groups.items()}
+    for k in range(years):
+        year = alphalang.demo_panel(DAYS_PER_YEAR, assets, seed=1000 + k)
+        dates = np.busday_offset(np.datetime64("2000-01-03"), np.arange(k * DAYS_PER_YEAR, (k + 1) * DAYS_PER_YEAR),
+                                 roll="forward")
+        panel = alphalang.Panel(year.fields, groups=groups, dates=dates.astype("datetime64[ns]"), assets=year.assets)
+        write_parquet(panel, root, partition_by="year")
+
+
+class RssSampler:
+    """Peak RSS of some processes, sampled in a thread."""
+
+    def __init__(self, pids: dict[str, int], every: float = 0.1) -> None:
+        self.procs = {name: psutil.Process(pid) for name, pid in pids.items()}
+        self.peak = dict.fromkeys(pids, 0)
+        self.every, self._stop = every, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for name, proc in self.procs.items():
+                try:
+                    self.peak[name] = max(self.peak[name], proc.memory_info().rss)
+                except psutil.Error:  # a worker restarted: its successor is not followed
+                    pass
+            time.sleep(self.every)
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--years", type=int, default=4)
+    ap.add_argument("--assets", type=int, default=2000)
+    ap.add_argument("--chunk-rows", type=int, default=252)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--single-years", type=int, default=None, help="years of the single-process panel (default all)")
+    ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--dir", default=None, help="where to write the datasets (default: a temporary directory)")
+    ap.add_argument("--check", action="store_true", help="compare the written dataset with the single run")
+    args = ap.parse_args()
+    from distributed import Client, LocalCluster
+
+    print(f"# machine: {machine()}", flush=True)
+    work = Path(args.dir or tempfile.mkdtemp(prefix="alphalang-bench-"))
+    data, out = work / "prices", work / "alphas"
+    shutil.rmtree(data, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    try:
+        t0 = time.perf_counter()
+        write_dataset(data, args.years, args.assets)
+        print(f"# dataset: {args.years} years x {args.assets} assets written in {time.perf_counter() - t0:.1f} s",
+              flush=True)
+        program = alphalang.compile(stdlib_dir() / "wq101.alpha")
+        single_years = args.single_years or args.years
+        panel = alphalang.load_panel(data, end=f"{1999 + single_years}-12-31") if single_years < args.years \
+            else alphalang.load_panel(data)
+        program.run(panel.slice_rows(0, 300))  # compile (or load) every kernel: the distributed run loads them
+        from alphalang.backend.numba import partition
+        from alphalang.distributed.chunks import exact_halo
+
+        halos = sorted(exact_halo(p) for p in partition.split(program.kernel_plan))
+        print(f"# {len(halos)} kernel groups; halo rows min {halos[0]}, median {halos[len(halos) // 2]}, "
+              f"max {halos[-1]}; chunks of {args.chunk_rows} rows", flush=True)
+        rows = []
+        with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                          memory_limit=0) as cluster, Client(cluster) as client:
+            program.run_chunked(panel.slice_rows(0, 40), 20, client=client)  # workers import and load kernels
+            pids = client.run(os.getpid)
+            cells = args.years * DAYS_PER_YEAR * args.assets
+            with RssSampler({f"worker {k}": pid for k, pid in enumerate(pids.values())}) as rss:
+                start = time.perf_counter()
+                program.run_chunked(data, args.chunk_rows, client=client, out=out)
+                wall = time.perf_counter() - start
+            peak_worker = max(rss.peak.values())
+            rows.append({"run": f"distributed, {args.workers} workers, chunks of {args.chunk_rows} dates, parquet out",
+                         "panel": f"{args.years * DAYS_PER_YEAR} x {args.assets}", "wall s": f"{wall:.1f}",
+                         "cells/s": f"{cells / wall:,.0f}", "cells/s per core": f"{cells / wall / args.workers:,.0f}",
+                         "peak RSS": ", ".join(f"{v / 2**30:.2f}" for v in rss.peak.values()) + " GiB"})
+        single_cells = panel.n_dates * panel.n_assets
+        before = psutil.Process().memory_info().rss
+        with RssSampler({"self": os.getpid()}) as me:
+            best, _ = best_time(lambda: program.run(panel), repeat=args.repeat, budget=0)
+        rows.append({"run": "single process, 1 thread, in memory (program.run)",
+                     "panel": f"{panel.n_dates} x {panel.n_assets}", "wall s": f"{best:.1f}",
+                     "cells/s": f"{single_cells / best:,.0f}", "cells/s per core": f"{single_cells / best:,.0f}",
+                     "peak RSS": f"{me.peak['self'] / 2**30:.2f} GiB (+{(me.peak['self'] - before) / 2**30:.2f})"})
+        print(table(list(rows[0]), [list(r.values()) for r in rows]))
+        full_bytes = cells * 8 * (len(program.fields) + len(program.outputs))
+        per_core = (single_cells / best) / (cells / wall / args.workers)
+        print(f"\nratios: single / distributed throughput per core = {per_core:.2f}x; "
+              f"worker peak RSS / whole panel (inputs + outputs, {full_bytes / 2**30:.1f} GiB) = "
+              f"{peak_worker / full_bytes:.2f}")
+        if args.check and single_years == args.years:
+            import pandas as pd
+
+            expected = program.run(panel)
+            frame = pd.read_parquet(out).set_index(["date", "asset"]).sort_index()
+            same = all(frame[n].to_numpy().reshape(panel.shape).tobytes() == expected[n].tobytes()
+                       for n in program.outputs)
+            print(f"check: written dataset bit-identical to the single run: {same}")
+    finally:
+        if args.dir is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
