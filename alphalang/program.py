@@ -132,9 +132,9 @@ class Program:
         if self.missing == "skip" and (part := self.available(panel.fields, panel.groups)) is not self:
             return part.run(panel, **options)
         plan = self.kernel_plan
-        execute = self._executor("kernel", plan, options)
+        _bind(plan, panel, dict.fromkeys(self.plan.derived))  # what the data lacks is an error before any compile
         fields, groups = _bind(plan, panel, self._derived_inputs(plan, panel, options))
-        return execute(fields, groups, panel.shape)
+        return self._executor("kernel", plan, options)(fields, groups, panel.shape)
 
     @property
     def kernel_plan(self) -> Plan:
