@@ -77,14 +77,17 @@ def run(args: argparse.Namespace) -> int:
                  "warnings": row["warnings"]} for name, row in table.iterrows()]
         print(json.dumps({"shape": list(panel.shape), "settings": as_dict(first.settings),
                           "days_per_year": first.days_per_year, "outputs": rows, "skipped": skipped_json(program),
-                          "seconds": {"evaluate": evaluated - start, "simulate": done - evaluated}},
+                          "seconds": {"compile": kernels.seconds, "evaluate": evaluated - start - kernels.seconds,
+                                      "simulate": done - evaluated},
+                          "kernels": {"compiled": kernels.compiled, "loaded": kernels.loaded}},
                          allow_nan=False, indent=1, default=str))
         return 0
     if args.quiet:
         return 0
     print(format_ranking(table))
     print(f"\n{len(sims)} outputs on {panel.n_dates} dates x {panel.n_assets} assets, ranked by fitness: "
-          f"evaluate {evaluated - start:.2f} s, simulate {done - evaluated:.2f} s")
+          f"compile {kernels.seconds:.2f} s, evaluate {evaluated - start - kernels.seconds:.2f} s, "
+          f"simulate {done - evaluated:.2f} s")
     if compile_note(kernels):
         print(compile_note(kernels))
     for line in program.skipped_lines():
