@@ -64,6 +64,12 @@ def write_dataset(root: Path, years: int, assets: int) -> None:
         write_parquet(panel, root, partition_by="year")
 
 
+def _cpu(proc: psutil.Process) -> float:
+    """User + system CPU seconds of a process so far."""
+    times = proc.cpu_times()
+    return times.user + times.system
+
+
 class RssSampler:
     """Peak RSS of some processes, sampled in a thread."""
 
@@ -131,27 +137,37 @@ def main() -> None:
             program.run_chunked(panel.slice_rows(0, 40), 20, client=client)  # workers import and load kernels
             pids = client.run(os.getpid)
             cells = args.years * DAYS_PER_YEAR * args.assets
+            workers = [psutil.Process(pid) for pid in pids.values()]
+            cpu0 = sum(_cpu(p) for p in workers)
             with RssSampler({f"worker {k}": pid for k, pid in enumerate(pids.values())}) as rss:
                 start = time.perf_counter()
                 program.run_chunked(data, args.chunk_rows, client=client, out=out)
                 wall = time.perf_counter() - start
+            cpu = sum(_cpu(p) for p in workers) - cpu0
             peak_worker = max(rss.peak.values())
             rows.append({"run": f"distributed, {args.workers} workers, chunks of {args.chunk_rows} dates, parquet out",
                          "panel": f"{args.years * DAYS_PER_YEAR} x {args.assets}", "wall s": f"{wall:.1f}",
                          "cells/s": f"{cells / wall:,.0f}", "cells/s per core": f"{cells / wall / args.workers:,.0f}",
+                         "CPU s": f"{cpu:.1f}", "cells per CPU s": f"{cells / cpu:,.0f}",
                          "peak RSS": ", ".join(f"{v / 2**30:.2f}" for v in rss.peak.values()) + " GiB"})
         single_cells = panel.n_dates * panel.n_assets
         before = psutil.Process().memory_info().rss
         with RssSampler({"self": os.getpid()}) as me:
             best, _ = best_time(lambda: program.run(panel), repeat=args.repeat, budget=0)
+            cpu0 = _cpu(psutil.Process())
+            program.run(panel)
+            single_cpu = _cpu(psutil.Process()) - cpu0
         rows.append({"run": "single process, 1 thread, in memory (program.run)",
                      "panel": f"{panel.n_dates} x {panel.n_assets}", "wall s": f"{best:.1f}",
                      "cells/s": f"{single_cells / best:,.0f}", "cells/s per core": f"{single_cells / best:,.0f}",
+                     "CPU s": f"{single_cpu:.1f}", "cells per CPU s": f"{single_cells / single_cpu:,.0f}",
                      "peak RSS": f"{me.peak['self'] / 2**30:.2f} GiB (+{(me.peak['self'] - before) / 2**30:.2f})"})
         print(table(list(rows[0]), [list(r.values()) for r in rows]))
         full_bytes = cells * 8 * (len(program.fields) + len(program.outputs))
         per_core = (single_cells / best) / (cells / wall / args.workers)
-        print(f"\nratios: single / distributed throughput per core = {per_core:.2f}x; "
+        per_cpu = (single_cells / single_cpu) / (cells / cpu)
+        print(f"\nratios: single / distributed throughput per core = {per_core:.2f}x (per CPU second actually "
+              f"used, which discounts the other load on the machine: {per_cpu:.2f}x); "
               f"worker peak RSS / whole panel (inputs + outputs, {full_bytes / 2**30:.1f} GiB) = "
               f"{peak_worker / full_bytes:.2f}")
         if args.check and single_years == args.years:

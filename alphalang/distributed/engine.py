@@ -2,8 +2,9 @@
 
 The parent checks the program against the source, compiles every kernel group once (filling the on-disk
 kernel cache, so workers load rather than compile), lays out the chunks (``chunks.ChunkLayout``) and submits
-per chunk: one task for the bounded groups (each on its own halo), one task for the chained groups (taking
-the previous chunk's task as its state), and, when writing, one task writing the chunk's file. Progress and
+per chunk: one task per lane of bounded groups (groups of similar halos; each group on its own halo; lanes
+run in parallel), one task for the chained groups (taking the previous chunk's task as its state), and, when
+writing, one task writing the chunk's file. Progress and
 results come back from the scheduler as tasks finish (``as_completed``). A worker that dies is replaced and
 its tasks rerun by dask (the scheduler's ``allowed-failures``); chunk files are written atomically, so a
 rerun overwrites a whole file or nothing.
@@ -133,6 +134,20 @@ def _is_dask_failure(exc: BaseException) -> bool:
     return isinstance(exc, KilledWorker)
 
 
+def _lanes(layout: ChunkLayout, most: int) -> list[tuple[int, ...]]:
+    """The bounded groups in at most ``most`` lanes (one task per lane and chunk), by halo: groups of similar
+    halos share a lane, so each lane reads only about its own halo and the tasks of a chunk run in parallel.
+
+    >>> _lanes(ChunkLayout.build(100, 10, (5, 40, 0, 6, 39), (False, False, True, False, False)), 2)
+    [(0, 3), (4, 1)]
+    """
+    ids = sorted(layout.bounded, key=lambda p: layout.halos[p])
+    if not ids:
+        return []
+    edges = np.linspace(0, len(ids), min(most, len(ids)) + 1).round().astype(int)
+    return [tuple(ids[a:b]) for a, b in zip(edges[:-1], edges[1:], strict=True)]
+
+
 def _fields_of(parts) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return (tuple(sorted({f for p in parts for f in p.fields})), tuple(sorted({g for p in parts for g in p.groups})))
 
@@ -141,14 +156,14 @@ def _submit(c, src, plan, parts, digests, derive, layout: ChunkLayout, sink: Dat
     from distributed import as_completed
 
     token = uuid.uuid4().hex[:10]
-    bounded = tuple(parts[p] for p in layout.bounded)
+    lanes = _lanes(layout, max(1, 2 * sum(c.nthreads().values())))
     chained = tuple(parts[p] for p in layout.chain)
-    halos = tuple(layout.halos[p] for p in layout.bounded)
-    bounded_digests = tuple(digests[p] for p in layout.bounded)
-    chained_digests = tuple(digests[p] for p in layout.chain)
-    bounded_f = c.submit(constant, bounded, key=f"alphalang-plans-bounded-{token}")
-    chained_f = c.submit(constant, chained, key=f"alphalang-plans-chained-{token}")
-    reads = {"b": _fields_of(bounded), "c": _fields_of(chained)}
+    kinds = {f"b{l}": lane for l, lane in enumerate(lanes)}
+    if chained:
+        kinds["c"] = layout.chain
+    plans = {kind: c.submit(constant, tuple(parts[p] for p in ids), key=f"alphalang-plans-{kind}-{token}")
+             for kind, ids in kinds.items()}
+    reads = {kind: _fields_of([parts[p] for p in ids]) for kind, ids in kinds.items()}
     extra = 0  # rows the derivation of missing derivable fields reads before a task's first row
     if derive is not None:
         derive, missing, digest, extra = derive
@@ -170,15 +185,17 @@ def _submit(c, src, plan, parts, digests, derive, layout: ChunkLayout, sink: Dat
     previous = None
     for k, (start, stop) in enumerate(layout.bounds):
         futures = []
-        if bounded:
-            data = chunk_input("b", k, max(0, layout.read_range(k, layout.bounded)[0] - extra), stop)
-            futures.append(c.submit(run_bounded, bounded_f, data, start, halos, layout.n_rows, bounded_digests,
-                                    derive, key=f"alphalang-bounded-{k}-{token}"))
-        if chained:
-            data = chunk_input("c", k, max(0, start - extra), stop)
-            previous = c.submit(run_chained, chained_f, data, start, layout.n_rows, previous, chained_digests,
-                                derive, key=f"alphalang-chained-{k}-{token}")
-            futures.append(previous)
+        for kind, ids in kinds.items():
+            halos, lane_digests = tuple(layout.halos[p] for p in ids), tuple(digests[p] for p in ids)
+            if kind == "c":
+                data = chunk_input(kind, k, max(0, start - extra), stop)
+                previous = c.submit(run_chained, plans[kind], data, start, layout.n_rows, previous, lane_digests,
+                                    derive, key=f"alphalang-chained-{k}-{token}")
+                futures.append(previous)
+                continue
+            data = chunk_input(kind, k, max(0, layout.read_range(k, ids)[0] - extra), stop)
+            futures.append(c.submit(run_bounded, plans[kind], data, start, halos, layout.n_rows, lane_digests,
+                                    derive, key=f"alphalang-bounded-{kind}-{k}-{token}"))
         if sink is not None:
             fut = c.submit(write_chunk, directory, k, src.dates[start:stop], src.assets, names, *futures,
                            key=f"alphalang-write-{k}-{token}")

@@ -135,3 +135,23 @@ def test_cli_chunked_run_on_a_scheduler(dask_client, program, tmp_path, capsys):
     assert_bit_identical(program.run(PANEL), read_dataset(out, PANEL.dates, PANEL.assets, program.outputs))
     assert main(argv) == 1  # the output exists: refused, named on stderr
     assert "already exists" in capsys.readouterr().err
+
+
+def test_date_partitioned_source_reads_whole_rows(tmp_path):
+    """A dataset partitioned by date (text partition values) reads a chunk's rows for every asset, missing
+    cells NaN and group -1, in the panel's order (no cluster: the read a task does)."""
+    from alphalang.distributed import ParquetSource
+
+    long = PANEL.to_long(include_groups=True).reset_index()
+    long = long[~((long["asset"] == PANEL.assets[3]) & (long["date"] >= PANEL.dates[15]))]  # delisted at row 15
+    pq.write_to_dataset(pa.Table.from_pandas(long, preserve_index=False), root_path=str(tmp_path / "d"),
+                        partition_cols=["date"])
+    source = ParquetSource(tmp_path / "d")
+    assert source.n_rows == PANEL.n_dates and list(source.assets) == list(PANEL.assets)
+    chunk = source.read(10, 30, ("close",), ("sector",))
+    close = PANEL.field("close")[10:30].copy()
+    close[5:, 3] = np.nan
+    sector = np.broadcast_to(PANEL.groups["sector"], (20, PANEL.n_assets)).copy()
+    sector[5:, 3] = -1
+    assert chunk.first == 10 and np.array_equal(chunk.fields["close"], close, equal_nan=True)
+    assert np.array_equal(chunk.groups["sector"], sector)
