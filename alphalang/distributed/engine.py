@@ -156,7 +156,7 @@ def _submit(c, src, plan, parts, digests, derive, layout: ChunkLayout, sink: Dat
     from distributed import as_completed
 
     token = uuid.uuid4().hex[:10]
-    lanes = _lanes(layout, max(1, 2 * sum(c.nthreads().values())))
+    lanes = _lanes(layout, max(1, sum(c.nthreads().values())))  # one lane per worker thread
     chained = tuple(parts[p] for p in layout.chain)
     kinds = {f"b{l}": lane for l, lane in enumerate(lanes)}
     if chained:
