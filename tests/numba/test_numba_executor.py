@@ -63,3 +63,20 @@ def test_kernel_memo_is_bounded_and_keyed_by_digest(monkeypatch):
     a = backend.compile_plan(alphalang.compile(texts[0], backend="reference").plan)
     b = backend.compile_plan(alphalang.compile(texts[0], backend="reference").plan)
     assert a[0].digest == b[0].digest and a[1] is b[1] and list(backend._KERNELS).count(a[0].digest) == 1
+
+
+def test_thread_chunks_give_one_runs_bits_for_long_windows():
+    """Regression: a time chunk re-read only the lookback, but windows longer than DIRECT_MAX re-anchor their
+    running sums every d rows, so ``threads=2`` differed from one run in the last bits (found by the
+    distributed work: ts_std(returns, 40) on 1200 x 6, 56 cells ~3.5e-18). The halo now covers it."""
+    import alphalang
+    from alphalang.backend.numba.halo import exact_halo
+    from alphalang.plan import build_plan, parse_module
+
+    assert exact_halo(build_plan(parse_module("c = ts_corr(close, volume, 230)"))) == 229 + 230
+    panel = alphalang.demo_panel(1200, 6, seed=4)
+    for text in ("s = ts_std(returns, 40)", "c = ts_corr(close, volume, 230)"):  # one group each: time split
+        program = alphalang.compile(text)
+        one, two = program.run(panel, threads=1), program.run(panel, threads=2)
+        for name in one:
+            assert one[name].tobytes() == two[name].tobytes(), name

@@ -28,6 +28,7 @@ from importlib.metadata import version
 
 import alphalang
 from alphalang.backend.numba.families import CODES, FAMILY, FINGERPRINT, Kind
+from alphalang.backend.numba.halo import exact_halo
 from alphalang.backend.numba.lowering import lower
 from alphalang.errors import AlphaTypeError
 from alphalang.ir import GROUP, Leaf
@@ -65,6 +66,7 @@ class Kernel:
     lookback: int  # rows of history every output needs (time-chunking overlap)
     has_unbounded: bool  # an operator of a ``Kind.STATE`` family (no finite window: ts_ema, hump): no time chunking
     nan: str = "strict"  # the plan's NaN policy (``passes.nanpolicy``), checked when a stream state is restored
+    halo: int = 0  # rows a time chunk re-reads for exactly one run's bits (``halo.exact_halo``; >= lookback)
 
 
 def _identifier(text: str) -> str:
@@ -344,4 +346,5 @@ class _Generator:
         lookback = max(self.plan.lookbacks, default=0)
         unbounded = any(FAMILY[s.family].kind is Kind.STATE for s in self.states)  # recursions: no finite window
         return Kernel(name, source, digest[:24], self.fields, self.groups, self.outputs, tuple(self.states),
-                      tuple(self.table), tuple(self.consts), self.n_rows, lookback, unbounded, str(self.plan.nan))
+                      tuple(self.table), tuple(self.consts), self.n_rows, lookback, unbounded, str(self.plan.nan),
+                      exact_halo(self.plan))

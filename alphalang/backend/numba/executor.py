@@ -6,8 +6,10 @@ On T rows of data a window is clamped to T + 1 rows (``windows``: a longer one n
 ``check_state_size`` bounds a program's total state (``$ALPHALANG_MAX_STATE_MB``) naming the largest operator.
 
 Threads: the only exact split on this machine's design is over *time*: chunk k processes rows
-``[start_k - lookback, stop_k)`` with fresh state and writes rows ``>= start_k`` (every lookback is finite and
-known; programs using ts_ema, whose window is unbounded, always run in one chunk). Kernels release the GIL.
+``[start_k - halo, stop_k)`` with fresh state and writes rows ``>= start_k``: the halo is the lookback plus, for
+each window longer than ``DIRECT_MAX``, that window again (its running sums re-anchor every d rows:
+``halo.exact_halo``), so the result has exactly the bits of one run. Programs using ts_ema, whose window is
+unbounded, always run in one chunk. Kernels release the GIL.
 
 Example:
     >>> from alphalang.plan import build_plan, parse_module
@@ -216,7 +218,7 @@ def run(kernel: Kernel, fn, fields: dict[str, np.ndarray], groups: dict[str, np.
         start, stop = bounds
         fs, is_ = new_state(kernel, n, t)
         rows = np.empty((max(kernel.n_rows, 1), n))
-        first = 0 if start == 0 else max(0, start - kernel.lookback)
+        first = 0 if start == 0 else max(0, start - kernel.halo)
         fn(0, first, stop, start, n, *field_args, stacked, n_groups, out, rows, fs, is_, fo, io, prog, consts)
 
     bounds = chunks(t, threads, kernel)
@@ -230,7 +232,7 @@ def run(kernel: Kernel, fn, fields: dict[str, np.ndarray], groups: dict[str, np.
 
 def chunks(t: int, threads: int, kernel: Kernel) -> list[tuple[int, int]]:
     """Row ranges, one per thread (one range when threads=1, for ts_ema, or for short panels)."""
-    if threads <= 1 or kernel.has_unbounded or t < threads * max(MIN_ROWS_PER_THREAD, 2 * kernel.lookback):
+    if threads <= 1 or kernel.has_unbounded or t < threads * max(MIN_ROWS_PER_THREAD, 2 * kernel.halo):
         return [(0, t)]
     edges = np.linspace(0, t, threads + 1).round().astype(int)
     return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=True)]

@@ -85,6 +85,11 @@ class Family:
 
 
 TSRANK_SCAN_MAX = 2000  # ts_rank keeps a sorted copy of windows longer than this (``kernels.tsrank.SCAN_MAX``)
+# Windows up to this many rows are evaluated two-pass from the ring buffer (O(d), sequential oldest-first
+# sums: bitwise equal to the reference). A rank or comparison downstream turns a last-ulp difference between
+# mathematically equal values (ties) into a different order, so exactness matters more than O(1) there;
+# longer windows use the O(1) anchored running sums (equal to the reference within ~1e-12 relative).
+DIRECT_MAX = 20
 # ts_mad is two-pass from a ring up to this many rows, a treap with subtree sums beyond (measured in ``kernels.mad``)
 MAD_DIRECT_MAX = 3000
 

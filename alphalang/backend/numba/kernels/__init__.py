@@ -24,18 +24,13 @@ from contextlib import contextmanager
 from numba.core.errors import NumbaWarning
 
 from alphalang.backend.numba import cache as _cache
-from alphalang.backend.numba.families import FINGERPRINT
+from alphalang.backend.numba.families import DIRECT_MAX, FINGERPRINT  # noqa: F401 - DIRECT_MAX: the kernels' import
 
 # numba keys a cached function on its own file only: FINGERPRINT (``families``) names the cache subdirectory.
 # The cache lives under alphalang's cache directory (never in the package); ``cache`` is False when it cannot be
 # trusted.
 JIT_OPTIONS = {"cache": _cache.install(FINGERPRINT), "nogil": True, "error_model": "numpy"}
 
-# Windows up to this many rows are evaluated two-pass from the ring buffer (O(d), sequential oldest-first
-# sums: bitwise equal to the reference). A rank or comparison downstream turns a last-ulp difference between
-# mathematically equal values (ties) into a different order, so exactness matters more than O(1) there;
-# longer windows use the O(1) anchored running sums (equal to the reference within ~1e-12 relative).
-DIRECT_MAX = 20
 
 # The O(1) running sums are recomputed from the ring every d rows and, at once, when an outgoing value's square
 # exceeds the sum of squares that stays by this factor: a value that large leaves a rounding residue of up to
