@@ -1,6 +1,6 @@
 """Parsing the columns of a long table read from a file: dates, numbers and ids, naming the cell that failed.
 
-Rules (the README's "Data contract"):
+Rules (docs/data.md, "In Python: the labelled-data contract"):
 
 - dates: ISO-8601 (``2020-01-02``, ``2020-01-02T09:30``, ...) unless the reader is given ``date_format``
   (a ``strftime`` pattern such as ``"%d/%m/%Y"``); a value that does not parse is an error naming the file, the
