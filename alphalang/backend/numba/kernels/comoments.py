@@ -142,22 +142,7 @@ def _skip(rx, ry, t, d, code, out):
     n = out.shape[0]
     count, topx, lox, hix, invx, px, tx = skipping.window(rx, ry, t, d, n)
     _, topy, loy, hiy, invy, py, ty = skipping.window(ry, rx, t, d, n)
-    sab = np.zeros(n)
-    saa = np.zeros(n)
-    sbb = np.zeros(n)
-    mx = tx / count
-    my = ty / count
-    for age in range(d):
-        base = skipping.slot(t, d, n, age)
-        for i in range(n):
-            u = rx[base + i]
-            v = ry[base + i]
-            ok = np.isfinite(u) & np.isfinite(v)
-            a = ((u * invx[i] - px[i]) - mx[i]) if ok else 0.0
-            b = ((v * invy[i] - py[i]) - my[i]) if ok else 0.0
-            sab[i] += a * b
-            saa[i] += a * a
-            sbb[i] += b * b
+    sab, saa, sbb = skipping.centred_pairs(rx, ry, t, d, n, invx, px, tx / count, invy, py, ty / count)
     for i in range(n):
         if count[i] < max(m, 2):
             out[i] = math.nan

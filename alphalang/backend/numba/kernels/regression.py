@@ -142,22 +142,9 @@ def _skip(rx, ry, t, d, code, kind, out):
     n = out.shape[0]
     count, _, _, _, invx, px, tx = skipping.window(rx, ry, t, d, n)
     _, _, _, _, invy, py, ty = skipping.window(ry, rx, t, d, n)
-    cxy = np.zeros(n)
-    cxx = np.zeros(n)
-    cyy = np.zeros(n)
     mx = tx / count
     my = ty / count
-    for age in range(d):
-        base = skipping.slot(t, d, n, age)
-        for i in range(n):
-            u = rx[base + i]
-            v = ry[base + i]
-            ok = np.isfinite(u) & np.isfinite(v)
-            a = ((u * invx[i] - px[i]) - mx[i]) if ok else 0.0
-            b = ((v * invy[i] - py[i]) - my[i]) if ok else 0.0
-            cxy[i] += a * b
-            cxx[i] += a * a
-            cyy[i] += b * b
+    cxy, cxx, cyy = skipping.centred_pairs(rx, ry, t, d, n, invx, px, mx, invy, py, my)
     cur = (t % d) * n
     today = kind == ERROR or kind == ESTIMATE
     for i in range(n):

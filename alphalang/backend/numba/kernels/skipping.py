@@ -109,6 +109,28 @@ def window(ring, other, t, d, n):
     return count, top, lo, hi, inv, pivot, total
 
 
+@njit(inline="always", **JIT_OPTIONS)
+def centred_pairs(rx, ry, t, d, n, invx, px, mx, invy, py, my):
+    """Sums of centred products over the window's complete pairs, ``(sxy, sxx, syy)``: ``a = x / scale_x -
+    pivot_x - mean_x`` (likewise ``b``), an incomplete pair counting 0. Shared by the skip paths of
+    ``comoments`` (cov/corr) and ``regression``, so both sum in one order."""
+    sxy = np.zeros(n)
+    sxx = np.zeros(n)
+    syy = np.zeros(n)
+    for age in range(d):
+        base = slot(t, d, n, age)
+        for i in range(n):
+            u = rx[base + i]
+            v = ry[base + i]
+            ok = np.isfinite(u) & np.isfinite(v)
+            a = ((u * invx[i] - px[i]) - mx[i]) if ok else 0.0
+            b = ((v * invy[i] - py[i]) - my[i]) if ok else 0.0
+            sxy[i] += a * b
+            sxx[i] += a * a
+            syy[i] += b * b
+    return sxy, sxx, syy
+
+
 @njit(**JIT_OPTIONS)
 def ewm(fs, is_, decay, new, adjust, m, x, out):
     """pandas' ``ewm(ignore_na=False)`` mean (``reference.skip.ewm``) for the recursion families (ts_ema, expo):
