@@ -68,8 +68,19 @@ def daily_log_sharpe(value, freq: Frequency = Frequency()):
 
 
 def returns_over_hodl(value, prices, holdings0):
-    """``V_end / (holdings0 . p_end) - 1``: return relative to holding the starting holdings/reserves."""
-    return value[-1] / jnp.sum(holdings0 * prices[-1]) - 1.0
+    """``V_end / (holdings0 . p_end) - 1``: return relative to holding the starting holdings/reserves of a
+    fully invested long-only book. NaN for a long/short book (signed holdings on top of its cash, or none at its
+    flat start), whose value is not its holdings' value: never a division by (nearly) zero.
+
+    >>> import jax.numpy as jnp
+    >>> float(returns_over_hodl(jnp.array([1.0, 1.1]), jnp.ones((2, 2)), jnp.array([0.5, 0.5])))
+    0.10000000000000009
+    >>> float(returns_over_hodl(jnp.array([1.0, 1.1]), jnp.ones((2, 2)), jnp.array([0.5, -0.5])))
+    nan
+    """
+    hodl = jnp.sum(holdings0 * prices[-1])
+    long_only = jnp.all(holdings0 >= 0) & (hodl > 0)
+    return jnp.where(long_only, value[-1] / jnp.where(long_only, hodl, 1.0) - 1.0, jnp.nan)
 
 
 def returns_over_uniform_hodl(value, prices):

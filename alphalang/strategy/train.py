@@ -182,6 +182,10 @@ def train(strategy: Strategy, data: MarketData, *, periods: int = 4, overlap: fl
         raise ValueError(f"unknown aggregation {aggregation!r}; expected one of {AGGREGATIONS}")
     if metric not in M.OBJECTIVES:
         raise ValueError(f"unknown metric {metric!r}; expected one of {M.OBJECTIVES}")
+    if metric == "returns_over_hodl" and strategy.config.long_short:
+        raise AlphaTypeError("metric 'returns_over_hodl' has no meaning for a long/short book: it starts flat, "
+                             "so there are no starting holdings to hold",
+                             hint="train on sharpe, returns or returns_over_uniform_hodl")
     check_bar_size(strategy, data)
     t0 = time.perf_counter()
     cp = strategy.config.chunk_period
