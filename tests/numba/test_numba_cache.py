@@ -33,7 +33,7 @@ from alphalang.backend.numba import compile_plan
 p = alphalang.compile("a = rank(ts_corr(close, volume, 7)) * ts_max(returns, 3)", backend="numba")
 panel = alphalang.demo_panel(30, 6)
 out = p.run(panel)["a"]
-kernel, fn = compile_plan(p.plan_for(panel.fields))
+kernel, fn = compile_plan(p.kernel_plan)  # the plan run() compiled
 print(json.dumps({"hits": sum(fn.stats.cache_hits.values()), "misses": sum(fn.stats.cache_misses.values()),
                   "path": fn.stats.cache_path, "a": [repr(v) for v in out.ravel()]}))
 """
@@ -156,12 +156,15 @@ def test_no_writable_home_compiles_in_memory_with_one_warning(warm, tmp_path):
 
 
 def test_entry_writable_by_others_is_refused(warm, tmp_path):
+    """Every generated entry (the program's kernel and the derivation kernels beside it) made writable by others:
+    none is loaded, each refusal warns once, and the result is computed in memory all the same."""
     cache_dir = _copy(warm[0], tmp_path)
-    entry = _generated_entries(cache_dir, ".nbi")[0]
-    entry.chmod(0o666)
+    entries = _generated_entries(cache_dir, ".nbi")
+    for entry in entries:
+        entry.chmod(0o666)
     result, err = _run(cache_dir)
     assert result["a"] == warm[1]["a"] and result["hits"] == 0
-    assert err.count("kernel cache entry refused") == 1 and "writable by group or others" in err, err
+    assert 1 <= err.count("kernel cache entry refused") <= len(entries) and "writable by group or others" in err, err
 
 
 def _fresh_program(tag: float):
