@@ -119,3 +119,12 @@ def compile_options(args: argparse.Namespace) -> dict:
     if args.backend:
         options["backend"] = args.backend
     return options
+
+
+def add_library_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the commands that evaluate a whole file on data (``run``, ``report``, ``simulate``): data,
+    compile, NaN policy and ``--strict``."""
+    add_data_options(parser)
+    add_compile_options(parser)
+    add_nan_options(parser)
+    add_strict_option(parser)

@@ -13,10 +13,7 @@ import time
 from pathlib import Path
 
 from alphalang.cli.common import (
-    add_compile_options,
-    add_data_options,
-    add_nan_options,
-    add_strict_option,
+    add_library_options,
     compile_for_data,
     load_data,
     skipped_json,
@@ -37,10 +34,7 @@ def register(subparsers) -> None:
         "  alphalang report my.alpha --demo --out r/ --no-plots --json > summary.json",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("file", help="the .alpha file (or one formula)")
-    add_data_options(parser)
-    add_compile_options(parser)
-    add_nan_options(parser)
-    add_strict_option(parser)
+    add_library_options(parser)
     parser.add_argument("--out", metavar="DIR", required=True, help="directory for report.html, png/ and numbers/")
     parser.add_argument("--horizons", default="1,5,20", help="forward-return horizons in dates (default 1,5,20)")
     parser.add_argument("--quantiles", type=int, default=5, help="quantile buckets per date (default 5)")

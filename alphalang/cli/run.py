@@ -8,10 +8,7 @@ import time
 
 from alphalang.cli.chunked import add_chunked_options, run_chunked_cli
 from alphalang.cli.common import (
-    add_compile_options,
-    add_data_options,
-    add_nan_options,
-    add_strict_option,
+    add_library_options,
     compile_for_data,
     load_data,
     skipped_json,
@@ -29,10 +26,7 @@ def register(subparsers) -> None:
         "  alphalang run my.alpha --data prices.parquet --out results.parquet",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("file", help="the .alpha file")
-    add_data_options(parser)
-    add_compile_options(parser)
-    add_nan_options(parser)
-    add_strict_option(parser)
+    add_library_options(parser)
     parser.add_argument("--out", metavar="PATH", help="write results to this parquet (or .csv) file")
     add_output_options(parser)
     add_chunked_options(parser)

@@ -13,10 +13,7 @@ import math
 import time
 
 from alphalang.cli.common import (
-    add_compile_options,
-    add_data_options,
-    add_nan_options,
-    add_strict_option,
+    add_library_options,
     compile_for_data,
     load_data,
     skipped_json,
@@ -40,10 +37,7 @@ def register(subparsers) -> None:
         "  alphalang simulate my.alpha --data prices.parquet --universe 500 --truncation 0.08 --split 2019-01-01",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("file", help="the .alpha file")
-    add_data_options(parser)
-    add_compile_options(parser)
-    add_nan_options(parser)
-    add_strict_option(parser)
+    add_library_options(parser)
     settings = parser.add_argument_group("simulation settings")
     for s in SETTINGS:
         settings.add_argument(s.flag, dest=f"setting_{s.name}", metavar=s.metavar, default=None,
