@@ -20,7 +20,7 @@ from alphalang.ops import INFIX, ArgKind, lookup
 from alphalang.syntax import ast
 from alphalang.syntax.parse import FINAL_OUTPUT, parse_module
 from alphalang.syntax.printer import to_text
-from alphalang.syntax.walk import fold_tree, postorder
+from alphalang.syntax.walk import fold_tree
 
 
 def transpile(module: ast.Module, to: str = "alphalang", errors: list | None = None) -> str:
@@ -94,25 +94,11 @@ def _map_statement(statement: ast.Statement, fn) -> ast.Statement:
     return statement
 
 
-def _names_used(statements) -> set[str]:
-    used = set()
-    for s in statements:
-        root = s.value if isinstance(s, ast.Assign) else getattr(s, "body", None)
-        if root is None:
-            continue
-        for node in postorder(root, ast.children):
-            if isinstance(node, ast.Call):
-                used.add(node.func)
-            elif isinstance(node, ast.Name):
-                used.add(node.name)
-    return used
-
-
 def _prelude_needed(body, prelude_by_name) -> set[str]:
     """The prelude names the body uses, with the prelude names those use in turn."""
-    needed = _names_used(body) & set(prelude_by_name)
+    needed = ast.names_used(body) & set(prelude_by_name)
     while True:
-        more = (_names_used([prelude_by_name[n] for n in needed]) & set(prelude_by_name)) - needed
+        more = (ast.names_used([prelude_by_name[n] for n in needed]) & set(prelude_by_name)) - needed
         if not more:
             return needed
         needed |= more

@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from alphalang.syntax import ast
 from alphalang.syntax.printer import to_text
-from alphalang.syntax.walk import fold_tree, postorder
+from alphalang.syntax.walk import fold_tree
 
 __all__ = ["session_source", "versioned"]
 
@@ -45,15 +45,6 @@ def _rename(e: ast.Expr, mapping: dict[str, str], shadow: frozenset[str] = froze
         return node
 
     return fold_tree(e, ast.children, rename)
-
-
-def _uses(e: ast.Expr, out: set[str]) -> set[str]:
-    for node in postorder(e, ast.children):
-        if isinstance(node, ast.Name):
-            out.add(node.name)
-        elif isinstance(node, ast.Call):
-            out.add(node.func)
-    return out
 
 
 def versioned(statements: Sequence[ast.Statement], drop_unused: bool = True) -> list[ast.Statement]:
@@ -91,12 +82,7 @@ def versioned(statements: Sequence[ast.Statement], drop_unused: bool = True) -> 
         current[stmt.name] = new_name
     # drop replaced versions nothing uses (repeat: dropping one can orphan another)
     while drop_unused:
-        used: set[str] = set()
-        for s in emitted:
-            if isinstance(s, ast.Assign):
-                _uses(s.value, used)
-            elif isinstance(s, ast.FuncDef):
-                _uses(s.body, used)
+        used = ast.names_used(emitted)
         dead = [s for s in emitted if not isinstance(s, ast.Import) and s.name in superseded and s.name not in used]
         if not dead:
             break

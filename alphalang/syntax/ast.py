@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from alphalang.source import Span
-from alphalang.syntax.walk import fold_tree
+from alphalang.syntax.walk import fold_tree, postorder
 
 _NO_SPAN = Span("<generated>", "", 1, 1, 0, 0)
 
@@ -186,3 +186,21 @@ def substitute(e: Expr, names: dict[str, Expr]) -> Expr:
         return e
     return fold_tree(e, children, lambda node, kids: names.get(node.name, node) if isinstance(node, Name)
                      else rebuild(node, kids))
+
+
+def names_used(statements) -> set[str]:
+    """Every name the statements' expressions refer to: values read (``Name``) and functions called.
+
+    Example:
+        >>> sorted(names_used([Assign("a", Call("rank", (Name("x"),))), FuncDef("f", ("y",), Name("y"))]))
+        ['rank', 'x', 'y']
+    """
+    used: set[str] = set()
+    for statement in statements:
+        root = statement.value if isinstance(statement, Assign) else getattr(statement, "body", None)
+        for node in postorder(root, children) if root is not None else ():
+            if isinstance(node, Call):
+                used.add(node.func)
+            elif isinstance(node, Name):
+                used.add(node.name)
+    return used
