@@ -6,7 +6,7 @@ construction). Node ids are topologically ordered: a node's arguments always hav
 Example:
     >>> g = Graph()
     >>> close = g.add(Leaf.FIELD, (), ("close",), PANEL)
-    >>> g.add("rank", (close,), (), "panel") == g.add("rank", (close,), (), "panel")
+    >>> g.add("rank", (close,), (), PANEL) == g.add("rank", (close,), (), PANEL)
     True
 """
 
@@ -72,7 +72,7 @@ class Graph:
     spans: dict[int, Span] = field(default_factory=dict)  # where each node was first written
     _index: dict[Node, int] = field(default_factory=dict, repr=False)
 
-    def add(self, op: str, args: tuple[int, ...], params: tuple, kind: str, span: Span | None = None) -> int:
+    def add(self, op: str, args: tuple[int, ...], params: tuple, kind: Kind, span: Span | None = None) -> int:
         node = Node(op, tuple(args), tuple(params), kind)
         found = self._index.get(node)
         if found is not None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alphalang.errors import AlphaTypeError
-from alphalang.ir import Graph
+from alphalang.ir import Graph, Leaf
 from alphalang.passes.broadcast import broadcast_constants
 from alphalang.passes.lookback import with_lookbacks
 from alphalang.passes.nanpolicy import STRICT, NanPolicy, check_policy, nan_policy
@@ -54,11 +54,11 @@ class Plan:
 
     @property
     def fields(self) -> tuple[str, ...]:
-        return tuple(sorted({n.params[0] for n in self.graph.nodes if n.op == "field"}))
+        return tuple(sorted({n.params[0] for n in self.graph.nodes if n.op == Leaf.FIELD}))
 
     @property
     def groups(self) -> tuple[str, ...]:
-        return tuple(sorted({n.params[0] for n in self.graph.nodes if n.op == "group"}))
+        return tuple(sorted({n.params[0] for n in self.graph.nodes if n.op == Leaf.GROUP}))
 
     def first_use(self, op: str, name: str) -> Span | None:
         """Where a field or group level is first used (for data errors)."""

@@ -21,6 +21,7 @@ import numpy as np
 
 from alphalang import dialects
 from alphalang.errors import AlphaDataError, AlphaSyntaxError, AlphaTypeError
+from alphalang.ir import Leaf
 from alphalang.passes.fields import Skipped, describe_skipped, skipped_outputs
 from alphalang.passes.nanpolicy import NanPolicy, nan_policy
 from alphalang.passes.profile import get_profile
@@ -164,7 +165,7 @@ class Program:
 
     def _derivation(self, names: tuple[str, ...], plan: Plan) -> Plan:
         if names not in self._plans:  # errors point at the formula's use of the derived field
-            spans = {name: plan.first_use("field", name) for name in names}
+            spans = {name: plan.first_use(Leaf.FIELD, name) for name in names}
             self._plans[names] = derivation_plan(names, self.profile, self.nan, spans)
         return self._plans[names]
 
@@ -182,7 +183,7 @@ class Program:
         names = {node_id: name for name, node_id in self.plan.outputs.items()}
         lines = []
         for node_id, node in enumerate(graph.nodes):
-            if node.op == "const":
+            if node.op == Leaf.CONST:
                 continue
             mark = f"  -> {names[node_id]}" if node_id in names else ""
             lines.append(f"%{node_id:<4} lookback {self.plan.lookbacks[node_id]:<4} {graph.describe(node_id, 100)}"
@@ -266,14 +267,14 @@ def _bind(plan: Plan, panel, derived: dict[str, np.ndarray] | None = None,
         if name in fields:
             continue
         if not panel.has_field(name):
-            span = plan.first_use("field", name)
+            span = plan.first_use(Leaf.FIELD, name)
             have = ", ".join(sorted(panel.fields)) or "none"
             raise AlphaDataError(f"the data has no field {name!r}", span, hint=f"fields in the data: {have}")
         fields[name] = panel.field(name)
     groups = {}
     for level in plan.groups:
         if not panel.has_group(level):
-            span = plan.first_use("group", level)
+            span = plan.first_use(Leaf.GROUP, level)
             have = ", ".join(sorted(panel.groups)) or "none"
             raise AlphaDataError(f"the data has no group level {level!r}", span,
                                  hint=f"group levels in the data: {have}")

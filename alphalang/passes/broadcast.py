@@ -6,10 +6,10 @@ constant output (``a = 5``), is wrapped in ``broadcast``. The graph is rebuilt i
 ``broadcast`` placed just before its first user, so node order stays topological.
 
 Example:
-    >>> from alphalang.ir import Graph, PANEL, SCALAR
-    >>> g = Graph(); five = g.add("const", (), (5.0,), SCALAR); r = g.add("rank", (five,), (), PANEL)
+    >>> from alphalang.ir import PANEL, SCALAR, Graph, Leaf
+    >>> g = Graph(); five = g.add(Leaf.CONST, (), (5.0,), SCALAR); r = g.add("rank", (five,), (), PANEL)
     >>> new, outs = broadcast(g, {"a": r, "b": five}, {})
-    >>> [(n.op, n.args) for n in new.nodes], outs
+    >>> [(str(n.op), n.args) for n in new.nodes], outs
     ([('const', ()), ('broadcast', (0,)), ('rank', (1,))], {'a': 2, 'b': 1})
 """
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from alphalang.ir import Graph
+from alphalang.ir import Graph, Leaf
 from alphalang.passes.profile import PROFILES, Profile
 from alphalang.suggest import suggest
 
@@ -75,8 +75,8 @@ def skipped_outputs(graph: Graph, outputs: Mapping[str, int], fields: Iterable[s
         {'a': Skipped(fields=('cap',), levels=(), uses=()), 'b': Skipped(fields=('cap',), levels=(), uses=('a',)), \
 'c': Skipped(fields=(), levels=('sector',), uses=())}
     """
-    have = {"field": frozenset(f.lower() for f in fields),
-            "group": frozenset(g.lower().removeprefix("indclass.") for g in levels)}
+    have = {Leaf.FIELD: frozenset(f.lower() for f in fields),
+            Leaf.GROUP: frozenset(g.lower().removeprefix("indclass.") for g in levels)}
     lacks: list[frozenset[tuple[str, str]]] = []  # per node: the (op, name) leaves it reads that the data lacks
     for node in graph.nodes:
         own = {(node.op, node.params[0])} if node.op in have and node.params[0] not in have[node.op] else set()
@@ -88,8 +88,8 @@ def skipped_outputs(graph: Graph, outputs: Mapping[str, int], fields: Iterable[s
     for name, lack in missing.items():
         uses = {at[n] for n in below[outputs[name]] if n != outputs[name]}
         nearest = uses - {u for v in uses for u in (at[n] for n in below[outputs[v]] if n != outputs[v])}
-        out[name] = Skipped(tuple(sorted(f for op, f in lack if op == "field")),
-                            tuple(sorted(g for op, g in lack if op == "group")),
+        out[name] = Skipped(tuple(sorted(f for op, f in lack if op == Leaf.FIELD)),
+                            tuple(sorted(g for op, g in lack if op == Leaf.GROUP)),
                             tuple(n for n in missing if n in nearest))
     return out
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 
 from alphalang.errors import AlphaTypeError
-from alphalang.ir import GROUP
+from alphalang.ir import GROUP, Kind
 from alphalang.ops.spec import ArgKind, OpSpec, Param
 from alphalang.passes.profile import PROFILES, Profile
 from alphalang.source import Span
@@ -90,13 +90,14 @@ def static_value(param: Param, value: float, profile: Profile, span: Span | None
     return window
 
 
-def check_not_group(kind: str, span: Span | None, what: str) -> None:
+def check_not_group(kind: Kind, span: Span | None, what: str) -> None:
     """Refuse group labels where ``what`` (numbers, a series) is needed.
 
     Example:
-        >>> check_not_group("panel", None, "numbers")  # a series is fine
+        >>> from alphalang.ir import PANEL
+        >>> check_not_group(PANEL, None, "numbers")  # a series is fine
         >>> try:
-        ...     check_not_group("group", None, "numbers")
+        ...     check_not_group(GROUP, None, "numbers")
         ... except AlphaTypeError as err:
         ...     print(err.message)
         group labels are not numbers; use them inside a group operator
@@ -106,7 +107,7 @@ def check_not_group(kind: str, span: Span | None, what: str) -> None:
                              hint="e.g. indneutralize(x, IndClass.sector)")
 
 
-def check_argument_kind(spec: OpSpec, param: Param, kind: str, span: Span | None, called: str | None = None) -> None:
+def check_argument_kind(spec: OpSpec, param: Param, kind: Kind, span: Span | None, called: str | None = None) -> None:
     """Group labels exactly for a group parameter: refuse a series there, and group labels anywhere else."""
     name = called or spec.name
     if param.kind is ArgKind.GROUP and kind != GROUP:

@@ -8,7 +8,7 @@ maximum, as qlib's ``Greater`` and BRAIN's ``max`` users mean it. Three or more 
 Example:
     >>> from alphalang.ir import Graph
     >>> g = Graph()
-    >>> five, zero, half = (g.add("const", (), (v,), "scalar") for v in (5.0, 0.0, 2.5))
+    >>> five, zero, half = (g.add(ir.Leaf.CONST, (), (v,), ir.SCALAR) for v in (5.0, 0.0, 2.5))
     >>> min_ = lookup("min")
     >>> overloaded(min_, g[five]).name, overloaded(min_, g[zero]).name, overloaded(min_, g[half]).name
     ('ts_min', 'min', 'min')
@@ -46,7 +46,7 @@ def is_nary(spec: OpSpec, call: ast.Call) -> bool:
 
 def overloaded(spec: OpSpec, second: ir.Node) -> OpSpec:
     """The operator ``spec(x, d)`` means, given the resolved (folded) node of ``d``."""
-    if spec.constant_overload and second.op == "const" and is_window_number(second.params[0]):
+    if spec.constant_overload and second.op == ir.Leaf.CONST and is_window_number(second.params[0]):
         return lookup(spec.constant_overload)
     return spec
 

@@ -5,9 +5,9 @@ sub-expressions across all outputs of a module are one node); what resolution le
 private helpers nobody uses) is dropped here.
 
 Example:
-    >>> from alphalang.ir import Graph
-    >>> g = Graph(); c = g.add("field", (), ("close",), "panel"); _ = g.add("const", (), (5.0,), "scalar")
-    >>> r = g.add("rank", (c,), (), "panel")
+    >>> from alphalang.ir import PANEL, SCALAR, Graph, Leaf
+    >>> g = Graph(); c = g.add(Leaf.FIELD, (), ("close",), PANEL); _ = g.add(Leaf.CONST, (), (5.0,), SCALAR)
+    >>> r = g.add("rank", (c,), (), PANEL)
     >>> small, outs = prune(g, {"a": r, "b": r})
     >>> len(small), outs
     (2, {'a': 1, 'b': 1})

@@ -340,11 +340,11 @@ class Resolver:
 
     def _expr(self, e: ast.Expr, scope: Scope, env: dict[str, int]) -> Steps:
         if isinstance(e, ast.Number):
-            return self.graph.add("const", (), (float(e.value),), ir.SCALAR, e.span)
+            return self.graph.add(ir.Leaf.CONST, (), (float(e.value),), ir.SCALAR, e.span)
         if isinstance(e, ast.Name):
             return (yield self._name(e, scope, env))
         if isinstance(e, ast.GroupName):
-            return self.graph.add("group", (), (e.level,), ir.GROUP, e.span)
+            return self.graph.add(ir.Leaf.GROUP, (), (e.level,), ir.GROUP, e.span)
         if isinstance(e, ast.Unary):
             return self.apply(lookup(PREFIX[e.op]), [(yield self._series(e.operand, scope, env))], (), e.span)
         meaning = self._renamed(INFIX[e.op]) if isinstance(e, ast.Binary) else None
@@ -379,18 +379,18 @@ class Resolver:
         if value is not None:
             return (yield self._value_node(value))
         if name in NAMED_CONSTANTS:
-            return self.graph.add("const", (), (NAMED_CONSTANTS[name],), ir.SCALAR, e.span)
+            return self.graph.add(ir.Leaf.CONST, (), (NAMED_CONSTANTS[name],), ir.SCALAR, e.span)
         if is_derivable(name) and name not in self.supplied and derivation(name, self.profile):
             return (yield self._derive(name, e.span))
         if name in self.known_fields or is_derivable(name):
-            return self.graph.add("field", (), (name,), ir.PANEL, e.span)
+            return self.graph.add(ir.Leaf.FIELD, (), (name,), ir.PANEL, e.span)
         if name in scope.later:
             raise AlphaNameError(f"{name!r} is used before its definition at line {scope.later[name]}", e.span,
                                  hint="a name may only use names defined above it (this also rules out cycles)")
         if lookup(name) or name in scope.funcs:
             raise AlphaNameError(f"{name!r} is a function, not a value", e.span, hint=f"call it: {name}(...)")
         if self.unknown_as_fields:
-            return self.graph.add("field", (), (name,), ir.PANEL, e.span)
+            return self.graph.add(ir.Leaf.FIELD, (), (name,), ir.PANEL, e.span)
         candidates = [*env, *scope.values, *self.known_fields]
         raise AlphaNameError(f"unknown name {name!r}", e.span, hint=suggest(name, candidates) or
                              "if it is a field of your data, pass it with fields=[...] or run with that data")
@@ -446,14 +446,14 @@ class Resolver:
                     continue
                 statics.append(value)
                 if spec.expansion is not None:
-                    bound[param.name] = self.graph.add("const", (), (float(statics[-1]),), ir.SCALAR, span)
+                    bound[param.name] = self.graph.add(ir.Leaf.CONST, (), (float(statics[-1]),), ir.SCALAR, span)
                 continue
             if param.kind is ArgKind.GROUP and isinstance(given, ast.Name) and given.name not in env \
                     and given.name not in scope.values and given.name not in self.known_fields \
                     and not is_derivable(given.name):  # a bare group level: BRAIN's group_rank(x, sector)
                 given = ast.GroupName(given.name, given.span)
             if isinstance(given, float):  # a series parameter's default: a constant
-                node_id = self.graph.add("const", (), (given,), ir.SCALAR, span)
+                node_id = self.graph.add(ir.Leaf.CONST, (), (given,), ir.SCALAR, span)
             else:
                 node_id = yield self._expr(given, scope, env)
             check_argument_kind(spec, param, self.graph[node_id].kind, span, called=name)
@@ -468,7 +468,7 @@ class Resolver:
                 self._expanding -= 1
         node_id = self.apply(spec, args, tuple(statics), e.span)
         if spec.name == "ts_rank" and self.profile.ts_rank_in_days:
-            days = self.graph.add("const", (), (float(statics[0]),), ir.SCALAR, e.span)
+            days = self.graph.add(ir.Leaf.CONST, (), (float(statics[0]),), ir.SCALAR, e.span)
             node_id = self.apply(lookup("mul"), [node_id, days], (), e.span)
         return node_id
 
@@ -488,7 +488,7 @@ class Resolver:
         for arg in e.args:
             node_id = yield self._series(arg, scope, env)
             if filtered:
-                fill = self.graph.add("const", (), (float(spec.filter_value),), ir.SCALAR, arg.span)
+                fill = self.graph.add(ir.Leaf.CONST, (), (float(spec.filter_value),), ir.SCALAR, arg.span)
                 node_id = self.apply(lookup("fillna"), [node_id, fill], (), arg.span)
             operands.append(node_id)
         node_id = operands[0]
@@ -498,7 +498,7 @@ class Resolver:
 
     def _constant(self, given: ast.Expr, scope: Scope, env: dict[str, int], param: str, func: str) -> Steps:
         node = self.graph[(yield self._expr(given, scope, env))]
-        if node.op != "const":
+        if node.op != ir.Leaf.CONST:
             raise AlphaTypeError(f"{func}() needs a constant for {param!r}, not a series", given.span,
                                  hint="windows, lags and options are fixed numbers")
         return node.params[0]
@@ -541,7 +541,7 @@ class Resolver:
         graph = self.graph
         if all(graph[a].kind == ir.SCALAR for a in args) and can_fold(spec):
             value = fold(spec, tuple(graph[a].params[0] for a in args))
-            return graph.add("const", (), (value,), ir.SCALAR, span)
+            return graph.add(ir.Leaf.CONST, (), (value,), ir.SCALAR, span)
         kind = ir.GROUP if spec.labels else ir.PANEL  # bucket, densify: usable where IndClass.<level> is
         return graph.add(spec.name, tuple(args), statics, kind, span)
 

@@ -30,7 +30,7 @@ def exact_halo(plan) -> int:
         base = max((exact[a] for a in node.args), default=0)
         grow = lookbacks[v] - max((lookbacks[a] for a in node.args), default=0)
         extra = 0
-        if node.op not in ("field", "group", "const"):
+        if not node.is_leaf:
             family = FAMILY.get(lower(node.op).family)
             window = family.window(node.params) if family is not None and family.stateful else 0
             extra = window if window > DIRECT_MAX else 0
