@@ -1,6 +1,6 @@
 """Benchmark: single operators, alphalang numba against bottleneck, numbagg and pandas.
 
-    python bench/operators.py [--days 2520 --assets 3000 --windows 10,60 --repeat 3]
+    python bench/operators.py [--days 2520 --assets 3000 --windows 10,60 --repeat 3 --ops ts_median,ts_quantile]
 
 Each implementation gets the same C-order (dates x assets) float64 panel with ~1% NaN and allocates its own
 output, as a user would call it. alphalang runs a one-output compiled program (its executor overhead
@@ -88,8 +88,14 @@ def main() -> None:
     ap.add_argument("--assets", type=int, default=3000)
     ap.add_argument("--windows", default="10,60")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--ops", default=",".join(OPS), help="comma-separated subset of: " + ", ".join(OPS))
+    ap.add_argument("--nan", choices=("strict", "skip"), default="strict",
+                    help="alphalang's NaN policy (skip: partial windows over the valid values, as pandas/qlib)")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
+    ops = args.ops.split(",")
+    if unknown := sorted(set(ops) - set(OPS)):
+        ap.error(f"unknown --ops {', '.join(unknown)}; choose from {', '.join(OPS)}")
     rng = np.random.default_rng(0)
     t, n = args.days, args.assets
     x = rng.standard_normal((t, n))
@@ -98,14 +104,15 @@ def main() -> None:
     y[rng.random((t, n)) < 0.01] = np.nan
     rows = []
     print(f"# machine: {machine()}", flush=True)
-    for op in OPS:
+    for op in ops:
         for d in [int(w) for w in args.windows.split(",")] if op != "rank" else [0]:
-            rows.append(measure(op, d, x, y, args.repeat))
+            rows.append(measure(op, d, x, y, args.repeat, args.nan))
             print(rows[-1], flush=True)
     header = ["op", "d", "alphalang ms (1 thr)", "alphalang ms (2 thr)", "bottleneck ms", "numbagg ms (1 thr)",
               "numbagg ms (2 thr)", "pandas ms", "pandas apply ms (x)", "fastest other (1 thr)",
               "speed-up, 1 thr each", "speed-up, 2 thr each"]
-    text = (f"Operators on a ({t} x {n}) C-order float64 panel with 1% NaN, min of {args.repeat} runs; "
+    text = (f"Operators on a ({t} x {n}) C-order float64 panel with 1% NaN, alphalang nan={args.nan!r}, "
+            f"min of {args.repeat} runs; "
             "'speed-up' = fastest competitor's time / alphalang's, with the same number of threads on both "
             "sides (bottleneck and pandas are single-threaded, so they count in both columns)\n\n"
             + table(header, rows))
@@ -114,8 +121,9 @@ def main() -> None:
         args.out.write_text(f"machine: {machine()}\n\n{text}\n")
 
 
-def measure(op: str, d: int, x: np.ndarray, y: np.ndarray, repeat: int) -> list:
-    """One table row: alphalang with 1 and 2 threads, each competitor, and the same-threads speed-ups."""
+def measure(op: str, d: int, x: np.ndarray, y: np.ndarray, repeat: int, nan: str = "strict") -> list:
+    """One table row: alphalang (NaN policy ``nan``) with 1 and 2 threads, each competitor, and the same-threads
+    speed-ups."""
     import numba
 
     expr = {"ts_corr": f"ts_corr(close, volume, {d})", "rank": "rank(close)",
@@ -123,7 +131,7 @@ def measure(op: str, d: int, x: np.ndarray, y: np.ndarray, repeat: int) -> list:
             "ts_decay_exp_window": f"ts_decay_exp_window(close, {d}, 0.9)",
             "ts_regression": f"ts_regression(close, volume, {d}, rettype=2)"}.get(op, f"{op}(close, {d})")
     data = {"close": x, "volume": y}
-    program = alphalang.compile(f"a = {expr}", backend="numba")
+    program = alphalang.compile(f"a = {expr}", backend="numba", nan=nan)
     program.run({"close": x[:30, :8], "volume": y[:30, :8]})
     ours = {th: best_time(lambda th=th: program.run(data, threads=th), repeat)[0] for th in (1, 2)}
     others: dict[str, float] = {}
