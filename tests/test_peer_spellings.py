@@ -22,7 +22,7 @@ ROWS = _rows()
 
 
 @pytest.mark.parametrize(("op", "peer", "name"), [
-    ("ts_mean", "qlib", "Mean"), ("delay", "qlib", "Ref"), ("ts_argmax", "qlib", "IdxMax"),
+    ("ts_mean", "qlib", "Mean"), ("delay", "qlib", "Ref"), ("ts_std", "qlib", "Std"),
     ("ts_rank", "qlib", "Rank"), ("ts_arg_max_days", "brain", "ts_arg_max"), ("ts_arg_max_days", "gtja", "HIGHDAY"),
     ("ts_cov", "gtja", "COVIANCE"), ("max", "qlib", "Greater"),
 ])

@@ -61,11 +61,13 @@ def test_round_trip_computes_the_same(library, step):
 
 
 def test_round_trip_covers_the_exports():
-    # qlib's IdxMax (BRAIN: days since the max) and its NaN-is-false comparisons (fillna: is_nan + if_else)
+    # qlib's IdxMax (BRAIN: days since the max), its NaN-is-false comparisons (fillna: is_nan + if_else) and
+    # its instrument series starting at the listing (trade_when holds 1 from the first valid close)
     module, _ = load_module("# dialect: qlib\nimax = IdxMax($high, 5)\ncntp = Mean($close>Ref($close, 1), 10)\n"
                             "corr = Corr($close, Log($volume+1), 10)")
     alphas = brain_alphas(module)
     assert "ts_arg_max" in alphas["imax"] and "is_nan" in alphas["cntp"]
+    assert all("trade_when(is_finite(close), 1, -1)" in alphas[k] for k in ("imax", "cntp"))
     panel_source = alphalang.compile(module.text, backend="reference").run(PANEL)
     _same(panel_source, alphas, list(alphas), "skip")
 

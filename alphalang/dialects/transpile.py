@@ -82,8 +82,9 @@ def canonical(module: ast.Module) -> tuple[Dialect, list[ast.Statement], list[as
             if isinstance(statement, ast.Assign) and statement.name in private else statement
 
     body = [rewrite(s) for s in module.statements]
-    needed = _prelude_needed(body, {private.get(n, n): s for n, s in prelude_by_name.items()})
-    return dialect, [rewrite(s, native=True) for s in prelude if private.get(s.name, s.name) in needed], body
+    prelude = [rewrite(s, native=True) for s in prelude]  # helper values renamed where they are used, too
+    needed = _prelude_needed(body, {s.name: s for s in prelude})
+    return dialect, [s for s in prelude if s.name in needed], body
 
 
 def _map_statement(statement: ast.Statement, fn) -> ast.Statement:
