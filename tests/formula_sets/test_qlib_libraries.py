@@ -19,6 +19,7 @@ import csv
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import qlib_oracle as q
 
@@ -159,3 +160,81 @@ def test_library_equals_qlib_semantics(library, backend, fields, oracle, alphala
     print(f"{library} [{backend}]: {len(expected) - len(bad)}/{len(expected)} features equal qlib's semantics "
           "on every cell")
     assert not bad, f"{len(bad)}/{len(expected)} features differ from qlib's semantics:\n{summary}"
+
+
+def test_stdlib_files_are_qlib_verbatim():
+    """Every `NAME = expression` line of the stdlib files is qlib's expression, character for character."""
+    for library in LIBRARIES:
+        expected = _tsv(library)
+        text = data_path("stdlib", f"{library}.alpha").read_text().splitlines()
+        assert text[0] == "# dialect: qlib"
+        rows = dict(line.split(" = ", 1) for line in text if line and not line.startswith("#"))
+        assert rows == expected
+
+
+# --- the oracle itself, on hand-worked cases and against pandas/numpy's own routines ------------------------
+
+NAN = np.nan
+
+
+def _s(values) -> pd.Series:
+    return pd.Series(np.array(values, dtype=np.float64))
+
+
+def test_oracle_window_statistics_equal_pandas_rolling():
+    rng = np.random.default_rng(3)
+    a = rng.normal(100, 3, 300)
+    a[[5, 6, 40, 41, 42, 43, 44, 45, 46, 100]] = NAN
+    b = rng.normal(10, 1, 300)
+    b[[7, 50, 51]] = NAN
+    x, y = _s(a), _s(b)
+    for n in (5, 10, 60):
+        r = x.rolling(n, min_periods=1)
+        for name, ref in (("Mean", r.mean()), ("Sum", r.sum()), ("Std", r.std()), ("Max", r.max()),
+                          ("Min", r.min()), ("Rank", r.rank(pct=True))):
+            np.testing.assert_allclose(getattr(q, name)(x, n), ref, rtol=1e-11, atol=1e-12, err_msg=name)
+        np.testing.assert_allclose(q.Quantile(x, n, 0.8), r.quantile(0.8), rtol=1e-13)
+        np.testing.assert_array_equal(q.IdxMax(x, n), r.apply(lambda w: w.argmax() + 1, raw=True))
+        np.testing.assert_array_equal(q.IdxMin(x, n), r.apply(lambda w: w.argmin() + 1, raw=True))
+        corr = r.corr(y)
+        corr[np.isclose(r.std(), 0, atol=2e-5) | np.isclose(y.rolling(n, min_periods=1).std(), 0, atol=2e-5)] = NAN
+        np.testing.assert_allclose(q.Corr(x, y, n), corr, rtol=1e-10, atol=1e-12)
+
+
+def test_oracle_hand_worked_quirks():
+    x = _s([1, NAN, 3, 2, 2, NAN])
+    np.testing.assert_array_equal(q.Rank(x, 3), [1, NAN, 1, 0.5, 0.5, NAN])  # ties average; NaN today -> NaN
+    # argmax treats NaN as the maximum: [1, nan] -> 2, [1, nan, 3] -> 2; [nan, 3, 2] -> 1; [2, 2, nan] -> 3
+    np.testing.assert_array_equal(q.IdxMax(x, 3), [1, 2, 2, 1, 1, 3])
+    np.testing.assert_array_equal(q.Std(x, 3), [NAN, NAN, np.sqrt(2), np.sqrt(0.5), np.std([3, 2, 2], ddof=1),
+                                                0.0])
+    # comparisons with NaN are False, so Mean(x > Ref(x, 1)) counts them as 0
+    f = pd.DataFrame({"close": x})
+    np.testing.assert_array_equal(q.evaluate("Mean($close>Ref($close, 1), 2)", f), [0, 0, 0, 0, 0, 0])
+    np.testing.assert_array_equal(q.evaluate("Greater($close-Ref($close, 1), 0)", f), [NAN, NAN, NAN, 0, 0, NAN])
+
+
+def test_oracle_regression_against_polyfit():
+    rng = np.random.default_rng(5)
+    y = rng.normal(50, 5, 40)
+    y[[3, 17, 18, 30]] = NAN
+    s, n = _s(y), 8
+    slope, r2, resi = q.Slope(s, n), q.Rsquare(s, n), q.Resi(s, n)
+    for t in range(len(y)):
+        pos = np.arange(t - n + 1, t + 1)
+        keep = (pos >= 0) & ~np.isnan(y[np.clip(pos, 0, None)])
+        xs, ys = (pos - (t - n))[keep].astype(float), y[pos[keep]]  # positions 1..n within the window
+        if ys.size < 2:
+            assert np.isnan(slope[t]) and np.isnan(r2[t]) and np.isnan(resi[t])
+            continue
+        b, a = np.polyfit(xs, ys, 1)
+        assert slope[t] == pytest.approx(b, rel=1e-10)
+        assert r2[t] == pytest.approx(np.corrcoef(xs, ys)[0, 1] ** 2, rel=1e-10)
+        if np.isnan(y[t]):
+            assert np.isnan(resi[t])
+        else:
+            assert resi[t] == pytest.approx(y[t] - (a + b * n), rel=1e-8, abs=1e-12)
+    # hand-worked: window [1, nan, 3] at positions 1..3 -> slope 1, r^2 1, residual 0; constant -> masked
+    np.testing.assert_allclose(q.Slope(_s([1, NAN, 3]), 3), [NAN, NAN, 1.0])
+    np.testing.assert_array_equal(q.Rsquare(_s([5, 5, 5]), 3), [NAN, NAN, NAN])
+    np.testing.assert_array_equal(q.Corr(_s([1, 2, 3]), _s([4, 4, 4]), 3), [NAN, NAN, NAN])
