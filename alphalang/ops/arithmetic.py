@@ -32,9 +32,10 @@ for _name, _fn, _tmpl, _doc, _spell in (
     ("arc_sin", ref.arc_sin, "ew.arcsin({0})", "The arc sine, in radians; NaN outside [-1, 1].", "arc_sin"),
     ("arc_cos", ref.arc_cos, "ew.arccos({0})", "The arc cosine, in radians; NaN outside [-1, 1].", "arc_cos"),
     ("inverse", ref.inverse, "(1.0 / {0})", "1 / x (IEEE: 1/0 is inf).", "inverse"),
+    ("log1p", ref.log1p, "math.log1p({0})", "log(1 + x), exact for small x; -inf at -1, NaN below.", None),
 ):
     elementwise(_name, params=_X, reference=_fn, doc=_doc, example=f"{_name}(returns * 100)", lowering=_tmpl,
-                nan_rule=_DOMAIN, spellings=(("brain", _spell),))
+                nan_rule=_DOMAIN, spellings=(("brain", _spell),) if _spell else ())
 
 elementwise(
     "round_down",

@@ -74,6 +74,11 @@ def arc_tan(x):
 
 
 @_quiet
+def log1p(x):
+    return np.log1p(x)
+
+
+@_quiet
 def arc_sin(x):
     return np.arcsin(x)
 
