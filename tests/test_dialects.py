@@ -14,7 +14,7 @@ import alphalang
 from alphalang.cli import main
 from alphalang.dialects import DIALECTS, detect
 from alphalang.dialects.transpile import transpile
-from alphalang.errors import AlphaNameError, AlphaSyntaxError
+from alphalang.errors import AlphaNameError, AlphaSyntaxError, AlphaTypeError
 from alphalang.program import load_module
 
 PANEL = alphalang.demo_panel(80, 7, seed=11)
@@ -122,3 +122,15 @@ def test_qlib_comparisons_count_a_missing_value_as_false_like_pandas():
 def test_a_users_def_named_like_an_operator_does_not_replace_its_symbol():
     out = alphalang.compile("def gt(a, b) = a * 100\nx = close > open", backend="reference").run(PANEL)["x"]
     np.testing.assert_array_equal(out, (PANEL["close"] > PANEL["open"]).astype(float))
+
+
+@pytest.mark.parametrize(("source", "message", "hint", "column"), [
+    ("k = IdxMax($high)", "IdxMax() is missing 'd'", "qlib's IdxMax(x, d)", 5),
+    ("k = Corr($close, $open, 5, 6)", "Corr() takes 3 arguments, got 4", "qlib's Corr(x, y, d)", 5),
+    ("k = Gt($close, $open, c=1)", "Gt() has no parameter 'c'", "qlib's Gt(a, b)", 23),
+])
+def test_a_dialect_definition_is_named_as_the_user_wrote_it(source, message, hint, column):
+    # IdxMax, Corr and Gt are prelude defs in the qlib dialect: the error names the user's spelling, not the def
+    with pytest.raises(AlphaTypeError) as info:
+        alphalang.compile(f"# dialect: qlib\n{source}")
+    assert (info.value.message, info.value.hint, info.value.line, info.value.column) == (message, hint, 2, column)

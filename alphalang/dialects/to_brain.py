@@ -62,12 +62,6 @@ def _call(op: str, args: tuple[ast.Expr, ...], span) -> ast.Call:
     return ast.Call(brain_name(op), args, (), span, span)
 
 
-def _written(node: ast.Call) -> str:
-    """The operator's name as the user wrote it."""
-    span = node.name_span
-    return span.text[span.start:span.end] if span.text else node.func
-
-
 def _is_window(arg: ast.Expr, constants: dict[str, float], span) -> bool:
     """Whether the paper's overload reads ``arg`` as a window: a whole number >= 1 (a literal, its negation, or a
     definition that is one); a constant written any other way is refused rather than guessed."""
@@ -108,7 +102,7 @@ def _brain_node(node: ast.Expr, kids: list, funcs: dict[str, ast.FuncDef], paper
             if not fdef.span.filename.startswith("<dialect "):
                 raise
             # a dialect's own definition: shown at the user's call, in the user's spelling
-            raise AlphaNameError(f"{err.message}, which {_written(node)} uses", node.name_span, err.hint) from None
+            raise AlphaNameError(f"{err.message}, which {node.written} uses", node.name_span, err.hint) from None
         return ast.substitute(body, bound)
     spec = lookup(node.func)
     if spec is not None and paper_overload and spec.constant_overload and len(node.args) == 2 and not node.kwargs \
@@ -122,7 +116,7 @@ def _brain_node(node: ast.Expr, kids: list, funcs: dict[str, ast.FuncDef], paper
         slots = dict(zip((p.name for p in spec.params), node.args, strict=False))
         slots |= {k.name: k.value for k in node.kwargs}
         return ast.substitute(_export(spec.name), slots)
-    written = _written(node)
+    written = node.written
     what = f"{spec.name}()" + (f", written {written}" if written.lower() != spec.name else "") if spec else written
     raise AlphaNameError(f"BRAIN has no operator for {what}", node.name_span,
                          hint="BRAIN's names are the brain entries of docs/operators.md's peers column; rewrite it "

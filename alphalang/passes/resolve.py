@@ -510,24 +510,29 @@ class Resolver:
     def _inline(self, func: _Func, e: ast.Call, scope: Scope, env: dict[str, int]) -> Steps:
         fdef = func.definition
         params = fdef.params
+        native = fdef.span.filename.startswith("<dialect ")  # a prelude def is written in alphalang's names
+        # errors name the function as the user wrote it: a dialect's own (``IdxMax``) is not a def of theirs
+        name, signature = fdef.name, f"{fdef.name}({', '.join(params)})"
+        defined = f"defined at {fdef.span.location()} as def {signature}"
+        if native and not self._native:
+            name = e.written
+            signature = f"{name}({', '.join(params)})"
+            defined = f"{self.dialect.name}'s {signature}"
         if len(e.args) > len(params):
-            raise AlphaTypeError(f"{fdef.name}() takes {len(params)} arguments, got {len(e.args)}", e.span,
-                                 hint=f"defined at {fdef.span.location()}")
+            raise AlphaTypeError(f"{name}() takes {len(params)} arguments, got {len(e.args)}", e.span, hint=defined)
         bound = dict(zip(params, e.args, strict=False))
         for kw in e.kwargs:
             if kw.name not in params:
-                raise AlphaTypeError(f"{fdef.name}() has no parameter {kw.name!r}", kw.span)
+                raise AlphaTypeError(f"{name}() has no parameter {kw.name!r}", kw.span, hint=defined)
             if kw.name in bound:
-                raise AlphaTypeError(f"{fdef.name}() got {kw.name!r} twice", kw.span)
+                raise AlphaTypeError(f"{name}() got {kw.name!r} twice", kw.span)
             bound[kw.name] = kw.value
         missing = [p for p in params if p not in bound]
         if missing:
-            raise AlphaTypeError(f"{fdef.name}() is missing {', '.join(map(repr, missing))}", e.span,
-                                 hint=f"defined at {fdef.span.location()} as def {fdef.name}({', '.join(params)})")
+            raise AlphaTypeError(f"{name}() is missing {', '.join(map(repr, missing))}", e.span, hint=defined)
         inner_env = {}
         for p in params:
             inner_env[p] = yield self._expr(bound[p], scope, env)
-        native = fdef.span.filename.startswith("<dialect ")  # a prelude def is written in alphalang's names
         self._native += native
         try:
             return (yield self._expr(fdef.body, func.scope, inner_env))

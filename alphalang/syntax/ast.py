@@ -93,6 +93,12 @@ class Call(Expr):
     span: Span = field(default=_NO_SPAN, repr=False, compare=False)
     name_span: Span = field(default=_NO_SPAN, repr=False, compare=False)
 
+    @property
+    def written(self) -> str:
+        """The function's name as the user wrote it (``IdxMax``, where ``func`` may be a dialect's rename)."""
+        span = self.name_span
+        return span.text[span.start:span.end] if span.text else self.func
+
 
 @dataclass(frozen=True)
 class Statement:
