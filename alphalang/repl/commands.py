@@ -92,7 +92,9 @@ def execute(session: Session, text: str) -> str:
 
 # ---- expressions ---------------------------------------------------------------------------------------
 def _label(expr: ast.Expr, width: int = 60) -> str:
-    text = to_text(expr)
+    """The expression as the user typed it (their dialect's spelling, whitespace collapsed), cut to ``width``."""
+    span = expr.span
+    text = " ".join(span.text[span.start:span.end].split()) if span.text else to_text(expr)
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
@@ -125,7 +127,7 @@ def show_value(session: Session, expr: ast.Expr, rows: int = 5, assets: int = 6)
 
 def _slug(expr: ast.Expr) -> str:
     """A file-name-safe stem for an expression's chart."""
-    return re.sub(r"[^A-Za-z0-9]+", "_", to_text(expr)).strip("_")[:40] or "expr"
+    return re.sub(r"[^A-Za-z0-9]+", "_", _label(expr, 200)).strip("_")[:40] or "expr"
 
 
 def _date(value) -> str:

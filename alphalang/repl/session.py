@@ -187,9 +187,11 @@ class Session:
 
     def canonical_expr(self, expr: ast.Expr, filename: str, text: str, dialect=None) -> ast.Expr:
         """An expression read in ``dialect`` (default: the session's) as alphalang; keeps the helpers it uses."""
+        from dataclasses import replace
+
         *helpers, last = self.canonical([ast.Assign(VALUE_NAME, expr, expr.span)], filename, text, dialect)
         self._add_helpers(helpers)
-        return last.value
+        return replace(last.value, span=expr.span)  # labelled as the user wrote it
 
     def _add_helpers(self, helpers: Sequence[ast.Statement]) -> None:
         known = {(type(s), getattr(s, "name", None)) for s in self.statements}

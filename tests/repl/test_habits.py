@@ -68,7 +68,8 @@ def test_dialect_qlib_reads_qlib_with_its_nan_policy(session):
     close = _oracle_frame(session, "close")
     expected = close.rolling(5, min_periods=1).mean() / close.shift(1)  # qlib: partial windows
     np.testing.assert_allclose(session.value("k"), expected.to_numpy(), rtol=1e-12, equal_nan=True)
-    assert "greater(close, open)" in execute(session, "Greater($close, $open)")
+    assert "Greater($close, $open)" in execute(session, "Greater($close, $open)")  # labelled as typed
+    assert "canonical: greater(close, open)" in execute(session, ":explain Greater($close, $open)")  # as read
     assert execute(session, ":dialect alphalang").endswith("strict")
     assert "k = ts_mean(close, 5) / delay(close, 1)" in execute(session, ":list")  # kept as alphalang
 
