@@ -64,10 +64,10 @@ def write_dataset(root: Path, years: int, assets: int) -> None:
         write_parquet(panel, root, partition_by="year")
 
 
-def _cpu(proc: psutil.Process) -> float:
-    """User + system CPU seconds of a process so far."""
+def _cpu(proc: psutil.Process, system: bool = False) -> float:
+    """User + system (or only system) CPU seconds of a process so far."""
     times = proc.cpu_times()
-    return times.user + times.system
+    return times.system if system else times.user + times.system
 
 
 class RssSampler:
@@ -97,6 +97,37 @@ class RssSampler:
         self._thread.join()
 
 
+def _load_kernels(plans) -> None:
+    """Load (from the cache the parent filled) every kernel in this worker, before the clock starts."""
+    from alphalang.backend.numba import compile_plan
+
+    for plan in plans:
+        compile_plan(plan)
+
+
+def _manifest(out: Path) -> dict:
+    import json
+
+    from alphalang.distributed.sinks import MANIFEST
+
+    return json.loads((out / MANIFEST).read_text())
+
+
+def _mode(out: Path) -> str:
+    return _manifest(out)["mode"]
+
+
+def _lanes(out: Path) -> str:
+    """The lanes of the run and each lane's kernel seconds (how evenly the workers were loaded)."""
+    manifest = _manifest(out)
+    seconds = manifest["cpu_seconds"]
+    lanes = [f"{len(ids)} groups {sum(seconds[str(p)] for p in ids):.1f} s" for ids in manifest["lanes"]]
+    kernels = sum(v for k, v in seconds.items() if k.isdigit())
+    return f"mode {manifest['mode']}, CPU seconds of the lanes (last chunk's grouping) {'; '.join(lanes)}; of " \
+           f"all kernels {kernels:.1f}, reads {seconds['read']:.1f}, derivations {seconds['derive']:.1f}, " \
+           f"writes {seconds['write']:.1f}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--years", type=int, default=4)
@@ -107,19 +138,24 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--dir", default=None, help="where to write the datasets (default: a temporary directory)")
     ap.add_argument("--check", action="store_true", help="compare the written dataset with the single run")
+    ap.add_argument("--mode", default="auto", choices=("auto", "state", "halo"), help="run_chunked's mode")
+    ap.add_argument("--skip-single", action="store_true", help="only the distributed run")
+    ap.add_argument("--keep-data", action="store_true",
+                    help="keep the input dataset under --dir, and reuse it if there (same --years and --assets)")
     args = ap.parse_args()
     from distributed import Client, LocalCluster
 
     print(f"# machine: {machine()}", flush=True)
     work = Path(args.dir or tempfile.mkdtemp(prefix="alphalang-bench-"))
     data, out = work / "prices", work / "alphas"
-    shutil.rmtree(data, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
     try:
-        t0 = time.perf_counter()
-        write_dataset(data, args.years, args.assets)
-        print(f"# dataset: {args.years} years x {args.assets} assets written in {time.perf_counter() - t0:.1f} s",
-              flush=True)
+        if not (args.keep_data and data.is_dir()):
+            shutil.rmtree(data, ignore_errors=True)
+            t0 = time.perf_counter()
+            write_dataset(data, args.years, args.assets)
+            print(f"# dataset: {args.years} years x {args.assets} assets written in {time.perf_counter() - t0:.1f} s",
+                  flush=True)
         program = alphalang.compile(stdlib_dir() / "wq101.alpha")
         single_years = args.single_years or args.years
         panel = alphalang.load_panel(data, end=f"{1999 + single_years}-12-31") if single_years < args.years \
@@ -129,39 +165,57 @@ def main() -> None:
         from alphalang.distributed.chunks import exact_halo
 
         halos = sorted(exact_halo(p) for p in partition.split(program.kernel_plan))
+        from alphalang.distributed.engine import _plans
+        from alphalang.distributed.sources import ParquetSource
+
+        derivations = [d for d in _plans(program, ParquetSource(data).fields)[1:2] if d is not None]
         print(f"# {len(halos)} kernel groups; halo rows min {halos[0]}, median {halos[len(halos) // 2]}, "
               f"max {halos[-1]}; chunks of {args.chunk_rows} rows", flush=True)
         rows = []
         with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                           memory_limit=0) as cluster, Client(cluster) as client:
-            program.run_chunked(panel.slice_rows(0, 40), 20, client=client)  # workers import and load kernels
+            program.run_chunked(panel.slice_rows(0, 40), 20, client=client)  # workers import alphalang
+            client.run(_load_kernels, [*partition.split(program.kernel_plan), *derivations])  # every kernel, everywhere
             pids = client.run(os.getpid)
             cells = args.years * DAYS_PER_YEAR * args.assets
             workers = [psutil.Process(pid) for pid in pids.values()]
-            cpu0 = sum(_cpu(p) for p in workers)
+            cpu0, sys0 = sum(_cpu(p) for p in workers), sum(_cpu(p, True) for p in workers)
             with RssSampler({f"worker {k}": pid for k, pid in enumerate(pids.values())}) as rss:
                 start = time.perf_counter()
-                program.run_chunked(data, args.chunk_rows, client=client, out=out)
+                program.run_chunked(data, args.chunk_rows, client=client, out=out, mode=args.mode)
                 wall = time.perf_counter() - start
-            cpu = sum(_cpu(p) for p in workers) - cpu0
+            cpu, system = sum(_cpu(p) for p in workers) - cpu0, sum(_cpu(p, True) for p in workers) - sys0
             peak_worker = max(rss.peak.values())
-            rows.append({"run": f"distributed, {args.workers} workers, chunks of {args.chunk_rows} dates, parquet out",
-                         "panel": f"{args.years * DAYS_PER_YEAR} x {args.assets}", "wall s": f"{wall:.1f}",
-                         "cells/s": f"{cells / wall:,.0f}", "cells/s per core": f"{cells / wall / args.workers:,.0f}",
-                         "CPU s": f"{cpu:.1f}", "cells per CPU s": f"{cells / cpu:,.0f}",
-                         "peak RSS": ", ".join(f"{v / 2**30:.2f}" for v in rss.peak.values()) + " GiB"})
+            load = os.getloadavg()
+            rows.append({"run": f"distributed ({_mode(out)}), {args.workers} workers, chunks of {args.chunk_rows} "
+                         "dates, parquet out", "panel": f"{args.years * DAYS_PER_YEAR} x {args.assets}",
+                         "wall s": f"{wall:.1f}", "cells/s": f"{cells / wall:,.0f}",
+                         "cells/s per core": f"{cells / wall / args.workers:,.0f}",
+                         "CPU s": f"{cpu:.1f} (system {system:.1f})", "cells per CPU s": f"{cells / cpu:,.0f}",
+                         "peak RSS": ", ".join(f"{v / 2**30:.2f}" for v in rss.peak.values()) + " GiB (per worker)",
+                         "load 1/5 min after": f"{load[0]:.1f}, {load[1]:.1f}"})
+        print(f"# distributed: {_lanes(out)}", flush=True)
+        print(table(list(rows[0]), [list(r.values()) for r in rows]), flush=True)
+        if args.skip_single:
+            return
         single_cells = panel.n_dates * panel.n_assets
         before = psutil.Process().memory_info().rss
+        runs = []
         with RssSampler({"self": os.getpid()}) as me:
-            best, _ = best_time(lambda: program.run(panel), repeat=args.repeat, budget=0)
-            cpu0 = _cpu(psutil.Process())
-            program.run(panel)
-            single_cpu = _cpu(psutil.Process()) - cpu0
+            for _ in range(args.repeat):  # wall and CPU seconds of the same runs; the fastest kept
+                cpu0, t0 = _cpu(psutil.Process()), time.perf_counter()
+                expected = program.run(panel)
+                runs.append((time.perf_counter() - t0, _cpu(psutil.Process()) - cpu0))
+                if not args.check:
+                    del expected
+        best, single_cpu = min(runs)
+        load = os.getloadavg()
         rows.append({"run": "single process, 1 thread, in memory (program.run)",
                      "panel": f"{panel.n_dates} x {panel.n_assets}", "wall s": f"{best:.1f}",
                      "cells/s": f"{single_cells / best:,.0f}", "cells/s per core": f"{single_cells / best:,.0f}",
                      "CPU s": f"{single_cpu:.1f}", "cells per CPU s": f"{single_cells / single_cpu:,.0f}",
-                     "peak RSS": f"{me.peak['self'] / 2**30:.2f} GiB (+{(me.peak['self'] - before) / 2**30:.2f})"})
+                     "peak RSS": f"{me.peak['self'] / 2**30:.2f} GiB (+{(me.peak['self'] - before) / 2**30:.2f})",
+                     "load 1/5 min after": f"{load[0]:.1f}, {load[1]:.1f}"})
         print(table(list(rows[0]), [list(r.values()) for r in rows]))
         full_bytes = cells * 8 * (len(program.fields) + len(program.outputs))
         per_core = (single_cells / best) / (cells / wall / args.workers)
@@ -173,14 +227,14 @@ def main() -> None:
         if args.check and single_years == args.years:
             import pandas as pd
 
-            expected = program.run(panel)
             frame = pd.read_parquet(out).set_index(["date", "asset"]).sort_index()
             same = all(frame[n].to_numpy().reshape(panel.shape).tobytes() == expected[n].tobytes()
                        for n in program.outputs)
             print(f"check: written dataset bit-identical to the single run: {same}")
     finally:
-        if args.dir is None:
-            shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        if args.dir is None or not args.keep_data:
+            shutil.rmtree(data if args.dir else work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,12 @@ def add_chunked_options(parser: argparse.ArgumentParser) -> None:
     where.add_argument("--workers", type=int, metavar="K", default=None,
                        help="with --chunk-rows: worker processes of the local cluster (default 2)")
     group.add_argument("--overwrite", action="store_true", help="with --chunk-rows: replace an existing --out")
+    from alphalang.distributed.chunks import MODES
+
+    group.add_argument("--chunk-mode", choices=MODES, default="auto",
+                       help="with --chunk-rows: 'state' hands each formula group's state from chunk to chunk (no "
+                       "halo; groups in parallel), 'halo' re-reads each chunk's lookback (chunks in parallel); "
+                       "'auto' picks the one that keeps the workers busier (same bits either way)")
 
 
 def _source(args: argparse.Namespace):
@@ -86,7 +92,8 @@ def run_chunked_cli(args: argparse.Namespace) -> int:
             progress.advance()
 
         result = program.run_chunked(source, args.chunk_rows, client=args.scheduler, out=args.out,
-                                     workers=args.workers, overwrite=args.overwrite, progress=advance)
+                                     workers=args.workers, overwrite=args.overwrite, mode=args.chunk_mode,
+                                     progress=advance)
         seconds = time.perf_counter() - start
     shape = (source.n_rows, len(source.assets))
     if args.json:

@@ -23,7 +23,11 @@ from dataclasses import dataclass
 from alphalang.backend.numba.halo import exact_halo
 from alphalang.errors import AlphaDataError
 
-__all__ = ["ChunkLayout", "exact_halo"]
+__all__ = ["ChunkLayout", "MODES", "exact_halo"]
+
+#: how a run's chunks are evaluated: "state" (every group chained: no halos; groups in parallel), "halo"
+#: (bounded groups on halos: chunks in parallel) or "auto" (``engine.choose_mode``)
+MODES = ("auto", "state", "halo")
 
 
 @dataclass(frozen=True)

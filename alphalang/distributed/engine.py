@@ -18,14 +18,15 @@ import os
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from alphalang.distributed.chunks import ChunkLayout, exact_halo
+from alphalang.distributed.chunks import MODES, ChunkLayout, exact_halo
 from alphalang.distributed.sinks import DatasetSink
 from alphalang.distributed.sources import ChunkRequest, as_source
-from alphalang.distributed.tasks import constant, run_bounded, run_chained, write_chunk
+from alphalang.distributed.tasks import chain_outputs, chain_state, constant, run_bounded, run_chained, write_chunk
 from alphalang.errors import AlphaDataError, AlphaError, AlphaTypeError
 
 __all__ = ["run_chunked", "default_chunk_rows", "local_client"]
@@ -33,6 +34,10 @@ __all__ = ["run_chunked", "default_chunk_rows", "local_client"]
 #: the input + output bytes one chunk task may hold when ``chunk_rows`` is not given
 CHUNK_BYTES = 512 * 2**20
 DEFAULT_WORKERS = 2
+#: chunks submitted ahead of the oldest unfinished one (bounds the outputs held by workers at a time)
+INFLIGHT_CHUNKS = 3
+#: state mode: lanes are regrouped by the measured kernel costs of chunk 1 when that saves over this fraction
+REBALANCE_GAIN = 0.05
 
 
 def default_chunk_rows(n_assets: int, n_fields: int, n_outputs: int, n_rows: int) -> int:
@@ -95,14 +100,19 @@ def _check(plan, src, computed: tuple[str, ...] = ()) -> None:
 
 
 def run_chunked(program, source, chunk_rows: int | None = None, client=None, out: str | os.PathLike | None = None,
-                *, workers: int | None = None, overwrite: bool = False,
+                *, workers: int | None = None, overwrite: bool = False, mode: str = "auto",
                 progress: Callable[[int, int], None] | None = None, **source_options):
-    """Evaluate ``program`` over ``source`` in chunks of ``chunk_rows`` dates on dask; see the package doc."""
+    """Evaluate ``program`` over ``source`` in chunks of ``chunk_rows`` dates on dask; see the package doc.
+    ``mode``: "state" (each kernel group's chunks in time order, handing its state on: no halo; lanes of
+    groups in parallel), "halo" (each chunk of a bounded group on its own halo: chunks in parallel) or "auto"
+    (``choose_mode``); every mode gives the same bits."""
     from alphalang.backend.numba import compile_plan, executor, partition
 
     if program.backend != "numba":
         raise AlphaTypeError(f"chunked runs use the numba backend, this program uses {program.backend!r}",
                              hint="compile it with backend='numba'")
+    if mode not in MODES:
+        raise AlphaDataError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     src = as_source(source, **source_options)
     plan, derive, missing = _plans(program, src.fields)
     _check(plan, src, missing)
@@ -115,12 +125,16 @@ def run_chunked(program, source, chunk_rows: int | None = None, client=None, out
     executor.check_state_size(list(zip(parts, kernels, strict=True)), n_assets, n_rows)
     if chunk_rows is None:
         chunk_rows = default_chunk_rows(n_assets, len(plan.fields), len(plan.outputs), n_rows)
-    layout = ChunkLayout.build(n_rows, chunk_rows, tuple(exact_halo(p) for p in parts),
-                               tuple(k.has_unbounded for k in kernels))
+    halos = tuple(exact_halo(p) for p in parts)
+    ChunkLayout.build(n_rows, chunk_rows, halos, tuple(k.has_unbounded for k in kernels))  # checks chunk_rows
     sink = DatasetSink(out, overwrite) if out is not None else None
     with local_client(client, workers) as c:
         try:
-            return _submit(c, src, plan, parts, tuple(k.digest for k in kernels), derive, layout, sink, progress)
+            chosen = choose_mode(mode, {p: float(len(k.table)) for p, k in enumerate(kernels)}, dict(enumerate(halos)),
+                                 {p for p, k in enumerate(kernels) if k.has_unbounded}, chunk_rows, len(_slots(c)))
+            layout = ChunkLayout.build(n_rows, chunk_rows, halos,
+                                       tuple(chosen == "state" or k.has_unbounded for k in kernels))
+            return _submit(c, src, plan, parts, kernels, derive, layout, chosen, sink, progress)
         except BaseException as exc:
             if sink is not None:
                 sink.abort()
@@ -136,11 +150,21 @@ def _is_dask_failure(exc: BaseException) -> bool:
     return isinstance(exc, KilledWorker)
 
 
-def _lanes(layout: ChunkLayout, most: int) -> list[tuple[int, ...]]:
+@dataclass(frozen=True)
+class Lane:
+    """Kernel groups ``ids`` run by one task per chunk: bounded (each on its halo, chunks independent) or
+    chained (no halo: chunk k continues the states chunk k - 1 ended with), optionally pinned to a worker."""
+
+    ids: tuple[int, ...]
+    chained: bool
+    worker: str | None = None
+
+
+def _halo_lanes(layout: ChunkLayout, most: int) -> list[tuple[int, ...]]:
     """The bounded groups in at most ``most`` lanes (one task per lane and chunk), by halo: groups of similar
     halos share a lane, so each lane reads only about its own halo and the tasks of a chunk run in parallel.
 
-    >>> _lanes(ChunkLayout.build(100, 10, (5, 40, 0, 6, 39), (False, False, True, False, False)), 2)
+    >>> _halo_lanes(ChunkLayout.build(100, 10, (5, 40, 0, 6, 39), (False, False, True, False, False)), 2)
     [(0, 3), (4, 1)]
     """
     ids = sorted(layout.bounded, key=lambda p: layout.halos[p])
@@ -150,79 +174,194 @@ def _lanes(layout: ChunkLayout, most: int) -> list[tuple[int, ...]]:
     return [tuple(ids[a:b]) for a, b in zip(edges[:-1], edges[1:], strict=True)]
 
 
+def balance(costs: dict[int, float], lanes: int) -> list[tuple[int, ...]]:
+    """The groups in ``lanes`` lanes of about equal total cost (longest first, each to the cheapest lane so
+    far); empty lanes dropped.
+
+    >>> balance({0: 5.0, 1: 4.0, 2: 3.0, 3: 3.0, 4: 1.0}, 2)
+    [(0, 3), (1, 2, 4)]
+    """
+    load, members = [0.0] * lanes, [[] for _ in range(lanes)]
+    for p in sorted(costs, key=lambda p: (-costs[p], p)):
+        i = min(range(lanes), key=lambda i: (load[i], i))
+        load[i] += costs[p]
+        members[i].append(p)
+    return [tuple(sorted(m)) for m in members if m]
+
+
+def choose_mode(mode: str, costs: dict[int, float], halos: dict[int, int], unbounded: set[int],
+                chunk_rows: int, threads: int) -> str:
+    """``"state"`` (every group chained, lanes of equal cost in parallel) or ``"halo"`` (bounded groups on
+    halos, chunks in parallel). ``mode="auto"`` picks the one predicted to keep the workers busier: state
+    handoff wastes ``1 - total / (threads x costliest lane)`` (idle workers), halos recompute
+    ``halo / chunk_rows`` of each bounded group's rows (``costs``: relative cost per row).
+
+    >>> choose_mode("auto", {0: 1.0, 1: 1.0, 2: 1.0, 3: 1.0}, {0: 60, 1: 60, 2: 5, 3: 5}, set(), 100, 2)
+    'state'
+    >>> choose_mode("auto", {0: 1.0}, {0: 60}, set(), 500, 2)  # one group: only time splits it
+    'halo'
+    """
+    if mode not in MODES:
+        raise AlphaDataError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    if mode != "auto":
+        return mode
+    total = sum(costs.values()) or 1.0
+    lanes = balance(costs, max(threads, 1))
+    state = total / (max(threads, 1) * max(sum(costs[p] for p in lane) for lane in lanes))
+    worked = sum(c * (1 + (0 if p in unbounded else halos[p] / chunk_rows)) for p, c in costs.items())
+    chain = sum(costs[p] for p in unbounded)
+    halo = total / max(worked, threads * chain)
+    return "state" if state >= halo else "halo"
+
+
+def _rebalanced(lanes: list[Lane], seconds: dict[int, float], slots: list[str]) -> list[Lane]:
+    """Chained lanes of equal *measured* cost (``seconds``: each group's kernel CPU seconds on one chunk whose
+    windows are full), when that shortens the costliest lane by over ``REBALANCE_GAIN``; else ``lanes``. A group
+    moving to another worker takes its state along (once) and loads its kernel there.
+
+    >>> old = [Lane((0, 1), True, "a"), Lane((2, 3), True, "b")]
+    >>> [(lane.ids, lane.worker) for lane in _rebalanced(old, {0: 4.0, 1: 3.0, 2: 1.0, 3: 1.0}, ["a", "b"])]
+    [((0, 3), 'a'), ((1, 2), 'b')]
+    >>> _rebalanced(old, {0: 1.0, 1: 1.0, 2: 1.1, 3: 1.0}, ["a", "b"]) == old
+    True
+    """
+    new = balance(seconds, len(slots))
+    def costliest(groups) -> float:
+        return max(sum(seconds[p] for p in ids) for ids in groups)
+    if costliest(new) >= (1 - REBALANCE_GAIN) * costliest([lane.ids for lane in lanes]):
+        return lanes
+    # each new lane stays on the worker already holding most of its groups' cost (fewer states moved)
+    free = list(range(len(slots)))
+    placed = []
+    for ids in sorted(new, key=lambda ids: -sum(seconds[p] for p in ids)):
+        def kept(i: int, ids=ids) -> float:
+            return sum(seconds[p] for lane in lanes if lane.worker == slots[i] for p in lane.ids if p in ids)
+        i = max(free, key=lambda i: (kept(i), -i))
+        free.remove(i)
+        placed.append(Lane(ids, True, slots[i]))
+    return sorted(placed, key=lambda lane: slots.index(lane.worker))
+
+
 def _fields_of(parts) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return (tuple(sorted({f for p in parts for f in p.fields})), tuple(sorted({g for p in parts for g in p.groups})))
 
 
-def _submit(c, src, plan, parts, digests, derive, layout: ChunkLayout, sink: DatasetSink | None, progress):
+def _slots(c) -> list[str]:
+    """One entry per worker thread (its worker's address), workers in a stable order."""
+    return [addr for addr, n in sorted(c.nthreads().items()) for _ in range(n)]
+
+
+def _submit(c, src, plan, parts, kernels, derive, layout: ChunkLayout, mode: str, sink: DatasetSink | None,
+            progress):
     from distributed import as_completed
 
     token = uuid.uuid4().hex[:10]
-    lanes = _lanes(layout, max(1, sum(c.nthreads().values())))  # one lane per worker thread
-    chained = tuple(parts[p] for p in layout.chain)
-    kinds = {f"b{l}": lane for l, lane in enumerate(lanes)}
-    if chained:
-        kinds["c"] = layout.chain
-    plans = {kind: c.submit(constant, tuple(parts[p] for p in ids), key=f"alphalang-plans-{kind}-{token}")
-             for kind, ids in kinds.items()}
-    reads = {kind: _fields_of([parts[p] for p in ids]) for kind, ids in kinds.items()}
-    extra = 0  # rows the derivation of missing derivable fields reads before a task's first row
+    digests = tuple(k.digest for k in kernels)
+    slots = _slots(c)
+    costs = {p: float(len(k.table)) for p, k in enumerate(kernels)}  # a first guess: node count (``_rebalanced``)
+    if mode == "state":
+        lanes = [Lane(ids, True, slots[i % len(slots)]) for i, ids in enumerate(balance(costs, len(slots)))]
+    else:
+        lanes = [Lane(ids, False) for ids in _halo_lanes(layout, len(slots))]
+        lanes += [Lane(layout.chain, True)] if layout.chain else []
+    extra = 0  # rows the derivation of missing derivable fields reads before a bounded task's first row
     if derive is not None:
         derive, missing, digest, extra = derive
-        reads = {kind: (tuple(sorted((set(f) - set(missing)) | set(derive.fields))), tuple(sorted(set(g) | set(
-            derive.groups)))) for kind, (f, g) in reads.items()}
         derive = (derive, missing, digest)
     names = tuple(plan.outputs)
     directory = str(sink.begin()) if sink is not None else None
+    submitted: dict[tuple, object] = {}  # plans and reads per lane, submitted once
 
-    def chunk_input(kind: str, k: int, first: int, stop: int):
-        fields, groups = reads[kind]
+    def lane_input(lane: Lane, k: int, first: int, stop: int):
+        if ("reads", lane.ids) not in submitted:
+            fields, groups = _fields_of([parts[p] for p in lane.ids])
+            if derive is not None:
+                fields = tuple(sorted((set(fields) - set(derive[1])) | set(derive[0].fields)))
+                groups = tuple(sorted(set(groups) | set(derive[0].groups)))
+            submitted[("reads", lane.ids)] = (fields, groups)
+        fields, groups = submitted[("reads", lane.ids)]
         if src.lazy:
             return ChunkRequest(src, first, stop, fields, groups)
         with warnings.catch_warnings():  # the chunk travels inside its task (large-graph warning)
             warnings.simplefilter("ignore")
-            return c.submit(constant, src.read(first, stop, fields, groups), key=f"alphalang-data-{kind}-{k}-{token}")
+            return c.submit(constant, src.read(first, stop, fields, groups),
+                            key=f"alphalang-data-{k}-{uuid.uuid4().hex}")
 
-    done_futures, where = [], {}
-    previous = None
-    for k, (start, stop) in enumerate(layout.bounds):
-        futures = []
-        for kind, ids in kinds.items():
-            halos, lane_digests = tuple(layout.halos[p] for p in ids), tuple(digests[p] for p in ids)
-            if kind == "c":
-                data = chunk_input(kind, k, max(0, start - extra), stop)
-                previous = c.submit(run_chained, plans[kind], data, start, layout.n_rows, previous, lane_digests,
-                                    derive, key=f"alphalang-chained-{k}-{token}")
-                futures.append(previous)
+    def lane_plans(lane: Lane):
+        if ("plans", lane.ids) not in submitted:
+            submitted[("plans", lane.ids)] = c.submit(constant, tuple(parts[p] for p in lane.ids),
+                                                      key=f"alphalang-plans-{uuid.uuid4().hex}")
+        return submitted[("plans", lane.ids)]
+
+    states: dict[int, object] = {}  # group id -> the future of the state its chain left after the last chunk
+
+    def submit_chunk(k: int, start: int, stop: int) -> list:
+        outs = []
+        for lane in lanes:
+            where = {"workers": [lane.worker], "allow_other_workers": True} if lane.worker else {}
+            lane_digests = tuple(digests[p] for p in lane.ids)
+            tag = f"{k}-{'-'.join(map(str, lane.ids))}-{token}"
+            if lane.chained:
+                previous = list({id(states[p]): states[p] for p in lane.ids if p in states}.values())
+                done = c.submit(run_chained, lane_plans(lane), lane_input(lane, k, start, stop), start, layout.n_rows,
+                                previous, lane_digests, derive, lane.ids, key=f"alphalang-chained-{tag}", **where)
+                outs.append(c.submit(chain_outputs, done, key=f"alphalang-outputs-{tag}", **where))
+                state = c.submit(chain_state, done, key=f"alphalang-state-{tag}", **where)
+                states.update(dict.fromkeys(lane.ids, state))
                 continue
-            data = chunk_input(kind, k, max(0, layout.read_range(k, ids)[0] - extra), stop)
-            futures.append(c.submit(run_bounded, plans[kind], data, start, halos, layout.n_rows, lane_digests,
-                                    derive, key=f"alphalang-bounded-{kind}-{k}-{token}"))
-        if sink is not None:
-            fut = c.submit(write_chunk, directory, k, src.dates[start:stop], src.assets, names, *futures,
-                           key=f"alphalang-write-{k}-{token}")
-            futures = [fut]
-        for fut in futures:
-            where[fut.key] = (start, stop)
-        done_futures += futures
+            first = max(0, layout.read_range(k, lane.ids)[0] - extra)
+            outs.append(c.submit(run_bounded, lane_plans(lane), lane_input(lane, k, first, stop), start,
+                                 tuple(layout.halos[p] for p in lane.ids), layout.n_rows, lane_digests, derive,
+                                 lane.ids, key=f"alphalang-bounded-{tag}", **where))
+        if sink is None:
+            return outs
+        return [c.submit(write_chunk, directory, k, src.dates[start:stop], src.assets, names, *outs,
+                         key=f"alphalang-write-{k}-{token}")]
+
     results = None if sink is not None else {name: np.empty((layout.n_rows, len(src.assets))) for name in names}
-    total, finished, rows_written = len(done_futures), 0, 0
-    completed = as_completed(done_futures)
-    del done_futures, futures, previous  # each result is released once collected (no reference left here)
-    for fut in completed:
+    total = len(layout.bounds) * (1 if sink is not None else len(lanes))
+    finished, rows_written = 0, 0
+    measured: dict[int, dict[int, float]] = {}  # chunk -> group -> kernel seconds
+    where_of: dict[str, tuple[int, int, int]] = {}
+    pending = as_completed()
+
+    def collect() -> None:
+        nonlocal finished, rows_written, lanes
+        fut = next(pending)
         value = fut.result()
+        k, start, stop = where_of.pop(fut.key)
         if results is not None:
-            start, stop = where[fut.key]
-            for name, arr in (value[0] if isinstance(value, tuple) else value).items():
+            outputs, seconds = value
+            for name, arr in outputs.items():
                 results[name][start:stop] = arr
         else:
-            rows_written += value
+            rows, seconds = value
+            rows_written += rows
+        for key, value in seconds.items():
+            measured.setdefault(k, {})[key] = measured.get(k, {}).get(key, 0.0) + value
         finished += 1
         if progress is not None:
             progress(finished, total)
+
+    for k, (start, stop) in enumerate(layout.bounds):
+        while pending.count() >= INFLIGHT_CHUNKS * (1 if sink is not None else len(lanes)):
+            collect()  # bounded memory: at most INFLIGHT_CHUNKS chunks' outputs exist at a time
+        groups_measured = {p: v for p, v in measured.get(1, {}).items() if isinstance(p, int)}
+        if mode == "state" and len(groups_measured) == len(parts) and not submitted.get("rebalanced"):
+            submitted["rebalanced"] = True
+            lanes = _rebalanced(lanes, groups_measured, slots)
+        for fut in submit_chunk(k, start, stop):
+            where_of[fut.key] = (k, start, stop)
+            pending.add(fut)
+    while pending.count():
+        collect()
+    states.clear()
     if sink is None:
         return results
-    return sink.commit({"format": "alphalang chunked run", "outputs": list(names), "chunks": len(layout.bounds),
+    return sink.commit({"format": "alphalang chunked run", "mode": mode, "lanes": [list(lane.ids) for lane in lanes],
+                        "cpu_seconds": {p: sum(m.get(p, 0.0) for m in measured.values())
+                                        for p in [*range(len(parts)), "read", "derive", "write"]},
+                        "outputs": list(names), "chunks": len(layout.bounds),
                         "chunk_rows": [b - a for a, b in layout.bounds], "rows": rows_written,
                         "dates": [str(src.dates[0]), str(src.dates[-1])], "assets": len(src.assets),
                         "files": sorted(p.name for p in Path(directory).glob("part-*.parquet"))})

@@ -170,6 +170,16 @@ class ParquetSource:
             expr = expr & (ds.field("year") >= lo.year) & (ds.field("year") <= hi.year)
         return expr
 
+    def _asset_positions(self, column) -> np.ndarray:
+        """Each value's position in ``self.assets``, matched by arrow (no Python objects per row)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if getattr(self, "_asset_array", None) is None:
+            self._asset_array = pa.array(self.assets.to_numpy())
+        values = pc.cast(column, self._asset_array.type)
+        return pc.index_in(values, value_set=self._asset_array).fill_null(-1).to_numpy(zero_copy_only=False)
+
     def read(self, first: int, stop: int, fields, groups) -> ChunkData:
         """Rows ``[first, stop)`` of ``fields`` and ``groups`` for every asset (NaN / -1 where a cell is absent)."""
         import pyarrow as pa
@@ -178,7 +188,7 @@ class ParquetSource:
         cols = [self.field_cols[f] for f in fields]
         gcols = [self.group_cols[g] for g in groups]
         table = self._dataset().to_table(columns=[self.date_col, self.asset_col, *cols, *gcols],
-                                         filter=self._filter(first, stop))
+                                         filter=self._filter(first, stop), use_threads=False)
         dates = self.dates[first:stop]
         raw = table.column(self.date_col).to_pandas()
         if self._text_dates:
@@ -186,13 +196,13 @@ class ParquetSource:
             row = raw.to_numpy()
         else:
             row = dates.get_indexer(pd.DatetimeIndex(raw))
-        col = self.assets.get_indexer(table.column(self.asset_col).to_numpy(zero_copy_only=False))
         t, n = stop - first, len(self.assets)
+        cell = row * n + self._asset_positions(table.column(self.asset_col))  # flat (row, asset) index, once
         out_fields = {}
         for name, c in zip(fields, cols, strict=True):
-            a = np.full((t, n), np.nan)
-            a[row, col] = pc.cast(table.column(c), pa.float64()).to_numpy(zero_copy_only=False)
-            out_fields[name] = a
+            a = np.full(t * n, np.nan)
+            a[cell] = pc.cast(table.column(c), pa.float64()).to_numpy(zero_copy_only=False)
+            out_fields[name] = a.reshape(t, n)
         out_groups = {}
         for name, c in zip(groups, gcols, strict=True):
             values = table.column(c)
@@ -205,9 +215,9 @@ class ParquetSource:
             else:
                 v = pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
                 codes = np.where(np.isnan(v), -1, np.nan_to_num(v, nan=-1)).astype(np.int64)
-            g = np.full((t, n), -1, dtype=np.int64)
-            g[row, col] = codes
-            out_groups[name] = g
+            g = np.full(t * n, -1, dtype=np.int64)
+            g[cell] = codes
+            out_groups[name] = g.reshape(t, n)
         return ChunkData(first, out_fields, out_groups)
 
 

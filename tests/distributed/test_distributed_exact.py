@@ -16,6 +16,8 @@ from dist_support import assert_bit_identical, scale  # noqa: E402
 
 import alphalang  # noqa: E402
 from alphalang.backend.numba import compile_plan, partition  # noqa: E402
+from alphalang.distributed import engine  # noqa: E402
+from alphalang.distributed.engine import Lane  # noqa: E402
 from alphalang.errors import AlphaDataError  # noqa: E402
 from alphalang.resources import stdlib_dir  # noqa: E402
 
@@ -49,27 +51,41 @@ def stateful():
         yield program, program.run(PANEL)
 
 
-@pytest.mark.parametrize(("workers", "chunk_rows"), [(1, 64), (2, 23), (4, 150)])
-def test_wq101_bit_identical(dask_client, wq101, workers, chunk_rows):
+@pytest.mark.parametrize(("workers", "chunk_rows", "mode"), [(1, 64, "auto"), (2, 23, "halo"), (4, 150, "auto"),
+                                                             (2, 40, "state")])
+def test_wq101_bit_identical(dask_client, wq101, workers, chunk_rows, mode):
     program, expected = wq101
     assert max(program.lookback.values()) > 64  # chunks shorter than the lookback are covered
     scale(dask_client, workers)
-    assert_bit_identical(expected, program.run_chunked(PANEL, chunk_rows, client=dask_client))
+    assert_bit_identical(expected, program.run_chunked(PANEL, chunk_rows, client=dask_client, mode=mode))
 
 
-@pytest.mark.parametrize("chunk_rows", [3, 13, 120])
-def test_unbounded_state_handed_across_chunks(dask_client, stateful, chunk_rows):
+@pytest.mark.parametrize(("chunk_rows", "mode"), [(3, "halo"), (13, "state"), (120, "auto")])
+def test_unbounded_state_handed_across_chunks(dask_client, stateful, chunk_rows, mode, monkeypatch):
+    """Halo mode: bounded groups on halos beside the chained ones; state mode: every group chained, its lanes
+    regrouped after chunk 1 (here so that every lane takes states from both lanes before, across workers)."""
     program, expected = stateful
     kernels = [compile_plan(p)[0] for p in partition.split(program.plan_for(PANEL.fields))]
     chained = {name for k in kernels if k.has_unbounded for name in k.outputs}
     assert {"ema", "cum", "tw", "hp", "vol"} <= chained and {"mom", "neut", "slow", "corr"}.isdisjoint(chained)
     scale(dask_client, 2)
-    assert_bit_identical(expected, program.run_chunked(PANEL, chunk_rows, client=dask_client))
+    moved = []
+
+    def regroup(lanes, seconds, slots):  # odd groups to the first worker, even to the last: states cross over
+        ids = sorted(p for lane in lanes for p in lane.ids)
+        moved.append([Lane(tuple(ids[1::2]), True, slots[0]), Lane(tuple(ids[0::2]), True, slots[-1])])
+        return moved[-1]
+
+    monkeypatch.setattr(engine, "_rebalanced", regroup)
+    assert_bit_identical(expected, program.run_chunked(PANEL, chunk_rows, client=dask_client, mode=mode))
+    assert len(moved) == (mode == "state") or mode == "auto"
 
 
 def test_bad_chunk_rows_refused(wq101):
     with pytest.raises(AlphaDataError, match="chunk_rows must be a positive"):
         wq101[0].run_chunked(PANEL, 0, client="unused")
+    with pytest.raises(AlphaDataError, match="mode must be one of auto, state, halo"):
+        wq101[0].run_chunked(PANEL, 10, client="unused", mode="fast")
 
 
 def test_missing_field_named_at_its_use():
