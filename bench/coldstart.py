@@ -17,7 +17,11 @@ reports them, and the process's wall time (Python start-up, imports and data loa
 (``Program.plan_for(data fields)``: a derivable field the data lacks is computed inside the kernel), on
 today's kernel library, in another fresh cache.
 
-Run: python bench/coldstart.py [--days 500 --assets 100]
+``--empty``: each program starts from an empty cache instead (a fresh machine: the kernel families the program
+uses compile too, in the cold row), ``--formula TEXT`` replaces the 3-formula program (e.g. ``"a = ts_mean(close,
+5)"``), ``--only NAME`` runs one of the two programs; the "before" rows are skipped with ``--empty``.
+
+Run: python bench/coldstart.py [--days 500 --assets 100] [--empty] [--formula TEXT] [--only wq101|formulas]
 """
 
 from __future__ import annotations
@@ -63,15 +67,17 @@ def write_csv(path: Path, days: int, assets: int, seed: int) -> Path:
     return path
 
 
-def fresh_cache(where: Path) -> Path:
-    """A private cache with the package's kernels only (no generated kernel)."""
+def fresh_cache(where: Path, empty: bool = False) -> Path:
+    """A private cache with the package's kernels only (no generated kernel), or nothing at all (``empty``)."""
+    target = where / "cache"
+    target.mkdir(mode=0o700, parents=True)
+    if empty:
+        return target
     from alphalang.backend.numba import executor  # noqa: F401 - importing compiles the library if needed
 
     here = cache.usable_dir()
     if here is None:
         raise SystemExit("no usable kernel cache to copy the kernel library from")
-    target = where / "cache"
-    target.mkdir(mode=0o700, parents=True)
     shutil.copytree(here / "numba", target / "numba", ignore=shutil.ignore_patterns("alphalang_kernel_*"))
     return target
 
@@ -124,28 +130,36 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=500)
     parser.add_argument("--assets", type=int, default=100)
+    parser.add_argument("--empty", action="store_true", help="start each program from an empty kernel cache")
+    parser.add_argument("--formula", default=THREE, help="the small program's text (default: three formulas)")
+    parser.add_argument("--only", choices=("wq101", "formulas"), help="run one program only")
     args = parser.parse_args()
     print(machine())
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         three = tmp / "three.alpha"
-        three.write_text(THREE)
+        three.write_text(args.formula + "\n")
         csv = write_csv(tmp / "other.csv", args.days * 3 // 5, args.assets // 2, seed=11)
         demo = ["--demo", "--days", str(args.days), "--assets", str(args.assets)]
         other = ["--data", str(csv)]
         real = ["--data", str(SP500)] if SP500.exists() else other
+        small = "3 formulas" if args.formula == THREE else args.formula.strip()
         programs = {"wq101": (ROOT / "stdlib" / "wq101.alpha", other, "demo CSV, no returns"),
-                    "3 formulas": (three, real, "S&P 500 (real)" if SP500.exists() else "demo CSV, no returns")}
-        for name, (program, data_b, label_b) in programs.items():
-            where = tmp / name.replace(" ", "_")
+                    small: (three, real, "S&P 500 (real)" if SP500.exists() else "demo CSV, no returns")}
+        if args.only:
+            programs = {k: v for k, v in programs.items() if (k == "wq101") == (args.only == "wq101")}
+        for k, (name, (program, data_b, label_b)) in enumerate(programs.items()):
+            where = tmp / f"program{k}"
             where.mkdir()
-            cache_dir = fresh_cache(where)
+            cache_dir = fresh_cache(where, args.empty)
             for step, data, label in (("cold", demo, "A: demo, returns given"), ("warm", demo, "A"),
                                       ("new data", data_b, f"B: {label_b}"), ("warm", data_b, "B")):
                 result = run(program, data, cache_dir)
                 rows.append((name, label, step, result))
                 print(f"{name:10} {label:28} {step:8} {result}", flush=True)
+            if args.empty:
+                continue
             before = fresh_cache(where / "before")
             for step, data, label in (("cold", demo, "A"), ("new data", data_b, "B")):
                 result = run_before(program, data, before)

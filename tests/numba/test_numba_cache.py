@@ -105,7 +105,7 @@ def _truncate(path: Path) -> None:
 CORRUPTIONS = {
     "generated .nbc truncated": lambda d: _truncate(_generated_entries(d, ".nbc")[0]),
     "generated .nbi empty": lambda d: _generated_entries(d, ".nbi")[0].write_bytes(b""),
-    "package .nbc truncated": lambda d: [_truncate(p) for p in (d / "numba").glob("*/table.run-*.nbc")],
+    "package .nbc truncated": lambda d: [_truncate(p) for p in (d / "numba").glob("*/table.run_*-*.nbc")],
 }
 
 
@@ -209,11 +209,11 @@ def _numba_files_in_package() -> dict[str, float]:
 def test_nothing_is_written_into_the_package(warm, tmp_path):
     before = _numba_files_in_package()
     cache_dir = _copy(warm[0], tmp_path)
-    for p in (cache_dir / "numba").glob("*/table.run-*"):
+    for p in (cache_dir / "numba").glob("*/table.run_*-*"):
         p.unlink()  # forces numba to compile and save a package kernel
     _run(cache_dir, PYTHONDONTWRITEBYTECODE="1")
     assert _numba_files_in_package() == before
-    assert list((cache_dir / "numba").glob("*/table.run-*.nbc"))
+    assert list((cache_dir / "numba").glob("*/table.run_*-*.nbc"))
 
 
 def test_output_name_cannot_inject_code(monkeypatch, tmp_path):

@@ -1,14 +1,17 @@
-"""The kernel-family declaration (``families``) against the kernel modules, code generation without numba,
-import without side effects, and the ``call_run`` symbol trick on the installed numba."""
+"""The kernel-family declaration (``families``) against the kernel modules and ``kernels.table``'s runners, code
+generation without numba, import without side effects, a program compiling only the families it uses, and the
+``callers`` symbol trick on the installed numba."""
 
 from __future__ import annotations
 
 import importlib
+import json
 import subprocess
 import sys
 import textwrap
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from alphalang.backend.numba.families import CODES, FAMILIES, FAMILY, LOWERING, TSRANK_SCAN_MAX
@@ -50,10 +53,11 @@ def test_lowering_names_declared_families_and_modes():
             assert mode in FAMILY[family].modes, name
 
 
-def test_table_dispatch_codes_are_the_declared_codes():
+def test_table_has_one_runner_per_declared_family():
     from alphalang.backend.numba.kernels import table
 
-    assert [getattr(table, f.name.upper()) for f in FAMILIES] == [CODES[f.name] for f in FAMILIES]
+    runners = {name.removeprefix("run_") for name in vars(table) if name.startswith("run_")}
+    assert runners == set(FAMILY)
 
 
 def _run_python(code: str) -> str:
@@ -78,7 +82,28 @@ def test_explain_kernel_imports_no_numba():
     """)
     first, source = out.split("\n", 1)
     assert first == "[]"
-    assert "table.call_run(prog, " in source and "def fused_" in source
+    assert "def fused_" in source and "call_crosssection(prog, " in source and "call_group(prog, " in source
+    assert "table.callers('shift', 'crosssection', 'ema', 'group',)" in source  # the families it uses, no other
+
+
+def test_a_program_imports_and_compiles_only_the_families_it_uses():
+    """ts_mean lowers to moments: no other family's module is imported (importing one compiles its kernels on a
+    machine's first run), nor its runner compiled; the result is pandas' rolling mean."""
+    out = _run_python("""
+        import json, sys
+        import numpy as np
+        import alphalang
+        from alphalang.backend.numba.families import FAMILY
+        from alphalang.backend.numba.kernels import table
+        close = np.arange(12.0).reshape(4, 3) ** 1.5
+        x = alphalang.compile("x = ts_mean(close, 2)", backend="numba").run({"close": close})["x"]
+        print(json.dumps(x.tolist()))
+        print(sorted(f for f in FAMILY if FAMILY[f].module in sys.modules), sorted(table._RUNNERS))
+    """)
+    values, families = out.strip().splitlines()
+    close = pd.DataFrame(np.arange(12.0).reshape(4, 3) ** 1.5)
+    np.testing.assert_allclose(np.array(json.loads(values)), close.rolling(2).mean().to_numpy(), rtol=1e-15)
+    assert families == "['moments'] ['moments']"
 
 
 def test_importing_and_running_kernels_leaves_the_warning_filters_alone():
@@ -96,24 +121,25 @@ def test_importing_and_running_kernels_leaves_the_warning_filters_alone():
     assert out.strip() == "True"
 
 
-def test_call_run_reaches_run_through_the_published_symbol():
-    """``table`` publishes ``run``'s machine code under ``SYMBOL`` with numba internals; if a numba release
-    changes them, this fails here rather than in every generated kernel."""
+def test_callers_reach_the_runner_through_the_published_symbol():
+    """``table`` publishes each runner's machine code under ``symbol(family)`` with numba internals; if a numba
+    release changes them, this fails here rather than in every generated kernel."""
     import llvmlite.binding as llvm_binding
     from numba import njit
 
     from alphalang.backend.numba.kernels import crosssection, table
 
-    cres = table.run.overloads[table._SIG.args]
+    (call_crosssection,) = table.callers("crosssection")
+    cres = table.runner("crosssection").overloads[table._SIG.args]
     address = cres.library.get_pointer_to_function(cres.fndesc.llvm_func_name)
-    assert address and llvm_binding.address_of_symbol(table.SYMBOL) == address
+    assert address and llvm_binding.address_of_symbol(table.symbol("crosssection")) == address
 
     @njit
     def call(prog, rows, ws, out):
         empty_f, empty_i = np.empty(0), np.empty(0, np.int64)
         groups = np.full((1, 1, rows.shape[1]), -1, np.int64)
-        table.call_run(prog, 0, prog.shape[0], 0, 0, True, rows, empty_f, empty_i, np.zeros(1, np.int64),
-                       np.zeros(1, np.int64), empty_f, groups, 0, ws, out)
+        call_crosssection(prog, 0, prog.shape[0], 0, 0, True, rows, empty_f, empty_i, np.zeros(1, np.int64),
+                          np.zeros(1, np.int64), empty_f, groups, 0, ws, out)
 
     row = dict.fromkeys(("family", "mode", "window", "in0", "in1", "out", "state", "output", "level", "const",
                          "direct"), -1)

@@ -2,10 +2,12 @@
 
 The kernel loops over rows; for each row it evaluates every node in a schedule that keeps runs of elementwise
 nodes together, so each run becomes one loop over assets with one line (and one scalar) per node. Each run of
-time-series / cross-sectional / group nodes becomes one call of ``kernels.table.run`` over rows of the
-kernel's node table (one commented line per node above the call): the state kernels are compiled once per
-machine, and the generated code stays small, so it compiles in seconds. Values that outlive their run live in
-a few reusable row buffers (``rows[slot]``, assigned by liveness); only outputs are written to (T, N) arrays.
+one family's time-series / cross-sectional / group nodes becomes one call of that family's runner
+(``kernels.table.run_<family>``, through ``call_<family>``) over rows of the kernel's node table (one commented
+line per node above the call). The kernel's source asks ``table.callers`` for exactly the families it uses, so
+only those are compiled (once per machine), and the generated code stays small, so it compiles in seconds.
+Values that outlive their run live in a few reusable row buffers (``rows[slot]``, assigned by liveness); only
+outputs are written to (T, N) arrays.
 
 The source is built only from registry templates, kernel-family names, numbers formatted by ``repr(float)``
 and sanitised identifiers; user text (output names, node descriptions) reaches it only inside ``#`` comments
@@ -21,6 +23,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -102,7 +105,8 @@ def static_numbers(op: str, params: tuple, skip: int) -> tuple[float, ...]:
 
 
 def schedule(plan: Plan) -> list[int]:
-    """Topological order of the non-leaf nodes that keeps elementwise nodes in long consecutive runs."""
+    """Topological order of the non-leaf nodes that keeps elementwise nodes in long consecutive runs, and the
+    other nodes of one kernel family together where the order allows (each stretch is one runner call)."""
     nodes = plan.graph.nodes
     todo = [i for i, n in enumerate(nodes) if not n.is_leaf]
     waiting = {i: sum(1 for a in set(nodes[i].args) if not nodes[a].is_leaf) for i in todo}
@@ -114,12 +118,14 @@ def schedule(plan: Plan) -> list[int]:
     ready = sorted(i for i in todo if waiting[i] == 0)
     order: list[int] = []
     elementwise = True
+    family = ""
     while ready:
         same = [i for i in ready if _is_elementwise(nodes[i].op) == elementwise]
         if not same:
             elementwise = not elementwise
             continue
-        node = same[0]
+        node = next((i for i in same if lower(nodes[i].op).family == family), same[0])
+        family = lower(nodes[node].op).family
         ready.remove(node)
         order.append(node)
         for u in users[node]:
@@ -157,6 +163,8 @@ class _Generator:
         self.table: list[tuple[int, ...]] = []
         self.consts: list[float] = []
         self.lines: list[str] = []
+        self.families: list[str] = []  # the kernel families the node table uses, in first-use order
+        self.uses_ew = False  # whether a registry template calls an ``ew.`` helper (``kernels.elementwise``)
         self.row_labels = any(n.kind == GROUP and not n.is_leaf for n in self.nodes)  # bucket, densify
 
     # -- helpers ---------------------------------------------------------------------------------------
@@ -197,6 +205,7 @@ class _Generator:
         for node_id in block:
             node = self.nodes[node_id]
             template = lookup(node.op).lowering
+            self.uses_ew = self.uses_ew or "ew." in template
             expr = template.format(*(self.scalar(a, members) for a in node.args),
                                    *map(literal, static_numbers(node.op, node.params, 0)))
             self.lines.append(f"            v{node_id} = {expr}  # {self.describe(node_id)}")
@@ -257,17 +266,20 @@ class _Generator:
         return line + "".join(f"\n        if keep:\n            out[{k}, r] = rows[{out}]" for k in outputs[1:])
 
     def emit_table_run(self, run: list[int], position: dict[int, int], last_use: dict[int, int]) -> None:
-        start = len(self.table)
-        comments = []
-        for node_id in run:
-            comments.append(self.table_row(node_id, node_id in last_use))
-            self.release([*self.nodes[node_id].args, node_id], position[node_id], last_use)
-        copies = [c for c in comments if "\n" in c]
-        self.lines.extend(c.split("\n")[0] for c in comments)
-        self.lines.append(f"        table.call_run(prog, {start}, {len(self.table)}, t, r, keep, rows, fs, is_, fo, "
-                          "io, consts, groups, n_groups, ws, out)")
-        for c in copies:
-            self.lines.extend(c.split("\n")[1:])
+        """One call of a family's runner per stretch of the run's nodes of that family (``call_<family>``)."""
+        for family, stretch in itertools.groupby(run, key=lambda node_id: lower(self.nodes[node_id].op).family):
+            if family not in self.families:
+                self.families.append(family)
+            start = len(self.table)
+            comments = []
+            for node_id in stretch:
+                comments.append(self.table_row(node_id, node_id in last_use))
+                self.release([*self.nodes[node_id].args, node_id], position[node_id], last_use)
+            self.lines.extend(c.split("\n")[0] for c in comments)
+            self.lines.append(f"        call_{family}(prog, {start}, {len(self.table)}, t, r, keep, rows, fs, is_, fo, "
+                              "io, consts, groups, n_groups, ws, out)")
+            for c in comments:
+                self.lines.extend(c.split("\n")[1:])
 
     # -- driver ----------------------------------------------------------------------------------------
     def run(self) -> Kernel:
@@ -309,6 +321,17 @@ class _Generator:
 
     def assemble(self) -> Kernel:
         field_args = [self.field_arg[f] for f in self.fields]
+        for family in self.families:  # family names become identifiers (``call_<family>``): validate them
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", family) or family not in FAMILY:
+                raise ValueError(f"kernel family {family!r} is not a declared identifier")
+        # only the row-wide families use the row kernels' workspace: other kernels import no row-kernel module
+        rowwise = any(FAMILY[f].kind in (Kind.ROW, Kind.GROUP) for f in self.families)
+        imports = [*(["crosssection"] if rowwise else []), "table", *(["elementwise as ew"] if self.uses_ew else [])]
+        callers = ["", f"{', '.join(f'call_{f}' for f in self.families)}, = table.callers("
+                   f"{', '.join(repr(f) for f in self.families)},)"] if self.families else []
+        # labels read from a row buffer are renumbered per row to at most n (``group.row_labels``)
+        width = "max(n_groups, n)" if self.row_labels else "n_groups"
+        workspace = f"    ws = {'crosssection.workspace' if rowwise else 'table.no_workspace'}(n, {width})"
         signature = ", ".join(["t_base", "r0", "r1", "w0", "n", *field_args, "groups", "n_groups", "out", "rows",
                                "fs", "is_", "fo", "io", "prog", "consts"])
         header = [
@@ -316,7 +339,8 @@ class _Generator:
             "",
             "Rows r0..r1-1 of the inputs are processed (absolute row t = t_base + r); outputs are written for",
             "r >= w0. Elementwise nodes are the loops below; each '# [k]' comment is row k of the node table",
-            "``prog`` that the following ``table.call_run`` executes. State k spans fs[fo[k]:fo[k+1]].",
+            "``prog`` that the following ``call_<family>`` (its family's runner) executes. State k spans",
+            "fs[fo[k]:fo[k+1]].",
             "The loader compiles KERNEL_NAME with numba.njit(**JIT_OPTIONS) (cached only in a trusted cache).",
             '"""',
             "",
@@ -324,16 +348,15 @@ class _Generator:
             "",
             "import math",
             "",
-            "from alphalang.backend.numba.kernels import crosssection, table",
-            "from alphalang.backend.numba.kernels import elementwise as ew",
+            *(f"from alphalang.backend.numba.kernels import {m}" for m in imports),
             "",
             f"# alphalang {alphalang.__version__}, numba {NUMBA_VERSION}, kernels {FINGERPRINT}",
             *([f"# NaN policy: {self.plan.nan}"] if self.plan.nan.skip else []),  # never shared with strict
+            *callers,
             "",
             "",
             f"def KERNEL_NAME({signature}):",
-            # labels read from a row buffer are renumbered per row to at most n (``group.row_labels``)
-            "    ws = crosssection.workspace(n, " + ("max(n_groups, n))" if self.row_labels else "n_groups)"),
+            workspace,
             "    for r in range(r0, r1):",
             "        t = t_base + r",
             "        keep = r >= w0",

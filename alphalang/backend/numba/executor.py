@@ -25,19 +25,18 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
+from types import ModuleType
 
 import numpy as np
 
 from alphalang.backend.numba.codegen import Kernel
-from alphalang.backend.numba.families import COLUMNS, FAMILIES
+from alphalang.backend.numba.families import COLUMNS, FAMILY
 from alphalang.backend.numba.kernels import quiet_objmode
 from alphalang.errors import AlphaDataError
 from alphalang.plan import Plan
 
-# the stateful families' modules (``state_size``, ``init``), from the one declaration in ``families``
-with quiet_objmode():  # a family module may import crosssection, whose eager signatures compile an objmode block
-    FAMILY_MODULES = {f.name: importlib.import_module(f.module) for f in FAMILIES if f.stateful}
 MIN_ROWS_PER_THREAD = 64
 MAX_STATE_ENV = "ALPHALANG_MAX_STATE_MB"
 DEFAULT_MAX_STATE_MB = 2048
@@ -59,7 +58,7 @@ def layout(kernel: Kernel, n: int, rows: int | None = None) -> tuple[np.ndarray,
     fo = [0]
     io = [0]
     for s, d in zip(kernel.states, windows(kernel, rows), strict=True):
-        nf, ni = FAMILY_MODULES[s.family].state_size(n, d)
+        nf, ni = FAMILY[s.family].state_size(n, d)
         fo.append(fo[-1] + nf)
         io.append(io[-1] + ni)
     return np.array(fo, dtype=np.int64), np.array(io, dtype=np.int64)
@@ -71,8 +70,22 @@ def new_state(kernel: Kernel, n: int, rows: int | None = None) -> tuple[np.ndarr
     fs = np.empty(int(fo[-1]))
     is_ = np.empty(int(io[-1]), dtype=np.int64)
     for k, (s, d) in enumerate(zip(kernel.states, windows(kernel, rows), strict=True)):
-        FAMILY_MODULES[s.family].init(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], n, d)
+        family_module(s.family).init(fs[fo[k] : fo[k + 1]], is_[io[k] : io[k + 1]], n, d)
     return fs, is_
+
+
+def family_module(name: str) -> ModuleType:
+    """A kernel family's module (its ``init``), imported when a kernel first uses the family: importing one
+    compiles its kernels on a machine's first run, so a program compiles only the families it uses.
+
+    >>> family_module("shift").__name__
+    'alphalang.backend.numba.kernels.shift'
+    """
+    module = sys.modules.get(FAMILY[name].module)  # loading the kernel imported it (``table.callers``)
+    if module is None:
+        with quiet_objmode():  # a family module may import crosssection, whose eager signatures compile objmode
+            module = importlib.import_module(FAMILY[name].module)
+    return module
 
 
 def max_state_bytes() -> int:

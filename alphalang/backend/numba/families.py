@@ -3,8 +3,9 @@
 A family is one module under ``alphalang.backend.numba.kernels``; its modes are named in code order (mode
 constant = index), and the family's code in the node table is its index in ``FAMILIES``. ``LOWERING`` is the
 one table saying which family and mode evaluates each non-elementwise registry ``lowering`` name (elementwise
-operators lower through their registry template). Everything else (``kernels.table``'s dispatch constants,
-the executor's module lookup, ``lowering.lower``, the code generator's table rows) is derived from these.
+operators lower through their registry template). Everything else (``kernels.table``'s runner per family and
+mode constants, the executor's module lookup, ``lowering.lower``, the code generator's table rows and the
+runners a generated kernel calls) is derived from these.
 
 This module imports no numba, so code generation (``alphalang explain --kernel``) compiles no kernel family;
 it also computes ``FINGERPRINT``, the hash of the kernel sources and of this declaration (the compiled
@@ -62,6 +63,10 @@ class Family:
     consts: Callable[[tuple], tuple[float, ...]] | None = None
     # whether its kernel computes its statistics under the NaN policy skip too (``mode_code(mode, periods)``)
     skip: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.name.isidentifier() or not self.name.islower():  # it names a module and generated identifiers
+            raise ValueError(f"kernel family name {self.name!r} is not a lower-case identifier")
 
     @property
     def module(self) -> str:
@@ -204,6 +209,6 @@ def _fingerprint() -> str:
 
 
 # numba keys a cached function on its own file only, but a cached caller embeds its callees' machine code (and
-# ``kernels.table.run`` the family codes above): this fingerprint names the cache subdirectory, so no caller
+# ``kernels.table``'s runners the mode codes above): this fingerprint names the cache subdirectory, so no caller
 # keeps stale callees. It is also part of every generated kernel's source, hence of its cache key.
 FINGERPRINT = _fingerprint()
