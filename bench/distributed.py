@@ -143,7 +143,10 @@ def main() -> None:
     ap.add_argument("--keep-data", action="store_true",
                     help="keep the input dataset under --dir, and reuse it if there (same --years and --assets)")
     args = ap.parse_args()
+    import dask
     from distributed import Client, LocalCluster
+
+    from alphalang.distributed.engine import WORKER_CONFIG
 
     print(f"# machine: {machine()}", flush=True)
     work = Path(args.dir or tempfile.mkdtemp(prefix="alphalang-bench-"))
@@ -172,8 +175,9 @@ def main() -> None:
         print(f"# {len(halos)} kernel groups; halo rows min {halos[0]}, median {halos[len(halos) // 2]}, "
               f"max {halos[-1]}; chunks of {args.chunk_rows} rows", flush=True)
         rows = []
-        with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                          memory_limit=0) as cluster, Client(cluster) as client:
+        with dask.config.set(WORKER_CONFIG), LocalCluster(
+                n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                memory_limit=0) as cluster, Client(cluster) as client:  # the cluster run_chunked would start
             program.run_chunked(panel.slice_rows(0, 40), 20, client=client)  # workers import alphalang
             client.run(_load_kernels, [*partition.split(program.kernel_plan), *derivations])  # every kernel, everywhere
             pids = client.run(os.getpid)
