@@ -39,7 +39,8 @@ DEFAULT_WORKERS = 2
 WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 #: chunks submitted ahead of the oldest unfinished one (bounds the outputs held by workers at a time)
 INFLIGHT_CHUNKS = 3
-#: state mode: lanes are regrouped by the measured kernel costs of chunk 1 when that saves over this fraction
+#: state mode: lanes are regrouped by the measured kernel costs (after 1, 2, 4, ... chunks past the first) when
+#: that shortens the costliest lane by over this fraction
 REBALANCE_GAIN = 0.05
 
 
@@ -220,9 +221,9 @@ def choose_mode(mode: str, costs: dict[int, float], halos: dict[int, int], unbou
 
 
 def _rebalanced(lanes: list[Lane], seconds: dict[int, float], slots: list[str]) -> list[Lane]:
-    """Chained lanes of equal *measured* cost (``seconds``: each group's kernel CPU seconds on one chunk whose
-    windows are full), when that shortens the costliest lane by over ``REBALANCE_GAIN``; else ``lanes``. A group
-    moving to another worker takes its state along (once) and loads its kernel there.
+    """Chained lanes of equal *measured* cost (``seconds``: each group's kernel CPU seconds on the chunks so far
+    whose windows are full), when that shortens the costliest lane by over ``REBALANCE_GAIN``; else ``lanes``.
+    A group moving to another worker takes its state along (once) and loads its kernel there.
 
     >>> old = [Lane((0, 1), True, "a"), Lane((2, 3), True, "b")]
     >>> [(lane.ids, lane.worker) for lane in _rebalanced(old, {0: 4.0, 1: 3.0, 2: 1.0, 3: 1.0}, ["a", "b"])]
@@ -327,11 +328,12 @@ def _submit(c, src, plan, parts, kernels, derive, layout: ChunkLayout, mode: str
     total = len(layout.bounds) * (1 if sink is not None else len(lanes))
     finished, rows_written = 0, 0
     measured: dict[int, dict[int, float]] = {}  # chunk -> group -> kernel seconds
+    next_check = 1  # lanes are regrouped after this many measured chunks (then twice as many, ...)
     where_of: dict[str, tuple[int, int, int]] = {}
     pending = as_completed()
 
     def collect() -> None:
-        nonlocal finished, rows_written, lanes
+        nonlocal finished, rows_written
         fut = next(pending)
         value = fut.result()
         k, start, stop = where_of.pop(fut.key)
@@ -351,10 +353,10 @@ def _submit(c, src, plan, parts, kernels, derive, layout: ChunkLayout, mode: str
     for k, (start, stop) in enumerate(layout.bounds):
         while pending.count() >= INFLIGHT_CHUNKS * (1 if sink is not None else len(lanes)):
             collect()  # bounded memory: at most INFLIGHT_CHUNKS chunks' outputs exist at a time
-        groups_measured = {p: v for p, v in measured.get(1, {}).items() if isinstance(p, int)}
-        if mode == "state" and len(groups_measured) == len(parts) and not submitted.get("rebalanced"):
-            submitted["rebalanced"] = True
-            lanes = _rebalanced(lanes, groups_measured, slots)
+        full = [j for j, m in measured.items() if j >= 1 and sum(isinstance(p, int) for p in m) == len(parts)]
+        if mode == "state" and len(full) >= next_check:  # after 1, 2, 4, 8, ... chunks with full windows measured
+            next_check *= 2
+            lanes = _rebalanced(lanes, {p: sum(measured[j][p] for j in full) for p in range(len(parts))}, slots)
         for fut in submit_chunk(k, start, stop):
             where_of[fut.key] = (k, start, stop)
             pending.add(fut)
