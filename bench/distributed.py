@@ -1,17 +1,19 @@
 """Benchmark: all 101 wq101 alphas over a parquet dataset, chunked on a dask LocalCluster, vs one process.
 
     python bench/distributed.py                                   # default: 4 years x 2,000 assets, 2 workers
-    python bench/distributed.py --years 20 --assets 10000 --chunk-rows 126 --workers 2 \
-        --single-years 4                                          # the issue's target: larger than memory
+    python bench/distributed.py --years 20 --assets 10000 --chunk-rows 100 --workers 2 \
+        --single-years 2 --repeat 1 --dir /big/disk                # the issue's target: larger than memory
 
 Writes a synthetic long dataset hive-partitioned by year (one demo-market year at a time, so building it never
 holds the whole panel) under ``--dir`` (default a temporary directory, removed at the end), then, in the same
 run:
 
-* **distributed**: ``program.run_chunked(dataset, chunk_rows, client, out=...)`` on a ``LocalCluster`` of
-  ``--workers`` single-threaded processes (started and warmed before the clock starts), writing all outputs to
-  a parquet dataset; wall time, panel cells (dates x assets) per second, and each worker's peak RSS (psutil,
-  sampled every 0.1 s);
+* **distributed**: ``program.run_chunked(dataset, chunk_rows, client, out=..., mode=--mode)`` on a
+  ``LocalCluster`` of ``--workers`` single-threaded processes (started, and every kernel loaded in every
+  worker, before the clock starts), writing all outputs to a parquet dataset; wall time, panel cells (dates x
+  assets) per second, the workers' CPU seconds (and system CPU), each worker's peak RSS (psutil, sampled every
+  0.1 s), the load average, and from the manifest the mode, the lanes' and the reads', derivations' and
+  writes' CPU seconds;
 * **single**: ``program.run(panel)`` in this process (1 thread) on the first ``--single-years`` years (the
   largest panel that fits; default all of them), read with ``load_panel``; wall time (min of ``--repeat``),
   cells/s, and this process's peak RSS growth.
@@ -105,6 +107,14 @@ def _load_kernels(plans) -> None:
         compile_plan(plan)
 
 
+def _progress(start: float):
+    """A progress callback printing the elapsed time at every tenth of the chunks."""
+    def report(done: int, total: int) -> None:
+        if done * 10 // total != (done - 1) * 10 // total:
+            print(f"#   {done}/{total} chunks in {time.perf_counter() - start:.0f} s", flush=True)
+    return report
+
+
 def _manifest(out: Path) -> dict:
     import json
 
@@ -186,7 +196,8 @@ def main() -> None:
             cpu0, sys0 = sum(_cpu(p) for p in workers), sum(_cpu(p, True) for p in workers)
             with RssSampler({f"worker {k}": pid for k, pid in enumerate(pids.values())}) as rss:
                 start = time.perf_counter()
-                program.run_chunked(data, args.chunk_rows, client=client, out=out, mode=args.mode)
+                program.run_chunked(data, args.chunk_rows, client=client, out=out, mode=args.mode,
+                                    progress=_progress(start))
                 wall = time.perf_counter() - start
             cpu, system = sum(_cpu(p) for p in workers) - cpu0, sum(_cpu(p, True) for p in workers) - sys0
             peak_worker = max(rss.peak.values())
