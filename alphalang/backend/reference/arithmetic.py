@@ -10,9 +10,9 @@ Example:
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
+
+from alphalang.backend.reference import libm
 
 
 def _quiet(fn):
@@ -62,35 +62,32 @@ def mod(x, y):
 
 @_quiet
 def sigmoid(x):
-    return 1.0 / (1.0 + np.exp(-x))
+    return 1.0 / (1.0 + libm.apply("exp", -np.asarray(x, dtype=np.float64)))
 
 
 @_quiet
 def tanh(x):
-    """libm's tanh per element (``math.tanh``), the function the numba kernels call: numpy's vectorised tanh
-    differs from it in the last bit, which an ill-conditioned window statistic of it (``ts_rsquare`` of a tanh
-    saturated near 1) amplifies into a visible difference between the backends."""
-    return np.vectorize(math.tanh, otypes=[np.float64])(x)[()]
+    return libm.apply("tanh", x)
 
 
 @_quiet
 def arc_tan(x):
-    return np.arctan(x)
+    return libm.apply("atan", x)
 
 
 @_quiet
 def log1p(x):
-    return np.log1p(x)
+    return libm.apply("log1p", x)
 
 
 @_quiet
 def arc_sin(x):
-    return np.arcsin(x)
+    return libm.apply("asin", x)
 
 
 @_quiet
 def arc_cos(x):
-    return np.arccos(x)
+    return libm.apply("acos", x)
 
 
 @_quiet

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from alphalang.backend.reference import libm
+
 
 def _nan_where(result, *operands):
     result = np.asarray(result, dtype=np.float64)
@@ -92,8 +94,7 @@ def absolute(x):
 
 
 def log(x):
-    with np.errstate(all="ignore"):
-        return np.log(x, dtype=np.float64)
+    return libm.apply("log", x)  # the kernels' libm, to the bit (``reference.libm``)
 
 
 def sqrt(x):
@@ -102,8 +103,7 @@ def sqrt(x):
 
 
 def exp(x):
-    with np.errstate(all="ignore"):
-        return np.exp(x, dtype=np.float64)
+    return libm.apply("exp", x)  # the kernels' libm, to the bit (``reference.libm``)
 
 
 def sign(x):
