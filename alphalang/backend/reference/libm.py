@@ -25,15 +25,22 @@ _NUMPY = {"log": np.log, "exp": np.exp, "tanh": np.tanh, "atan": np.arctan, "asi
 
 
 @cache
-def _ufunc(name: str):
-    """libm's ``double name(double)`` as a numpy ufunc of objects, or None without a loadable libm."""
+def _library() -> ctypes.CDLL | None:
+    """The C math library, found and loaded once (None where there is none to load)."""
     path = ctypes.util.find_library("m")
     try:
-        fn = getattr(ctypes.CDLL(path), name) if path else None
+        return ctypes.CDLL(path) if path else None
     except OSError:
         return None
-    if fn is None:
+
+
+@cache
+def _ufunc(name: str):
+    """libm's ``double name(double)`` as a numpy ufunc of objects, or None without a loadable libm."""
+    library = _library()
+    if library is None:
         return None
+    fn = getattr(library, name)
     fn.restype, fn.argtypes = ctypes.c_double, [ctypes.c_double]
     return np.frompyfunc(fn, 1, 1)
 
