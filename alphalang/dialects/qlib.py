@@ -20,6 +20,8 @@ Example:
 
 from alphalang.dialects import Dialect
 
+_COMPARISONS = ("gt", "ge", "lt", "le", "eq", "ne")  # registry comparisons, qlib's Gt ... Ne
+
 DIALECT = Dialect(
     "qlib",
     "qlib expressions: $fields, qlib's operator names, partial windows over valid values (min_periods=1)",
@@ -29,7 +31,7 @@ DIALECT = Dialect(
         "Kurt": "ts_kurt", "Max": "ts_max", "Min": "ts_min", "Slope": "ts_slope", "Rsquare": "qlib_rsquare",
         "Resi": "ts_resid", "Rank": "ts_rank", "Cov": "ts_cov", "Delta": "delta", "IdxMax": "qlib_idxmax",
         "IdxMin": "qlib_idxmin", "If": "cond", "Power": "pow", "And": "and", "Or": "or", "Not": "not",
-        **{name: f"qlib_{name.lower()}" for name in ("Gt", "Ge", "Lt", "Le", "Eq", "Ne")},
+        **{op.capitalize(): f"qlib_{op}" for op in _COMPARISONS},
         "Abs": "abs", "Sign": "sign", "Log": "log",
         "Corr": "qlib_corr",
     },
@@ -38,12 +40,10 @@ DIALECT = Dialect(
     # an instrument's series in qlib starts at its first row: before its first valid close (NaN here) no rows
     "qlib_listed = trade_when(is_finite(close), 1, -1)\n"
     # pandas comparisons: a NaN operand compares false (!= true), where alphalang's give NaN; no row, no value
-    "def qlib_gt(a, b) = fillna(a > b, 0) * qlib_listed\ndef qlib_ge(a, b) = fillna(a >= b, 0) * qlib_listed\n"
-    "def qlib_lt(a, b) = fillna(a < b, 0) * qlib_listed\ndef qlib_le(a, b) = fillna(a <= b, 0) * qlib_listed\n"
-    "def qlib_eq(a, b) = fillna(a == b, 0) * qlib_listed\ndef qlib_ne(a, b) = fillna(a != b, 1) * qlib_listed\n"
+    + "".join(f"def qlib_{op}(a, b) = fillna({op}(a, b), {int(op == 'ne')}) * qlib_listed\n" for op in _COMPARISONS)
     # rolling(N, min_periods=1).apply(argmax + 1): positions within the window's rows since listing, and numpy's
     # argmax answers a window's first NaN (NaN is its maximum and its minimum); NaN when no value is valid
-    "def qlib_idx(x, d, at) = ts_sum(is_finite(x), d) == 0 ? nan : "
+    + "def qlib_idx(x, d, at) = ts_sum(is_finite(x), d) == 0 ? nan : "
     "(ts_sum(is_nan(x) * qlib_listed, d) > 0 ? ts_argmax(is_nan(x) * qlib_listed, d) : at) "
     "- d + ts_sum(qlib_listed, d)\n"
     "def qlib_idxmax(x, d) = qlib_idx(x, d, ts_argmax(x, d))\n"

@@ -512,12 +512,10 @@ class Resolver:
         params = fdef.params
         native = fdef.span.filename.startswith("<dialect ")  # a prelude def is written in alphalang's names
         # errors name the function as the user wrote it: a dialect's own (``IdxMax``) is not a def of theirs
-        name, signature = fdef.name, f"{fdef.name}({', '.join(params)})"
-        defined = f"defined at {fdef.span.location()} as def {signature}"
+        name, defined = fdef.name, f"defined at {fdef.span.location()} as def "
         if native and not self._native:
-            name = e.written
-            signature = f"{name}({', '.join(params)})"
-            defined = f"{self.dialect.name}'s {signature}"
+            name, defined = e.written, f"{self.dialect.name}'s "
+        defined += f"{name}({', '.join(params)})"
         if len(e.args) > len(params):
             raise AlphaTypeError(f"{name}() takes {len(params)} arguments, got {len(e.args)}", e.span, hint=defined)
         bound = dict(zip(params, e.args, strict=False))
