@@ -4,6 +4,8 @@ generation without numba, import without side effects, a program compiling only 
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import importlib
 import json
 import subprocess
@@ -25,10 +27,7 @@ def _module(name: str):
 def test_declared_modes_are_the_kernel_modules_constants(family):
     module = _module(family)
     for code, mode in enumerate(FAMILY[family].modes):
-        if family == "crosssection":  # its modes are its row functions
-            assert callable(getattr(module, mode)), mode
-        else:
-            assert getattr(module, mode) == code, (family, mode)
+        assert getattr(module, mode.upper()) == code, (family, mode)
 
 
 @pytest.mark.parametrize("family", [f.name for f in FAMILIES if f.stateful])
@@ -53,11 +52,49 @@ def test_lowering_names_declared_families_and_modes():
             assert mode in FAMILY[family].modes, name
 
 
-def test_table_has_one_runner_per_declared_family():
+@pytest.mark.parametrize("family", [f.name for f in FAMILIES])
+def test_each_family_runner_is_generated_from_its_declaration(family):
+    """One function ``run_<family>``, importing its own module first and only family modules, calling only
+    functions those modules have."""
     from alphalang.backend.numba.kernels import table
 
-    runners = {name.removeprefix("run_") for name in vars(table) if name.startswith("run_")}
-    assert runners == set(FAMILY)
+    tree = ast.parse(table.runner_source(family))
+    assert [n.name for n in tree.body if isinstance(n, ast.FunctionDef)] == [f"run_{family}"]
+    imported = [a.name for n in tree.body if isinstance(n, ast.ImportFrom)
+                and n.module == "alphalang.backend.numba.kernels" for a in n.names]
+    assert imported[0] == family and set(imported) <= set(FAMILY), imported
+    called = [(n.value.id, n.attr) for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+              and isinstance(n.value, ast.Name) and n.value.id in imported]
+    assert called and all(callable(getattr(_module(m), attr, None)) for m, attr in called), called
+
+
+def test_a_window_family_runner_is_its_push_between_reading_and_storing_a_row():
+    from alphalang.backend.numba.kernels import table
+
+    assert table.runner_source("moments").split("\n\n\n")[1] == textwrap.dedent("""\
+        def run_moments(prog, a, b, t, r, keep, rows, fs, is_, fo, io, consts, groups, n_groups, ws, out):
+            for p in range(a, b):
+                mode, d, x, y, dst, f, i = node(prog, p, keep, r, rows, fs, is_, fo, io, out)
+                k, level = prog[p, 9], prog[p, 8]
+                moments.push(f, i, t, d, mode, x, dst)
+                store(prog, p, keep, r, dst, out)
+        """)
+    group = table.runner_source("groupfill")  # two statements, two family modules
+    assert "from alphalang.backend.numba.kernels import groupfill, group\n" in group
+    assert "        g, n_labels = group.labels(level, r, rows, groups, n_groups)\n        groupfill.push(" in group
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    ("os.system('echo')", "only read attributes of family modules"),
+    ("moments.push(f, i, t, d, mode, x, __import__('os'))", "reads '__import__'"),
+    ("moments.push(f, i, t, d, mode, x, dst.__class__)", "only read attributes of family modules"),
+])
+def test_a_declared_call_reading_anything_else_is_refused(monkeypatch, call, message):
+    from alphalang.backend.numba.kernels import table
+
+    monkeypatch.setitem(FAMILY, "moments", dataclasses.replace(FAMILY["moments"], call=call))
+    with pytest.raises(ValueError, match=message):
+        table.runner_source("moments")
 
 
 def _run_python(code: str) -> str:
@@ -87,8 +124,9 @@ def test_explain_kernel_imports_no_numba():
 
 
 def test_a_program_imports_and_compiles_only_the_families_it_uses():
-    """ts_mean lowers to moments: no other family's module is imported (importing one compiles its kernels on a
-    machine's first run), nor its runner compiled; the result is pandas' rolling mean."""
+    """ts_mean lowers to moments and ``>`` to an ``ew`` helper: no other family's module is imported (importing
+    one compiles its kernels on a machine's first run), nor its runner compiled; the result is pandas' rolling
+    mean plus the comparison (NaN where an operand is NaN)."""
     out = _run_python("""
         import json, sys
         import numpy as np
@@ -96,13 +134,18 @@ def test_a_program_imports_and_compiles_only_the_families_it_uses():
         from alphalang.backend.numba.families import FAMILY
         from alphalang.backend.numba.kernels import table
         close = np.arange(12.0).reshape(4, 3) ** 1.5
-        x = alphalang.compile("x = ts_mean(close, 2)", backend="numba").run({"close": close})["x"]
+        close[3, 1] = np.nan
+        program = alphalang.compile("m = ts_mean(close, 2)\\nx = m + (m > close)", backend="numba")
+        x = program.run({"close": close})["x"]
         print(json.dumps(x.tolist()))
         print(sorted(f for f in FAMILY if FAMILY[f].module in sys.modules), sorted(table._RUNNERS))
     """)
     values, families = out.strip().splitlines()
-    close = pd.DataFrame(np.arange(12.0).reshape(4, 3) ** 1.5)
-    np.testing.assert_allclose(np.array(json.loads(values)), close.rolling(2).mean().to_numpy(), rtol=1e-15)
+    close = np.arange(12.0).reshape(4, 3) ** 1.5
+    close[3, 1] = np.nan
+    m = pd.DataFrame(close).rolling(2).mean().to_numpy()
+    want = m + np.where(np.isnan(m) | np.isnan(close), np.nan, m > close)
+    np.testing.assert_allclose(np.array(json.loads(values), dtype=float), want, rtol=1e-15)
     assert families == "['moments'] ['moments']"
 
 

@@ -135,14 +135,14 @@ class _Locator(caching._SourceFileBackedLocatorMixin, caching._CacheLocator):
 
     @classmethod
     def from_function(cls, py_func, py_file):
-        """Package files are cached under the root ``install`` chose; a generated kernel under the cache
-        directory its source was written to; anything else is left to numba's own locators."""
+        """Package files are cached under the root ``install`` chose; a generated kernel (or family runner)
+        under the cache directory its source was written to; anything else is left to numba's own locators."""
         path = Path(py_file).resolve()
         if path.is_relative_to(PACKAGE_DIR):
             if _package_root is None:  # package functions ask for caching only when install() found a root
                 raise RuntimeError(f"alphalang kernel cache unavailable for {py_file}")
             return cls(py_func, py_file, _package_root)
-        if path.parent.name == "kernels" and path.name.startswith("alphalang_kernel_"):
+        if path.parent.name == "kernels" and path.name.startswith(("alphalang_kernel_", "alphalang_runner_")):
             return cls(py_func, py_file, path.parent.parent)
         return None
 

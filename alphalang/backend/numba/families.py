@@ -63,10 +63,19 @@ class Family:
     consts: Callable[[tuple], tuple[float, ...]] | None = None
     # whether its kernel computes its statistics under the NaN policy skip too (``mode_code(mode, periods)``)
     skip: bool = False
+    # what its runner (``kernels.table.runner_source``) does with one node-table row: Python statements over the
+    # runner's locals (``RUNNER_LOCALS``), the family modules and ``const(consts, k, default)``; default: the
+    # window family's ``push(f, i, t, d, mode, x, dst)``
+    call: str = ""
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier() or not self.name.islower():  # it names a module and generated identifiers
             raise ValueError(f"kernel family name {self.name!r} is not a lower-case identifier")
+
+    @property
+    def statement(self) -> str:
+        """The runner's statement(s) for one node-table row (``call``, or the window family's ``push``)."""
+        return self.call or f"{self.name}.push(f, i, t, d, mode, x, dst)"
 
     @property
     def module(self) -> str:
@@ -89,6 +98,13 @@ class Family:
         return (0 if mode is None else self.modes.index(mode)) + SKIP_STRIDE * periods
 
 
+# the locals a family's ``call`` reads, bound by its runner for each node-table row: the row's mode, window, inputs
+# x and y, destination dst, state slices f and i, constants index k (-1: none) and group level; the absolute row t,
+# the row r within the call, the row buffers, the constants, the IndClass labels, their count and the row workspace
+RUNNER_LOCALS = ("mode", "d", "x", "y", "dst", "f", "i", "k", "level", "t", "r", "rows", "consts", "groups",
+                 "n_groups", "ws")
+_LABELS = "g, n_labels = group.labels(level, r, rows, groups, n_groups); "  # a group kind's labels for row r
+
 TSRANK_SCAN_MAX = 2000  # ts_rank keeps a sorted copy of windows longer than this (``kernels.tsrank.SCAN_MAX``)
 # Windows up to this many rows are evaluated two-pass from the ring buffer (O(d), sequential oldest-first
 # sums: bitwise equal to the reference). A rank or comparison downstream turns a last-ulp difference between
@@ -102,7 +118,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("shift", WINDOW, ("DELAY", "DELTA"), lambda n, d: (d * n, 0)),
     Family("moments", WINDOW, ("SUM", "MEAN", "VAR", "STD", "ZSCORE", "SKEW", "KURT"),
            lambda n, d: (d * n + 6 * n, 2 * n), skip=True),
-    Family("comoments", WINDOW, ("COV", "CORR"), lambda n, d: (2 * d * n + 9 * n, 3 * n), skip=True),
+    Family("comoments", WINDOW, ("COV", "CORR"), lambda n, d: (2 * d * n + 9 * n, 3 * n), skip=True,
+           call="comoments.push(f, i, t, d, mode, x, y, dst)"),
     Family("linear", WINDOW, ("DECAY", "SLOPE", "RSQUARE", "RESID"), lambda n, d: (d * n + 5 * n, 2 * n),
            skip=True),
     Family("extrema", WINDOW, ("MAX", "MIN", "ARGMAX", "ARGMIN", "ARGMAX_DAYS", "ARGMIN_DAYS"),
@@ -111,28 +128,37 @@ FAMILIES: tuple[Family, ...] = (
     Family("tsrank", WINDOW, ("RANK",), lambda n, d: ((d if d <= TSRANK_SCAN_MAX else 2 * d) * n, n),
            skip=True),
     Family("ema", STATE, (), lambda n, d: (2 * n, n), consts=lambda p: (0.5 ** (1.0 / float(p[0])),),
-           skip=True),
-    Family("crosssection", ROW, ("rank", "scale", "zscore")),
+           skip=True, call="ema.push(f, i, t, mode, consts[k], x, dst)"),
+    Family("crosssection", ROW, ("rank", "scale", "zscore"),
+           call="crosssection.push(x, mode, const(consts, k, 0.0), dst, ws)"),
     Family("group", GROUP, ("MEAN", "NEUTRALIZE", "ZSCORE", "RANK", "SUM", "MAX", "MIN", "COUNT", "STD", "SCALE",
-                              "NORMALIZE", "MEDIAN", "WMEAN", "VNEUT", "VPROJ", "DENSIFY")),
+                              "NORMALIZE", "MEDIAN", "WMEAN", "VNEUT", "VPROJ", "DENSIFY"),
+           call=_LABELS + "group.push(x, y, g, mode, const(consts, k, 0.0), dst, ws, n_labels)"),
     Family("orderstat", WINDOW, ("QUANTILE", "MEDIAN"), lambda n, d: (d * n, n + 2 * d * n),  # two heaps
-           skip=True),
+           skip=True, call="orderstat.push(f, i, t, d, mode, const(consts, k, 0.5), x, dst)"),  # q: ts_quantile's
     Family("mad", WINDOW, ("MAD",),
            lambda n, d: (d * n, n) if d <= MAD_DIRECT_MAX else (2 * d * n, 2 * n + 5 * d * n), skip=True),
-    Family("regression", WINDOW, (), lambda n, d: (2 * d * n + 9 * n, 3 * n), skip=True),  # least squares of y on x
+    Family("regression", WINDOW, (), lambda n, d: (2 * d * n + 9 * n, 3 * n), skip=True,  # least squares of y on x
+           call="regression.push(f, i, t, d, mode, consts[k:], x, y, dst)"),  # x: the response y, y: the regressor
     # group labels from data; CARTESIAN (no statics) reads its second labelling's source from ``consts``
-    Family("groups2", ROW, ("BUCKET", "CARTESIAN"), consts=lambda p: _bucket_consts(*p) if p else ()),
-    Family("groupfill", WINDOW, (), lambda n, d: (d * n, 0)),  # group_backfill: a ring of d rows
+    Family("groups2", ROW, ("BUCKET", "CARTESIAN"), consts=lambda p: _bucket_consts(*p) if p else (),
+           call="groups2.push(x, mode, consts, k, level, r, rows, groups, n_groups, dst)"),
+    Family("groupfill", WINDOW, (), lambda n, d: (d * n, 0),  # group_backfill: a ring of d rows
+           call=_LABELS + "groupfill.push(f, i, t, d, const(consts, k, 0.0), x, g, n_labels, dst)"),
     Family("expo", STATE, ("SPAN", "ALPHA", "HALFLIFE", "SMA"), lambda n, d: (2 * n, n),  # EMA recursions
-           skip=True),
-    Family("expwindow", WINDOW, (), lambda n, d: (d * n + 4 * n, 2 * n), skip=True),  # exponential window mean
+           skip=True, call="expo.push(f, i, t, mode, consts[k:], x, dst)"),
+    Family("expwindow", WINDOW, (), lambda n, d: (d * n + 4 * n, 2 * n), skip=True,  # exponential window mean
+           call="expwindow.push(f, i, t, d, mode, consts[k:], x, dst)"),
     Family("rowstats", ROW, ("MEAN", "STD", "MIN", "MAX", "SUM", "COUNT", "MEDIAN", "WINSORIZE", "NORMALIZE",
                                "TRUNCATE", "SCALE_DOWN", "QUANTILE", "SCALE", "REG_NEUT", "REG_PROJ", "VEC_NEUT",
-                               "VEC_PROJ", "DIFF_WSUM")),  # cross-sectional clean-up (in0, in1 from REG_NEUT on)
+                               "VEC_PROJ", "DIFF_WSUM"),  # cross-sectional clean-up (in0, in1 from REG_NEUT on)
+           call="rowstats.push(x, y, mode, consts, k, dst, ws)"),
     # missing values and stateful operators: look-back windows over missing values; recursions without a window
     Family("history", WINDOW, ("COUNT_NANS", "BACKFILL", "KTH", "LAST_DIFF"),
-           lambda n, d: (d * n + 2 * n, d * n + 3 * n)),
-    Family("recursion", STATE, ("HOLD", "HUMP", "DAYS", "CUMSUM", "STEP", "DELTA_LIMIT"), lambda n, d: (n, n)),
+           lambda n, d: (d * n + 2 * n, d * n + 3 * n),
+           call="history.push(f, i, t, d, mode, consts[max(k, 0):], x, dst)"),  # k: ts_backfill's, kth_element's
+    Family("recursion", STATE, ("HOLD", "HUMP", "DAYS", "CUMSUM", "STEP", "DELTA_LIMIT"), lambda n, d: (n, n),
+           call="recursion.push(f, i, t, mode, consts[max(k, 0):], x, y, dst)"),  # hold reads y; hump's constant
     Family("drawdown", WINDOW, ("MAX_DRAWDOWN",), lambda n, d: (d * n, n),  # ts_max_drawdown: a ring, O(d)
            skip=True),
 )

@@ -1,11 +1,12 @@
 """Turn a generated kernel into a numba dispatcher, cached on disk when the cache directory is trusted.
 
 numba can only cache a function that has a source file, so each kernel's source is written to
-``<cache dir>/kernels/alphalang_kernel_<digest>.py`` (atomically: a temporary name renamed into place; an
-existing file with the right content is never rewritten, as its timestamp is part of numba's cache key), and
+``<cache dir>/kernels/alphalang_kernel_<digest>.py`` (and each kernel family's generated runner to
+``alphalang_runner_<family>_<digest>.py``, ``kernels.table``), atomically: a temporary name renamed into place;
+an existing file with the right content is never rewritten, as its timestamp is part of numba's cache key.
 numba keeps the compiled code under ``<cache dir>/numba`` (see ``cache``). The file is only numba's anchor:
-the code that runs is always compiled from ``kernel.source`` in memory (never read back from the file or from
-a ``.pyc``), so a truncated or tampered ``.py`` is simply rewritten. When the cache cannot be used (refused,
+the code that runs is always compiled from the source in memory (never read back from the file or from a
+``.pyc``), so a truncated or tampered ``.py`` is simply rewritten. When the cache cannot be used (refused,
 read-only, no home) the kernel is compiled in memory without a file.
 
 Example:
@@ -42,20 +43,21 @@ def module_name(digest: str) -> str:
     return f"alphalang_kernel_{digest}"
 
 
-def source_path(kernel: Kernel, root: Path) -> Path:
-    return root / "kernels" / f"{module_name(kernel.digest)}.py"
+def source_path(name: str, root: Path) -> Path:
+    """Where module ``name``'s source is written under the cache directory ``root``."""
+    return root / "kernels" / f"{name}.py"
 
 
-def write_source(kernel: Kernel, root: Path) -> Path:
-    """The kernel's source file, written atomically unless it already exists with this content."""
-    path = source_path(kernel, root)
-    if path.is_file() and path.read_bytes() == kernel.source.encode():
+def write_source(name: str, source: str, root: Path) -> Path:
+    """Module ``name``'s source file, written atomically unless it already exists with this content."""
+    path = source_path(name, root)
+    if path.is_file() and path.read_bytes() == source.encode():
         return path
     cache.private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=path.stem + ".", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w") as f:
-            f.write(kernel.source)
+            f.write(source)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -63,36 +65,41 @@ def write_source(kernel: Kernel, root: Path) -> Path:
     return path
 
 
-def _anchor(kernel: Kernel) -> Path | None:
+def _anchor(name: str, source: str) -> Path | None:
     """The source file numba caches against, or None (compile in memory)."""
     root = cache.usable_dir()
     if root is None:
         return None
     try:
-        return write_source(kernel, root)
+        return write_source(name, source, root)
     except OSError as exc:
         cache.warn_once(f"source:{root}", f"cannot write kernel sources in {root / 'kernels'} ({exc}): "
                         "compiling kernels in memory")
         return None
 
 
-def load(kernel: Kernel):
-    """The kernel's numba dispatcher (compiled on first call, or loaded from numba's cache)."""
+def load_function(name: str, source: str, function: str):
+    """Function ``function`` of the generated module ``name`` (``source``) as a numba dispatcher, cached on disk
+    against the module's written source when the cache can be used; the module is loaded once per process."""
     from alphalang.backend.numba.kernels import JIT_OPTIONS, quiet_objmode
 
-    name = module_name(kernel.digest)
     module = sys.modules.get(name)
     if module is None:
-        path = _anchor(kernel)
-        filename = str(path) if path is not None else f"<alphalang kernel {kernel.digest}>"
+        path = _anchor(name, source)
+        filename = str(path) if path is not None else f"<alphalang {name}>"
         module = types.ModuleType(name)
         module.__file__ = filename
-        with quiet_objmode():  # the source imports the kernel families, which may compile here
-            exec(compile(kernel.source, filename, "exec"), module.__dict__)  # noqa: S102 - our own generated source
+        with quiet_objmode():  # the source imports kernel families, which may compile here
+            exec(compile(source, filename, "exec"), module.__dict__)  # noqa: S102 - our own generated source
         options = {**JIT_OPTIONS, "cache": path is not None}
-        setattr(module, kernel.name, numba.njit(**options)(getattr(module, kernel.name)))
+        setattr(module, function, numba.njit(**options)(getattr(module, function)))
         sys.modules[name] = module
-    return getattr(module, kernel.name)
+    return getattr(module, function)
+
+
+def load(kernel: Kernel):
+    """The kernel's numba dispatcher (compiled on first call, or loaded from numba's cache)."""
+    return load_function(module_name(kernel.digest), kernel.source, kernel.name)
 
 
 def in_cache(fn, sig: tuple) -> bool:

@@ -31,6 +31,8 @@ from alphalang.backend.numba.kernels import JIT_OPTIONS, RANK_ROW, SCALE_ROW, ZS
 from alphalang.backend.numba.kernels.ring import unscale
 from alphalang.backend.numba.kernels.ties import band_ranks
 
+RANK, SCALE, ZSCORE = range(3)  # the order of ``families.FAMILY["crosssection"].modes``
+
 MISSING_KEY = np.int64(0x7FFFFFFFFFFFFFFF)
 
 # sort_keys deliberately calls numpy's SIMD sort in object mode (a short GIL hold per row); numba warns about
@@ -235,3 +237,14 @@ def zscore(x, out):
     mean, std, flat = spread(vals, 0, count, scratch)
     for i in range(n):
         out[i] = (x[i] - mean) / std if (np.isfinite(x[i]) and not flat) else math.nan
+
+
+@njit(inline="always", **JIT_OPTIONS)
+def push(x, mode, c, out, ws):
+    """Row ``x``'s ``mode`` statistic (``rank``, ``scale`` by ``c``, ``zscore``) into ``out``."""
+    if mode == RANK:
+        rank(x, out, ws)
+    elif mode == SCALE:
+        scale(x, c, out)
+    else:
+        zscore(x, out)

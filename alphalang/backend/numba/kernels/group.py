@@ -247,3 +247,13 @@ def row_labels(src, dst):
     for i in range(n):
         dst[i] = np.searchsorted(present, src[i]) if src[i] >= 0 else -1
     return present.shape[0]
+
+
+@njit(inline="always", **JIT_OPTIONS)
+def labels(level, r, rows, groups, n_groups):
+    """Row ``r``'s group labels and their count: ``level`` >= 0 an IndClass level of ``groups``, < 0 the row
+    buffer -level-1 holding a label-valued operator's output (bucket, densify), renumbered to 0..k-1 (k <= N)."""
+    if level >= 0:
+        return groups[level, min(r, groups.shape[1] - 1)], n_groups
+    g = np.empty(rows.shape[1], np.int64)
+    return g, row_labels(rows[-level - 1], g)

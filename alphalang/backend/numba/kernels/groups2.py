@@ -22,7 +22,7 @@ from numba import njit
 from numba import types as _t
 
 from alphalang.backend.numba.kernels import BUCKET_ROW, IROW, JIT_OPTIONS, ROW
-from alphalang.backend.numba.kernels.group import row_labels
+from alphalang.backend.numba.kernels.group import labels, row_labels
 
 BUCKET, CARTESIAN = 0, 1  # the family's modes (``families.FAMILY["groups2"].modes``)
 
@@ -62,3 +62,15 @@ def cartesian(g1, g2, n2, out):
     row_labels(out, dense)
     for i in range(g1.shape[0]):
         out[i] = float(dense[i])
+
+
+@njit(inline="always", **JIT_OPTIONS)
+def push(x, mode, consts, k, level, r, rows, groups, n_groups, out):
+    """Row ``r``'s labels: ``bucket`` of ``x`` (its bounds from ``consts[k]``), or the ``cartesian`` product of
+    the labelling at ``level`` and the one whose source is ``consts[k]`` (``codegen``)."""
+    if mode == CARTESIAN:
+        g, _ = labels(level, r, rows, groups, n_groups)
+        g2, n2 = labels(int(consts[k]), r, rows, groups, n_groups)
+        cartesian(g, g2, n2, out)
+    else:
+        bucket(x, consts, k, out)

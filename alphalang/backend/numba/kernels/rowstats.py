@@ -8,8 +8,7 @@ into workspace rows, so sums are numpy's pairwise sums over the same contiguous 
 order statistics (median, quantile's rank) reuse the cross-sectional packed-key SIMD sort (``crosssection``).
 The kernel's ``out`` row serves as scratch before the results are written (it never aliases an input).
 
-``ndtri`` is the inverse standard normal CDF by Wichura's AS241 (PPND16, ~1e-16 relative), the algorithm and
-operation order of CPython's ``statistics.NormalDist.inv_cdf``.
+``quantile``'s gaussian driver is ``elementwise.ndtri``.
 
 Example:
     >>> import numpy as np
@@ -19,8 +18,6 @@ Example:
     >>> push(x, x, MEDIAN, np.empty(0), -1, out, workspace(4, 0))
     >>> out
     array([ 3., nan,  3.,  3.])
-    >>> round(ndtri(0.975), 12)
-    1.95996398454
 """
 
 from __future__ import annotations
@@ -33,6 +30,7 @@ from numba import njit
 from alphalang.backend.numba.families import FAMILY
 from alphalang.backend.numba.kernels import JIT_OPTIONS, ROWSTATS_ROW
 from alphalang.backend.numba.kernels.crosssection import pack_keys, pairwise_sum, sort_keys, sorted_values
+from alphalang.backend.numba.kernels.elementwise import ndtri
 from alphalang.backend.numba.kernels.ties import band_ranks
 
 _MODES = ("MEAN", "STD", "MIN", "MAX", "SUM", "COUNT", "MEDIAN", "WINSORIZE", "NORMALIZE", "TRUNCATE",
@@ -41,41 +39,6 @@ _MODES = ("MEAN", "STD", "MIN", "MAX", "SUM", "COUNT", "MEDIAN", "WINSORIZE", "N
  REG_PROJ, VEC_NEUT, VEC_PROJ, DIFF_WSUM) = (FAMILY["rowstats"].mode_code(m) for m in _MODES)
 TWO_INPUTS = REG_NEUT  # modes from here on read two series (in0, in1)
 GAUSSIAN, UNIFORM, CAUCHY = 0, 1, 2  # quantile's driver: its index in the registry's choices
-
-
-@njit(**JIT_OPTIONS)
-def ndtri(p):
-    """The inverse standard normal CDF at p in (0, 1) (AS241 PPND16)."""
-    q = p - 0.5
-    if abs(q) <= 0.425:
-        r = 0.180625 - q * q
-        num = (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r + 6.7265770927008700853e+4) * r
-                   + 4.5921953931549871457e+4) * r + 1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r
-                + 1.3314166789178437745e+2) * r + 3.3871328727963666080e+0) * q
-        den = (((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r + 3.9307895800092710610e+4) * r
-                   + 2.1213794301586595867e+4) * r + 5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r
-                + 4.2313330701600911252e+1) * r + 1.0)
-        return num / den
-    r = p if q <= 0.0 else 1.0 - p
-    r = math.sqrt(-math.log(r))
-    if r <= 5.0:
-        r = r - 1.6
-        num = (((((((7.7454501427834140764e-4 * r + 2.2723844989269184583e-2) * r + 2.4178072517745061177e-1) * r
-                   + 1.2704582524523683826e+0) * r + 3.6478483247632045631e+0) * r + 5.7694972214606914055e+0) * r
-                + 4.6303378461565452959e+0) * r + 1.4234371107496835773e+0)
-        den = (((((((1.0507500716444168432e-9 * r + 5.4759380849953449460e-4) * r + 1.5198666563616457197e-2) * r
-                   + 1.4810397642748007459e-1) * r + 6.8976733498510000455e-1) * r + 1.6763848301838038494e+0) * r
-                + 2.0531916266377588219e+0) * r + 1.0)
-    else:
-        r = r - 5.0
-        num = (((((((2.0103343992922881327e-7 * r + 2.7115555687434875782e-5) * r + 1.2426609473880784386e-3) * r
-                   + 2.6532189526576123093e-2) * r + 2.9656057182850489123e-1) * r + 1.7848265399172913358e+0) * r
-                + 5.4637849111641143699e+0) * r + 6.6579046435011037772e+0)
-        den = (((((((2.0442631033899397856e-15 * r + 1.4215117583164458887e-7) * r + 1.8463183175100546818e-5) * r
-                   + 7.8686913114561325910e-4) * r + 1.4875361290850614853e-2) * r + 1.3692988092273580531e-1) * r
-                + 5.9983220655588793769e-1) * r + 1.0)
-    x = num / den
-    return -x if q < 0.0 else x
 
 
 @njit(**JIT_OPTIONS)
