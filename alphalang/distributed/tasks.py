@@ -71,6 +71,8 @@ def run_kernel(plan: Plan, fields: dict[str, np.ndarray], groups: dict[str, np.n
     out = np.empty((len(kernel.outputs), t, n))
     fo, io = executor.layout(kernel, n, n_rows)
     prog, consts = executor.tables(kernel, n_rows)
+    # a given state is the previous chunk's task result: copied, never updated in place, so a retried task (a
+    # worker lost mid-run) starts from the same state (the copy is ~1-2% of a chained task's CPU at full size)
     fs, is_ = executor.new_state(kernel, n, n_rows) if state is None else (state[0].copy(), state[1].copy())
     rows = np.empty((max(kernel.n_rows, 1), n))
     with quiet_objmode():
