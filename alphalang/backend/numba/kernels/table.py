@@ -92,7 +92,7 @@ def runner_source(family: str) -> str:
     (``RUNNER_LOCALS``), ``const``, ``max``, names it assigns, and attributes of family modules.
 
     Example:
-        >>> print(runner_source("moments").splitlines()[-3])
+        >>> print(runner_source("moments").splitlines()[-2])
                 moments.push(f, i, t, d, mode, x, dst)
     """
     tree = ast.parse(FAMILY[family].statement)
