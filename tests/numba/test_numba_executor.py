@@ -80,3 +80,31 @@ def test_thread_chunks_give_one_runs_bits_for_long_windows():
         one, two = program.run(panel, threads=1), program.run(panel, threads=2)
         for name in one:
             assert one[name].tobytes() == two[name].tobytes(), name
+
+
+def test_recursions_split_assets_across_threads_with_one_runs_bits():
+    """ts_ema cannot split time; a program that never reads across assets splits assets instead (one block of
+    columns per thread): the bits of one run, and pandas' EWM (adjust=True: ts_ema_span's weights) for the EMA.
+    A rank, group labels or hump (its limit sums the row) keep the whole row in one thread."""
+    import pandas as pd
+
+    import alphalang
+    from alphalang.backend.numba import compile_plan, executor
+
+    panel = alphalang.demo_panel(300, 301, seed=7)  # 301 assets: blocks of 150 and 151 columns
+    text = "e = ts_ema_span(close, 9)\nc = ts_cumsum(ts_mean(returns, 3))\nd = e / delay(close, 2) - 1"
+    program = alphalang.compile(text)
+    kernel, _ = compile_plan(program.kernel_plan)
+    assert executor.asset_blocks(301, 2, kernel) == [(0, 150), (150, 301)]
+    one, two = program.run(panel, threads=1), program.run(panel, threads=2)
+    for name in one:
+        assert one[name].tobytes() == two[name].tobytes(), name
+    close = panel.field("close")
+    whole = ~np.isnan(close).any(axis=0)  # assets with no missing price (strict policy: NaN restarts an EMA)
+    assert whole[:150].any() and whole[150:].any()
+    want = pd.DataFrame(close[:, whole]).ewm(span=9, adjust=True).mean().to_numpy()
+    np.testing.assert_allclose(two["e"][:, whole], want, rtol=1e-12, atol=0)
+    for across in ("r = rank(ts_ema_span(close, 9))", "g = group_backfill(ts_ema_span(close, 9), sector, 5)",
+                   "h = hump(ts_ema_span(close, 9), 0.01)"):
+        kernel, _ = compile_plan(alphalang.compile(across).kernel_plan)
+        assert executor.asset_blocks(301, 2, kernel) == [], across

@@ -9,7 +9,8 @@ Threads: the only exact split on this machine's design is over *time*: chunk k p
 ``[start_k - halo, stop_k)`` with fresh state and writes rows ``>= start_k``: the halo is the lookback plus, for
 each window longer than ``DIRECT_MAX``, that window again (its running sums re-anchor every d rows:
 ``halo.exact_halo``), so the result has exactly the bits of one run. Programs using ts_ema, whose window is
-unbounded, always run in one chunk. Kernels release the GIL.
+unbounded, run in one time chunk; when nothing in them reads across assets they split assets instead
+(``asset_blocks``: each thread runs a copy of its columns). Kernels release the GIL.
 
 Example:
     >>> from alphalang.plan import build_plan, parse_module
@@ -32,12 +33,13 @@ from types import ModuleType
 import numpy as np
 
 from alphalang.backend.numba.codegen import Kernel
-from alphalang.backend.numba.families import COLUMNS, FAMILY
+from alphalang.backend.numba.families import COLUMNS, FAMILIES, FAMILY
 from alphalang.backend.numba.kernels import quiet_objmode
 from alphalang.errors import AlphaDataError
 from alphalang.plan import Plan
 
 MIN_ROWS_PER_THREAD = 64
+MIN_ASSETS_PER_THREAD = 64
 MAX_STATE_ENV = "ALPHALANG_MAX_STATE_MB"
 DEFAULT_MAX_STATE_MB = 2048
 WINDOW, STATE = COLUMNS.index("window"), COLUMNS.index("state")
@@ -234,13 +236,46 @@ def run(kernel: Kernel, fn, fields: dict[str, np.ndarray], groups: dict[str, np.
         first = 0 if start == 0 else max(0, start - kernel.halo)
         fn(0, first, stop, start, n, *field_args, stacked, n_groups, out, rows, fs, is_, fo, io, prog, consts)
 
-    bounds = chunks(t, threads, kernel)
+    def block(bounds: tuple[int, int]) -> None:
+        a, b = bounds  # assets a..b-1 on their own: copies of their columns in, their outputs copied back
+        cols = [np.ascontiguousarray(f[:, a:b]) for f in field_args]
+        part = np.empty((len(kernel.outputs), t, b - a))
+        fo_, io_ = layout(kernel, b - a, t)
+        fs, is_ = new_state(kernel, b - a, t)
+        rows = np.empty((max(kernel.n_rows, 1), b - a))
+        fn(0, 0, t, 0, b - a, *cols, np.ascontiguousarray(stacked[:, :, a:b]), n_groups, part, rows, fs, is_,
+           fo_, io_, prog, consts)
+        out[:, :, a:b] = part
+
+    bounds, work = chunks(t, threads, kernel), chunk
+    if len(bounds) == 1 and asset_blocks(n, threads, kernel):
+        bounds, work = asset_blocks(n, threads, kernel), block
     if len(bounds) == 1:
-        chunk(bounds[0])
+        work(bounds[0])
     else:
         with ThreadPoolExecutor(len(bounds)) as pool:
-            list(pool.map(chunk, bounds))
+            list(pool.map(work, bounds))
     return {name: out[k] for k, name in enumerate(kernel.outputs)}
+
+
+def asset_blocks(n: int, threads: int, kernel: Kernel) -> list[tuple[int, int]]:
+    """Asset ranges, one per thread, for a kernel that cannot split time (``has_unbounded``: ts_ema, ts_cumsum)
+    and never reads across assets (``Family.per_asset``: no row or group family, no group labels, no hump): each
+    asset's values depend on its own column only, so blocks of columns give exactly one run's bits. Empty when
+    that does not hold or N is small.
+
+    >>> from alphalang.plan import build_plan, parse_module
+    >>> from alphalang.backend.numba.codegen import generate
+    >>> asset_blocks(500, 2, generate(build_plan(parse_module("a = ts_ema(close, 5)"))))
+    [(0, 250), (250, 500)]
+    >>> asset_blocks(500, 2, generate(build_plan(parse_module("a = rank(ts_ema(close, 5))"))))
+    []
+    """
+    per_asset = all(FAMILIES[row[0]].per_asset(row[1]) for row in kernel.table) and not kernel.groups
+    if threads <= 1 or not kernel.has_unbounded or not per_asset or n < threads * MIN_ASSETS_PER_THREAD:
+        return []
+    edges = np.linspace(0, n, threads + 1).round().astype(int)
+    return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=True)]
 
 
 def chunks(t: int, threads: int, kernel: Kernel) -> list[tuple[int, int]]:

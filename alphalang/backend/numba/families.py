@@ -67,6 +67,9 @@ class Family:
     # runner's locals (``RUNNER_LOCALS``), the family modules and ``const(consts, k, default)``; default: the
     # window family's ``push(f, i, t, d, mode, x, dst)``
     call: str = ""
+    # the modes whose nodes read other assets' values of their rows (hump's limit sums the row), True: every node
+    # (a window family over group labels: group_backfill); row and group kinds always do
+    across_assets: bool | tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier() or not self.name.islower():  # it names a module and generated identifiers
@@ -80,6 +83,13 @@ class Family:
     @property
     def module(self) -> str:
         return f"alphalang.backend.numba.kernels.{self.name}"
+
+    def per_asset(self, code: int) -> bool:
+        """Whether a node of mode ``code`` gives each asset values from its own column only
+        (``executor.asset_blocks``)."""
+        if self.kind not in (WINDOW, STATE) or self.across_assets is True:
+            return False
+        return not (self.modes and self.modes[code % SKIP_STRIDE] in self.across_assets)
 
     @property
     def stateful(self) -> bool:
@@ -143,7 +153,7 @@ FAMILIES: tuple[Family, ...] = (
     # group labels from data; CARTESIAN (no statics) reads its second labelling's source from ``consts``
     Family("groups2", ROW, ("BUCKET", "CARTESIAN"), consts=lambda p: _bucket_consts(*p) if p else (),
            call="groups2.push(x, mode, consts, k, level, r, rows, groups, n_groups, dst)"),
-    Family("groupfill", WINDOW, (), lambda n, d: (d * n, 0),  # group_backfill: a ring of d rows
+    Family("groupfill", WINDOW, (), lambda n, d: (d * n, 0), across_assets=True,  # group_backfill: ring of d rows
            call=_LABELS + "groupfill.push(f, i, t, d, const(consts, k, 0.0), x, g, n_labels, dst)"),
     Family("expo", STATE, ("SPAN", "ALPHA", "HALFLIFE", "SMA"), lambda n, d: (2 * n, n),  # EMA recursions
            skip=True, call="expo.push(f, i, t, mode, consts[k:], x, dst)"),
@@ -158,6 +168,7 @@ FAMILIES: tuple[Family, ...] = (
            lambda n, d: (d * n + 2 * n, d * n + 3 * n),
            call="history.push(f, i, t, d, mode, consts[max(k, 0):], x, dst)"),  # k: ts_backfill's, kth_element's
     Family("recursion", STATE, ("HOLD", "HUMP", "DAYS", "CUMSUM", "STEP", "DELTA_LIMIT"), lambda n, d: (n, n),
+           across_assets=("HUMP",),
            call="recursion.push(f, i, t, mode, consts[max(k, 0):], x, y, dst)"),  # hold reads y; hump's constant
     Family("drawdown", WINDOW, ("MAX_DRAWDOWN",), lambda n, d: (d * n, n),  # ts_max_drawdown: a ring, O(d)
            skip=True),
