@@ -76,7 +76,7 @@ def run_kernel(plan: Plan, fields: dict[str, np.ndarray], groups: dict[str, np.n
     fs, is_ = executor.new_state(kernel, n, n_rows) if state is None else (state[0].copy(), state[1].copy())
     rows = np.empty((max(kernel.n_rows, 1), n))
     with quiet_objmode():
-        fn(t_base, 0, t, w0, n, *field_args, stacked, n_groups, out, rows, fs, is_, fo, io, prog, consts)
+        fn(t_base, 0, t, w0, n, 0, *field_args, stacked, n_groups, out, rows, fs, is_, fo, io, prog, consts)
     return {name: out[k, w0:] for k, name in enumerate(kernel.outputs)}, (fs, is_)
 
 

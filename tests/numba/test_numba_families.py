@@ -72,16 +72,16 @@ def test_a_window_family_runner_is_its_push_between_reading_and_storing_a_row():
     from alphalang.backend.numba.kernels import table
 
     assert table.runner_source("moments").split("\n\n\n")[1] == textwrap.dedent("""\
-        def run_moments(prog, a, b, t, r, keep, rows, fs, is_, fo, io, consts, groups, n_groups, ws, out):
+        def run_moments(prog, a, b, t, r, keep, rows, fs, is_, fo, io, consts, groups, n_groups, ws, out, c0):
             for p in range(a, b):
-                mode, d, x, y, dst, f, i = node(prog, p, keep, r, rows, fs, is_, fo, io, out)
+                mode, d, x, y, dst, f, i = node(prog, p, keep, r, rows, fs, is_, fo, io, out, c0)
                 k, level = prog[p, 9], prog[p, 8]
                 moments.push(f, i, t, d, mode, x, dst)
-                store(prog, p, keep, r, dst, out)
+                store(prog, p, keep, r, dst, out, c0)
         """)
     group = table.runner_source("groupfill")  # two statements, two family modules
     assert "from alphalang.backend.numba.kernels import groupfill, group\n" in group
-    assert "        g, n_labels = group.labels(level, r, rows, groups, n_groups)\n        groupfill.push(" in group
+    assert "        g, n_labels = group.labels(level, r, rows, groups, n_groups, c0)\n        groupfill.push(" in group
 
 
 @pytest.mark.parametrize(("call", "message"), [
@@ -182,7 +182,7 @@ def test_callers_reach_the_runner_through_the_published_symbol():
         empty_f, empty_i = np.empty(0), np.empty(0, np.int64)
         groups = np.full((1, 1, rows.shape[1]), -1, np.int64)
         call_crosssection(prog, 0, prog.shape[0], 0, 0, True, rows, empty_f, empty_i, np.zeros(1, np.int64),
-                          np.zeros(1, np.int64), empty_f, groups, 0, ws, out)
+                          np.zeros(1, np.int64), empty_f, groups, 0, ws, out, 0)
 
     row = dict.fromkeys(("family", "mode", "window", "in0", "in1", "out", "state", "output", "level", "const",
                          "direct"), -1)

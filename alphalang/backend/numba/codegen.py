@@ -18,7 +18,7 @@ Example:
     >>> from alphalang.plan import build_plan, parse_module
     >>> kernel = generate(build_plan(parse_module("a = rank(close - open)")))
     >>> print(kernel.source.splitlines()[-4])
-                v2 = (f0_close[r, i] - f1_open[r, i])  # %2 (close - open)
+                v2 = (f0_close[r, c0 + i] - f1_open[r, c0 + i])  # %2 (close - open)
 """
 
 from __future__ import annotations
@@ -71,6 +71,10 @@ class Kernel:
     has_unbounded: bool  # an operator of a ``Kind.STATE`` family (no finite window: ts_ema, hump): no time chunking
     nan: str = "strict"  # the plan's NaN policy (``passes.nanpolicy``), checked when a stream state is restored
     halo: int = 0  # rows a time chunk re-reads for exactly one run's bits (``halo.exact_halo``; >= lookback)
+
+
+# the kernel's columns in the panel's arrays: assets c0..c0+n-1 (``executor.asset_blocks``; else c0 = 0, n = N)
+COLS = "c0:c0 + n"
 
 
 def _identifier(text: str) -> str:
@@ -191,7 +195,7 @@ class _Generator:
         if node.op == Leaf.CONST:
             return literal(node.params[0])
         if node.op == Leaf.FIELD:
-            return f"{self.field_arg[node.params[0]]}[r, i]"
+            return f"{self.field_arg[node.params[0]]}[r, c0 + i]"
         if node_id in block:
             return f"v{node_id}"
         return f"rows[{self.slot[node_id]}, i]"
@@ -213,7 +217,7 @@ class _Generator:
             if node_id in self.slot:
                 self.lines.append(f"            rows[{self.slot[node_id]}, i] = v{node_id}")
             for k in self.out_index.get(node_id, ()):
-                self.lines.append(f"            if keep:\n                out[{k}, r, i] = v{node_id}")
+                self.lines.append(f"            if keep:\n                out[{k}, r, c0 + i] = v{node_id}")
 
     def label_source(self, node_id: int) -> int:
         """The level column for a group argument: an ``IndClass`` level's index, or -1 - the row buffer holding a
@@ -264,7 +268,7 @@ class _Generator:
         args = ", ".join(f"rows[{i}]" for i in ins if i >= 0)
         target = f"out[{outputs[0]}] (kept rows; else rows[{out}])" if direct else f"rows[{out}]"
         line = f"        # [{len(self.table) - 1}] {target} = {what}({args})  {self.describe(node_id)}"
-        return line + "".join(f"\n        if keep:\n            out[{k}, r] = rows[{out}]" for k in outputs[1:])
+        return line + "".join(f"\n        if keep:\n            out[{k}, r, {COLS}] = rows[{out}]" for k in outputs[1:])
 
     def emit_table_run(self, run: list[int], position: dict[int, int], last_use: dict[int, int]) -> None:
         """One call of a family's runner per stretch of the run's nodes of that family (``call_<family>``)."""
@@ -278,7 +282,7 @@ class _Generator:
                 self.release([*self.nodes[node_id].args, node_id], position[node_id], last_use)
             self.lines.extend(c.split("\n")[0] for c in comments)
             self.lines.append(f"        call_{family}(prog, {start}, {len(self.table)}, t, r, keep, rows, fs, is_, fo, "
-                              "io, consts, groups, n_groups, ws, out)")
+                              "io, consts, groups, n_groups, ws, out, c0)")
             for c in comments:
                 self.lines.extend(c.split("\n")[1:])
 
@@ -305,12 +309,12 @@ class _Generator:
         table_fields = sorted({a for n in order if not _is_elementwise(self.nodes[n].op)
                                for a in self.nodes[n].args if self.nodes[a].op == Leaf.FIELD})
         for a in table_fields:
-            self.lines.append(f"        rows[{self.alloc(a)}] = {self.field_arg[self.nodes[a].params[0]]}[r]  "
+            self.lines.append(f"        rows[{self.alloc(a)}] = {self.field_arg[self.nodes[a].params[0]]}[r, {COLS}]  "
                               f"# {self.describe(a)}")
         for node_id, ks in self.out_index.items():
             if self.nodes[node_id].op == Leaf.FIELD:
                 arg = self.field_arg[self.nodes[node_id].params[0]]
-                self.lines.extend(f"        if keep:\n            out[{k}, r] = {arg}[r]" for k in ks)
+                self.lines.extend(f"        if keep:\n            out[{k}, r, {COLS}] = {arg}[r, {COLS}]" for k in ks)
         for block in blocks:
             if _is_elementwise(self.nodes[block[0]].op):
                 self.emit_elementwise(block, needs_row)
@@ -333,15 +337,15 @@ class _Generator:
         # labels read from a row buffer are renumbered per row to at most n (``group.row_labels``)
         width = "max(n_groups, n)" if self.row_labels else "n_groups"
         workspace = f"    ws = {'crosssection.workspace' if rowwise else 'table.no_workspace'}(n, {width})"
-        signature = ", ".join(["t_base", "r0", "r1", "w0", "n", *field_args, "groups", "n_groups", "out", "rows",
+        signature = ", ".join(["t_base", "r0", "r1", "w0", "n", "c0", *field_args, "groups", "n_groups", "out", "rows",
                                "fs", "is_", "fo", "io", "prog", "consts"])
         header = [
             f'"""Fused alphalang kernel: {len(self.outputs)} outputs, {len(self.nodes)} nodes. Generated: do not edit.',
             "",
-            "Rows r0..r1-1 of the inputs are processed (absolute row t = t_base + r); outputs are written for",
-            "r >= w0. Elementwise nodes are the loops below; each '# [k]' comment is row k of the node table",
-            "``prog`` that the following ``call_<family>`` (its family's runner) executes. State k spans",
-            "fs[fo[k]:fo[k+1]].",
+            "Rows r0..r1-1 and columns c0..c0+n-1 of the inputs are processed (absolute row t = t_base + r);",
+            "outputs are written for r >= w0. Elementwise nodes are the loops below; each '# [k]' comment is",
+            "row k of the node table ``prog`` that the following ``call_<family>`` (its family's runner)",
+            "executes. State k spans fs[fo[k]:fo[k+1]].",
             "The loader compiles KERNEL_NAME with numba.njit(**JIT_OPTIONS) (cached only in a trusted cache).",
             '"""',
             "",

@@ -5,12 +5,13 @@ the slice bounds for N assets, ``new_state`` allocates and initialises them with
 On T rows of data a window is clamped to T + 1 rows (``windows``: a longer one never fills), and
 ``check_state_size`` bounds a program's total state (``$ALPHALANG_MAX_STATE_MB``) naming the largest operator.
 
-Threads: the only exact split on this machine's design is over *time*: chunk k processes rows
+Threads: a program that never reads across assets (``asset_blocks``) splits *assets*: each thread runs the
+kernel on its block of columns of the same arrays (the kernel's ``c0``, ``n``) with its own state, exact since
+each asset's values depend on its own column only. Any other program splits *time*: chunk k processes rows
 ``[start_k - halo, stop_k)`` with fresh state and writes rows ``>= start_k``: the halo is the lookback plus, for
 each window longer than ``DIRECT_MAX``, that window again (its running sums re-anchor every d rows:
-``halo.exact_halo``), so the result has exactly the bits of one run. Programs using ts_ema, whose window is
-unbounded, run in one time chunk; when nothing in them reads across assets they split assets instead
-(``asset_blocks``: each thread runs a copy of its columns). Kernels release the GIL.
+``halo.exact_halo``), so the result has exactly the bits of one run. Such a program using ts_ema, whose window
+is unbounded, runs in one chunk. Kernels release the GIL.
 
 Example:
     >>> from alphalang.plan import build_plan, parse_module
@@ -199,14 +200,14 @@ def signature(kernel: Kernel) -> tuple:
 
     >>> from alphalang.plan import build_plan, parse_module
     >>> from alphalang.backend.numba.codegen import generate
-    >>> len(signature(generate(build_plan(parse_module("a = close - open")))))  # 5 ints, 2 fields, 10 more
-    17
+    >>> len(signature(generate(build_plan(parse_module("a = close - open")))))  # 6 ints, 2 fields, 10 more
+    18
     """
     from numba import types
 
     index, rows = types.int64, types.float64[:, ::1]
     labels = types.Array(types.int64, 3, "C", readonly=bool(kernel.groups))  # as ``dense_groups`` passes them
-    return ((index,) * 5 + (rows,) * len(kernel.fields)
+    return ((index,) * 6 + (rows,) * len(kernel.fields)
             + (labels, index, types.float64[:, :, ::1], rows, types.float64[::1], types.int64[::1],
                types.int64[::1], types.int64[::1], types.int64[:, ::1], types.float64[::1]))
 
@@ -234,22 +235,17 @@ def run(kernel: Kernel, fn, fields: dict[str, np.ndarray], groups: dict[str, np.
         fs, is_ = new_state(kernel, n, t)
         rows = np.empty((max(kernel.n_rows, 1), n))
         first = 0 if start == 0 else max(0, start - kernel.halo)
-        fn(0, first, stop, start, n, *field_args, stacked, n_groups, out, rows, fs, is_, fo, io, prog, consts)
+        fn(0, first, stop, start, n, 0, *field_args, stacked, n_groups, out, rows, fs, is_, fo, io, prog, consts)
 
     def block(bounds: tuple[int, int]) -> None:
-        a, b = bounds  # assets a..b-1 on their own: copies of their columns in, their outputs copied back
-        cols = [np.ascontiguousarray(f[:, a:b]) for f in field_args]
-        part = np.empty((len(kernel.outputs), t, b - a))
+        a, b = bounds  # the kernel on columns a..b-1 of the same arrays, with its own state and row buffers
         fo_, io_ = layout(kernel, b - a, t)
         fs, is_ = new_state(kernel, b - a, t)
         rows = np.empty((max(kernel.n_rows, 1), b - a))
-        fn(0, 0, t, 0, b - a, *cols, np.ascontiguousarray(stacked[:, :, a:b]), n_groups, part, rows, fs, is_,
-           fo_, io_, prog, consts)
-        out[:, :, a:b] = part
+        fn(0, 0, t, 0, b - a, a, *field_args, stacked, n_groups, out, rows, fs, is_, fo_, io_, prog, consts)
 
-    bounds, work = chunks(t, threads, kernel), chunk
-    if len(bounds) == 1 and asset_blocks(n, threads, kernel):
-        bounds, work = asset_blocks(n, threads, kernel), block
+    blocks = asset_blocks(n, threads, kernel)  # no halo to re-read: preferred wherever it is exact
+    bounds, work = (blocks, block) if blocks else (chunks(t, threads, kernel), chunk)
     if len(bounds) == 1:
         work(bounds[0])
     else:
@@ -259,10 +255,10 @@ def run(kernel: Kernel, fn, fields: dict[str, np.ndarray], groups: dict[str, np.
 
 
 def asset_blocks(n: int, threads: int, kernel: Kernel) -> list[tuple[int, int]]:
-    """Asset ranges, one per thread, for a kernel that cannot split time (``has_unbounded``: ts_ema, ts_cumsum)
-    and never reads across assets (``Family.per_asset``: no row or group family, no group labels, no hump): each
-    asset's values depend on its own column only, so blocks of columns give exactly one run's bits. Empty when
-    that does not hold or N is small.
+    """Asset ranges, one per thread, for a kernel that never reads across assets (``Family.per_asset``: no row or
+    group family, no group labels, no hump): each asset's values depend on its own column only, so blocks of
+    columns give exactly one run's bits, with no halo (time chunks re-read one) and for unbounded windows too
+    (ts_ema, ts_cumsum: time cannot split). Empty when that does not hold or N is small.
 
     >>> from alphalang.plan import build_plan, parse_module
     >>> from alphalang.backend.numba.codegen import generate
@@ -272,7 +268,7 @@ def asset_blocks(n: int, threads: int, kernel: Kernel) -> list[tuple[int, int]]:
     []
     """
     per_asset = all(FAMILIES[row[0]].per_asset(row[1]) for row in kernel.table) and not kernel.groups
-    if threads <= 1 or not kernel.has_unbounded or not per_asset or n < threads * MIN_ASSETS_PER_THREAD:
+    if threads <= 1 or not per_asset or n < threads * MIN_ASSETS_PER_THREAD:
         return []
     edges = np.linspace(0, n, threads + 1).round().astype(int)
     return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=True)]

@@ -110,10 +110,11 @@ class Family:
 
 # the locals a family's ``call`` reads, bound by its runner for each node-table row: the row's mode, window, inputs
 # x and y, destination dst, state slices f and i, constants index k (-1: none) and group level; the absolute row t,
-# the row r within the call, the row buffers, the constants, the IndClass labels, their count and the row workspace
+# the row r within the call, the row buffers, the constants, the IndClass labels, their count, the row workspace
+# and the kernel's first column c0 in the panel's arrays
 RUNNER_LOCALS = ("mode", "d", "x", "y", "dst", "f", "i", "k", "level", "t", "r", "rows", "consts", "groups",
-                 "n_groups", "ws")
-_LABELS = "g, n_labels = group.labels(level, r, rows, groups, n_groups); "  # a group kind's labels for row r
+                 "n_groups", "ws", "c0")
+_LABELS = "g, n_labels = group.labels(level, r, rows, groups, n_groups, c0); "  # a group kind's labels for row r
 
 TSRANK_SCAN_MAX = 2000  # ts_rank keeps a sorted copy of windows longer than this (``kernels.tsrank.SCAN_MAX``)
 # Windows up to this many rows are evaluated two-pass from the ring buffer (O(d), sequential oldest-first
@@ -152,7 +153,7 @@ FAMILIES: tuple[Family, ...] = (
            call="regression.push(f, i, t, d, mode, consts[k:], x, y, dst)"),  # x: the response y, y: the regressor
     # group labels from data; CARTESIAN (no statics) reads its second labelling's source from ``consts``
     Family("groups2", ROW, ("BUCKET", "CARTESIAN"), consts=lambda p: _bucket_consts(*p) if p else (),
-           call="groups2.push(x, mode, consts, k, level, r, rows, groups, n_groups, dst)"),
+           call="groups2.push(x, mode, consts, k, level, r, rows, groups, n_groups, c0, dst)"),
     Family("groupfill", WINDOW, (), lambda n, d: (d * n, 0), across_assets=True,  # group_backfill: ring of d rows
            call=_LABELS + "groupfill.push(f, i, t, d, const(consts, k, 0.0), x, g, n_labels, dst)"),
     Family("expo", STATE, ("SPAN", "ALPHA", "HALFLIFE", "SMA"), lambda n, d: (2 * n, n),  # EMA recursions

@@ -224,7 +224,7 @@ class Stream:
         rows = np.empty((max(self.kernel.n_rows, 1), n))
         fo, io = executor.layout(self.kernel, n)
         prog, consts = executor.tables(self.kernel)
-        self._fn(state.rows, 0, t, 0 if keep else t, n, *field_args, stacked, n_groups, out, rows, state.fs,
+        self._fn(state.rows, 0, t, 0 if keep else t, n, 0, *field_args, stacked, n_groups, out, rows, state.fs,
                  state.is_, fo, io, prog, consts)
         state.rows += t
         return {name: out[k] for k, name in enumerate(self.kernel.outputs)} if keep else {}

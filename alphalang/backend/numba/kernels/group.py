@@ -250,10 +250,11 @@ def row_labels(src, dst):
 
 
 @njit(inline="always", **JIT_OPTIONS)
-def labels(level, r, rows, groups, n_groups):
-    """Row ``r``'s group labels and their count: ``level`` >= 0 an IndClass level of ``groups``, < 0 the row
-    buffer -level-1 holding a label-valued operator's output (bucket, densify), renumbered to 0..k-1 (k <= N)."""
+def labels(level, r, rows, groups, n_groups, c0):
+    """Row ``r``'s group labels (of the kernel's columns ``c0..``) and their count: ``level`` >= 0 an IndClass
+    level of ``groups``, < 0 the row buffer -level-1 holding a label-valued operator's output (bucket, densify),
+    renumbered to 0..k-1 (k <= N)."""
     if level >= 0:
-        return groups[level, min(r, groups.shape[1] - 1)], n_groups
+        return groups[level, min(r, groups.shape[1] - 1), c0 : c0 + rows.shape[1]], n_groups
     g = np.empty(rows.shape[1], np.int64)
     return g, row_labels(rows[-level - 1], g)

@@ -65,12 +65,12 @@ def cartesian(g1, g2, n2, out):
 
 
 @njit(inline="always", **JIT_OPTIONS)
-def push(x, mode, consts, k, level, r, rows, groups, n_groups, out):
+def push(x, mode, consts, k, level, r, rows, groups, n_groups, c0, out):
     """Row ``r``'s labels: ``bucket`` of ``x`` (its bounds from ``consts[k]``), or the ``cartesian`` product of
     the labelling at ``level`` and the one whose source is ``consts[k]`` (``codegen``)."""
     if mode == CARTESIAN:
-        g, _ = labels(level, r, rows, groups, n_groups)
-        g2, n2 = labels(int(consts[k]), r, rows, groups, n_groups)
+        g, _ = labels(level, r, rows, groups, n_groups, c0)
+        g2, n2 = labels(int(consts[k]), r, rows, groups, n_groups, c0)
         cartesian(g, g2, n2, out)
     else:
         bucket(x, consts, k, out)

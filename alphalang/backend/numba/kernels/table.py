@@ -44,24 +44,26 @@ from alphalang.backend.numba.kernels import FINGERPRINT, JIT_OPTIONS, WORKSPACE,
 _F2 = _t.float64[:, ::1]
 _SIG = _t.void(_t.int64[:, ::1], _t.int64, _t.int64, _t.int64, _t.int64, _t.boolean, _F2, _t.float64[::1],
                _t.int64[::1], _t.int64[::1], _t.int64[::1], _t.float64[::1], _t.int64[:, :, ::1], _t.int64,
-               WORKSPACE, _t.float64[:, :, ::1])
+               WORKSPACE, _t.float64[:, :, ::1], _t.int64)
 
 
 @njit(inline="always", **JIT_OPTIONS)
-def node(prog, p, keep, r, rows, fs, is_, fo, io, out):
-    """Table row ``p``: its mode, window, input rows x and y, destination (the output row itself on kept rows
-    when ``direct``, else its row buffer) and its state slices (empty for a stateless node)."""
+def node(prog, p, keep, r, rows, fs, is_, fo, io, out, c0):
+    """Table row ``p``: its mode, window, input rows x and y, destination (the kernel's columns ``c0..`` of the
+    output row itself on kept rows when ``direct``, else its row buffer) and its state slices (empty for a
+    stateless node)."""
     k = prog[p, 6]
-    dst = out[prog[p, 7], r] if keep and prog[p, 10] == 1 else rows[prog[p, 5]]
+    dst = out[prog[p, 7], r, c0 : c0 + rows.shape[1]] if keep and prog[p, 10] == 1 else rows[prog[p, 5]]
     return (prog[p, 1], prog[p, 2], rows[prog[p, 3]], rows[max(prog[p, 4], 0)], dst, fs[fo[k] : fo[k + 1]],
             is_[io[k] : io[k + 1]])
 
 
 @njit(inline="always", **JIT_OPTIONS)
-def store(prog, p, keep, r, dst, out):
-    """On kept rows, copy an output node's value into its output row unless it was written there directly."""
+def store(prog, p, keep, r, dst, out, c0):
+    """On kept rows, copy an output node's value into its output row (columns ``c0..``) unless it was written
+    there directly."""
     if keep and prog[p, 7] >= 0 and prog[p, 10] != 1:
-        out[prog[p, 7], r, :] = dst
+        out[prog[p, 7], r, c0 : c0 + dst.shape[0]] = dst
 
 
 @njit(inline="always", **JIT_OPTIONS)
@@ -77,12 +79,12 @@ from alphalang.backend.numba.kernels import {modules}
 from alphalang.backend.numba.kernels.table import const, node, store
 
 
-def run_{name}(prog, a, b, t, r, keep, rows, fs, is_, fo, io, consts, groups, n_groups, ws, out):
+def run_{name}(prog, a, b, t, r, keep, rows, fs, is_, fo, io, consts, groups, n_groups, ws, out, c0):
     for p in range(a, b):
-        mode, d, x, y, dst, f, i = node(prog, p, keep, r, rows, fs, is_, fo, io, out)
+        mode, d, x, y, dst, f, i = node(prog, p, keep, r, rows, fs, is_, fo, io, out, c0)
         k, level = prog[p, 9], prog[p, 8]
         {statement}
-        store(prog, p, keep, r, dst, out)
+        store(prog, p, keep, r, dst, out, c0)
 '''
 
 
@@ -166,7 +168,7 @@ def _caller(family: str) -> Callable:
     """An intrinsic calling ``runner(family)`` through its published symbol (same arguments as the runner)."""
     name = symbol(family)
 
-    def call(typingctx, prog, a, b, t, r, keep, rows, fs, is_, fo, io, consts, groups, n_groups, ws, out):
+    def call(typingctx, prog, a, b, t, r, keep, rows, fs, is_, fo, io, consts, groups, n_groups, ws, out, c0):
         def codegen(context, builder, signature, args):
             fnty = context.call_conv.get_function_type(_t.void, _SIG.args)
             fn = cgutils.get_or_insert_function(builder.module, fnty, name)
