@@ -6,7 +6,8 @@ inputs); hump_decay and jump_decay are compositions of shifts and ts_std, as BRA
 
 A recursion has no finite window: its value depends on every row since the first, so its lookback adds no
 rows (``same_as_inputs``, as ts_ema) and its numba family (``recursion``) is of kind "state", which keeps a
-program that uses it in one time chunk; streaming carries the state exactly. ``last_diff_value`` looks back at
+program that uses it in one time chunk (threads split its assets instead when nothing in it reads across
+assets, ``executor.asset_blocks``); streaming carries the state exactly. ``last_diff_value`` looks back at
 most d rows (family ``history``).
 
 GTJA's ``SEQUENCE(n)`` (the vector 1..n) is not a panel value: the formulas use it only as the regressor of
