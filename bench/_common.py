@@ -8,8 +8,10 @@ Example:
 
 from __future__ import annotations
 
+import json
 import os
 import platform
+import signal
 import subprocess
 import time
 from collections.abc import Callable
@@ -71,3 +73,15 @@ def table(header: list[str], rows: list[list[object]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def isolated(cmd: list[str]) -> tuple[dict | None, str]:
+    """Run a competitor's worker ``cmd`` in its own process, whose generated machine code may die on another CPU
+    (an illegal instruction): ``(the JSON of its last stdout line, "")``, or ``(None, why it was not measured)``."""
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode < 0:
+        sig = signal.Signals(-done.returncode).name
+        return None, f"crashed ({'illegal instruction' if sig == 'SIGILL' else sig}) in its subprocess"
+    if done.returncode != 0:
+        return None, (done.stderr.strip().splitlines() or ["?"])[-1]
+    return json.loads(done.stdout.strip().splitlines()[-1]), ""

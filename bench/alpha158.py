@@ -26,8 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,7 +36,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from _common import best_time, machine, table  # noqa: E402
+from _common import best_time, isolated, machine, table  # noqa: E402
 
 ALPHA158 = ROOT / "stdlib" / "alpha158.alpha"
 FIELDS = ("open", "high", "low", "close", "volume", "vwap")
@@ -98,17 +96,10 @@ def run_kunquant(fields: dict[str, np.ndarray], threads: list[int], repeat: int)
     with tempfile.TemporaryDirectory() as tmp:
         npz_in, npz_out = f"{tmp}/in.npz", f"{tmp}/out.npz"
         np.savez(npz_in, amount=fields["vwap"] * fields["volume"], **fields)
-        cmd = [sys.executable, __file__, "--kunquant-worker", npz_in, npz_out, "--threads",
-               ",".join(map(str, threads)), "--repeat", str(repeat)]
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode < 0:
-            sig = signal.Signals(-done.returncode).name
-            what = "illegal instruction" if sig == "SIGILL" else sig
-            return None, f"KunQuant skipped: it crashed ({what}) in its subprocess"
-        if done.returncode != 0:
-            last = (done.stderr.strip().splitlines() or ["?"])[-1]
-            return None, f"KunQuant not measured: {last}"
-        result = json.loads(done.stdout.strip().splitlines()[-1])
+        result, why = isolated([sys.executable, __file__, "--kunquant-worker", npz_in, npz_out, "--threads",
+                                ",".join(map(str, threads)), "--repeat", str(repeat)])
+        if result is None:
+            return None, f"KunQuant not measured: {why}"
         result["outputs"] = dict(np.load(npz_out))
         return result, ""
 
