@@ -108,3 +108,31 @@ def test_recursions_split_assets_across_threads_with_one_runs_bits():
                    "h = hump(ts_ema_span(close, 9), 0.01)"):
         kernel, _ = compile_plan(alphalang.compile(across).kernel_plan)
         assert executor.asset_blocks(301, 2, kernel) == [], across
+
+
+def test_random_per_asset_programs_give_one_runs_bits_in_asset_blocks():
+    """Random registry expressions with state that never read across assets (chosen by ``asset_blocks`` itself,
+    from the generated kernels alone): one kernel holding 12 of them, on a panel with every regime, run on 1
+    thread and in 2 asset blocks of uneven width, gives the same bits."""
+    from nb_support import nasty_panel, random_module
+
+    import alphalang
+    from alphalang.backend.numba import compile_plan, executor
+    from alphalang.backend.numba.codegen import generate
+    from alphalang.plan import build_plan, parse_module
+
+    def stateful_per_asset(line: str) -> bool:  # a window or recursion node, and nothing across assets
+        kernel = generate(build_plan(parse_module(line)))
+        return bool(kernel.states) and bool(executor.asset_blocks(200, 2, kernel))
+
+    chosen = [line for line in random_module(200, seed=11, depth=2).splitlines() if stateful_per_asset(line)]
+    assert len(chosen) >= 12, chosen
+    program = alphalang.compile("\n".join(chosen[:12]))
+    kernel, fn = compile_plan(program.kernel_plan)
+    panel = nasty_panel(t=150, n=201, seed=6)
+    fields = {name: panel.field(name) for name in kernel.fields}
+    assert executor.asset_blocks(201, 2, kernel) == [(0, 100), (100, 201)]
+    one = executor.run(kernel, fn, fields, {}, (150, 201), threads=1)
+    two = executor.run(kernel, fn, fields, {}, (150, 201), threads=2)
+    for name in one:
+        assert one[name].tobytes() == two[name].tobytes(), name
