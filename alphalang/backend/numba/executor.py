@@ -227,22 +227,23 @@ def run(kernel: Kernel, fn, fields: dict[str, np.ndarray], groups: dict[str, np.
     field_args = [_field_arg(fields[name]) for name in kernel.fields]
     stacked, n_groups = dense_groups(kernel, groups, shape)
     out = np.empty((len(kernel.outputs), t, n))
-    fo, io = layout(kernel, n, t)
     prog, consts = tables(kernel, t)
 
-    def chunk(bounds: tuple[int, int]) -> None:
-        start, stop = bounds
-        fs, is_ = new_state(kernel, n, t)
-        rows = np.empty((max(kernel.n_rows, 1), n))
-        first = 0 if start == 0 else max(0, start - kernel.halo)
-        fn(0, first, stop, start, n, 0, *field_args, stacked, n_groups, out, rows, fs, is_, fo, io, prog, consts)
+    def part(rows_from: int, start: int, stop: int, c0: int, width: int) -> None:
+        """Rows ``rows_from..stop-1`` of columns ``c0..c0+width-1``, outputs from row ``start`` on, fresh state."""
+        fo, io = layout(kernel, width, t)
+        fs, is_ = new_state(kernel, width, t)
+        rows = np.empty((max(kernel.n_rows, 1), width))
+        fn(0, rows_from, stop, start, width, c0, *field_args, stacked, n_groups, out, rows, fs, is_, fo, io, prog,
+           consts)
 
-    def block(bounds: tuple[int, int]) -> None:
-        a, b = bounds  # the kernel on columns a..b-1 of the same arrays, with its own state and row buffers
-        fo_, io_ = layout(kernel, b - a, t)
-        fs, is_ = new_state(kernel, b - a, t)
-        rows = np.empty((max(kernel.n_rows, 1), b - a))
-        fn(0, 0, t, 0, b - a, a, *field_args, stacked, n_groups, out, rows, fs, is_, fo_, io_, prog, consts)
+    def chunk(bounds: tuple[int, int]) -> None:  # rows start..stop-1 of every asset, after a halo
+        start, stop = bounds
+        part(0 if start == 0 else max(0, start - kernel.halo), start, stop, 0, n)
+
+    def block(bounds: tuple[int, int]) -> None:  # every row of assets a..b-1
+        a, b = bounds
+        part(0, 0, t, a, b - a)
 
     blocks = asset_blocks(n, threads, kernel)  # no halo to re-read: preferred wherever it is exact
     bounds, work = (blocks, block) if blocks else (chunks(t, threads, kernel), chunk)
