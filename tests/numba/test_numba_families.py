@@ -196,3 +196,61 @@ def test_callers_reach_the_runner_through_the_published_symbol():
     with quiet_objmode():  # compiling ``call`` meets the row sort's objmode block, as alphalang's kernels do
         call(prog, rows, crosssection.workspace(4, 0), out)
     np.testing.assert_array_equal(out[0, 0], [1.0, 0.5, np.nan, 0.5])  # average ties, NaN stays NaN
+
+
+def _lowered_calls():
+    """(operator, call text, per_asset) for every registry operator lowered to a kernel family: series arguments
+    close then volume, windows 5, lags 2, options their defaults (group operators left out: they read rows)."""
+    from alphalang.ops import REGISTRY, ArgKind
+
+    calls = []
+    for name, spec in sorted(REGISTRY.items()):
+        if spec.internal or spec.expansion is not None or spec.lowering not in LOWERING:
+            continue
+        if any(p.kind is ArgKind.GROUP for p in spec.params):
+            continue
+        fields, args = iter(("close", "volume", "open")), []
+        for p in spec.params:
+            if p.kind is ArgKind.SERIES:
+                args.append(next(fields))
+            elif p.kind in (ArgKind.WINDOW, ArgKind.LAG):
+                args.append("5" if p.kind is ArgKind.WINDOW else "2")
+            elif p.default is not None:
+                continue  # every later parameter has a default too
+            else:
+                args.append("0.5")
+        family, mode = LOWERING[spec.lowering]
+        calls.append((name, f"{name}({', '.join(args)})", FAMILY[family].per_asset(FAMILY[family].mode_code(mode))))
+    return calls
+
+
+def _asset0(text: str, mixed: bool) -> np.ndarray:
+    """Asset 0's values of ``text`` (reference backend) on a demo panel, or on it with every other asset's
+    inputs replaced by another panel's (``mixed``)."""
+    import alphalang
+
+    panel, other = alphalang.demo_panel(40, 6, seed=2), alphalang.demo_panel(40, 6, seed=9)
+    fields = {f: panel.field(f).copy() for f in ("close", "volume", "open")}
+    if mixed:
+        for f, values in fields.items():
+            values[:, 1:] = other.field(f)[:, 1:] * 1.7
+    return alphalang.compile(f"x = {text}", backend="reference").run(fields)["x"][:, 0]
+
+
+_PER_ASSET = [(op, text) for op, text, per_asset in _lowered_calls() if per_asset]
+
+
+@pytest.mark.parametrize(("op", "text"), _PER_ASSET, ids=[op for op, _ in _PER_ASSET])
+def test_per_asset_declarations_hold_in_the_reference(op, text):
+    """``Family.per_asset`` (what lets threads split assets) against the reference backend: an operator declared
+    per-asset gives asset 0 the same values whatever the other assets hold."""
+    assert np.array_equal(_asset0(text, False), _asset0(text, True), equal_nan=True), op
+
+
+def test_the_per_asset_check_sees_operators_that_read_across_assets():
+    """The check above is not vacuous: hump (its limit sums the row) and rank, declared across assets, change."""
+    assert len(_PER_ASSET) > 30
+    declared_across = {op for op, _, per_asset in _lowered_calls() if not per_asset}
+    assert {"hump", "rank"} <= declared_across
+    for text in ("hump(close, 0.01)", "rank(close)"):
+        assert not np.array_equal(_asset0(text, False), _asset0(text, True), equal_nan=True), text
