@@ -34,7 +34,7 @@ from numba import njit
 from alphalang.backend.numba.kernels import CANCELLATION, DIRECT_MAX, JIT_OPTIONS, WINDOW_PUSH2, skipping
 from alphalang.backend.numba.kernels import ring as _ring
 from alphalang.backend.numba.kernels.ring import anchor_today, offset_sums, out_of_scale, rescaled, track
-from alphalang.backend.numba.kernels.ties import snap_correlation, tied_window, width
+from alphalang.backend.numba.kernels.ties import maybe_flat, snap_correlation, tied_window, width
 
 COV, CORR = range(2)
 BLOCK = 128  # assets per block in the two-pass path
@@ -120,18 +120,22 @@ def _direct(rx, ry, miss, runx, runy, invx, invy, sxx, syy, sxy, t, d, mode, out
             sxy[lo + j] = ab[j]
             sxx[lo + j] = aa[j]
             syy[lo + j] = bb[j]
+    corr = mode == CORR
+    today = (t % d) * n
+    check = np.zeros(n, np.bool_)  # correlations whose windows may all tie (``maybe_flat``): scanned below
+    for i in range(n):  # branch-free, so it vectorises across assets
+        constant = (runx[i] >= d - 1) | (runy[i] >= d - 1)
+        missing = (miss[i] > 0) | ((not corr) & (d < 2)) | (corr & constant)
+        cov = sxy[i] / (fd - 1.0) / invx[i] / invy[i]  # dividing by a power of two: times the scale
+        r = sxy[i] / math.sqrt(sxx[i] * syy[i])
+        r = snap_correlation(min(1.0, max(-1.0, r))) if r == r else r
+        out[i] = math.nan if missing else (r if corr else cov)
+        check[i] = corr & (not missing) & (maybe_flat(sxx[i], rx[today + i] * invx[i], d, sxx[i])
+                                           | maybe_flat(syy[i], ry[today + i] * invy[i], d, syy[i]))
     for i in range(n):
-        constant = runx[i] >= d - 1 or runy[i] >= d - 1
-        if miss[i] > 0 or (mode == COV and d < 2) or (mode == CORR and constant):
-            out[i] = math.nan
-        elif mode == COV:
-            out[i] = sxy[i] / (fd - 1.0) / invx[i] / invy[i]  # dividing by a power of two: times the scale
-        elif (tied_window(rx, n, d, i, rx[(t % d) * n + i] * invx[i], sxx[i], sxx[i])
-              or tied_window(ry, n, d, i, ry[(t % d) * n + i] * invy[i], syy[i], syy[i])):
+        if check[i] and (tied_window(rx, n, d, i, rx[today + i] * invx[i], sxx[i], sxx[i])
+                         or tied_window(ry, n, d, i, ry[today + i] * invy[i], syy[i], syy[i])):
             out[i] = math.nan  # all values tie (``ties``): constant
-        else:
-            r = sxy[i] / math.sqrt(sxx[i] * syy[i])
-            out[i] = snap_correlation(min(1.0, max(-1.0, r))) if r == r else r
 
 
 @njit(**JIT_OPTIONS)
@@ -245,25 +249,28 @@ def push(fs, is_, t, d, mode, x, y, out):
         _direct(rx, ry, miss, runx, runy, invx, invy, s[2], s[3], s[4], t, d, mode, out)
         return
     fd = float(d)
-    for i in range(n):
+    corr = mode == CORR
+    check = np.zeros(n, np.bool_)  # correlations whose windows may all tie (``maybe_flat``): scanned below
+    for i in range(n):  # branch-free, so it vectorises across assets
         sx = s[0, i]
         sy = s[1, i]
         sxx = s[2, i]
         syy = s[3, i]
-        sxy = s[4, i]
-        constant = runx[i] >= d - 1 or runy[i] >= d - 1
-        if miss[i] > 0 or (mode == COV and d < 2) or (mode == CORR and constant):
-            out[i] = math.nan
-            continue
-        cxy = sxy - sx * sy / fd  # sum of co-deviations (in the windows' scales)
-        if mode == COV:
-            out[i] = 0.0 if constant else cxy / (fd - 1.0) / invx[i] / invy[i]
-            continue
+        cxy = s[4, i] - sx * sy / fd  # sum of co-deviations (in the windows' scales)
         cxx = sxx - sx * sx / fd
         cyy = syy - sy * sy / fd
-        if (tied_window(rx, n, d, i, x[i] * invx[i], cxx, sxx)
-                or tied_window(ry, n, d, i, y[i] * invy[i], cyy, syy)):
-            out[i] = math.nan  # all values tie (``ties``): constant
-            continue
+        constant = (runx[i] >= d - 1) | (runy[i] >= d - 1)
+        missing = (miss[i] > 0) | ((not corr) & (d < 2)) | (corr & constant)
+        cov = 0.0 if constant else cxy / (fd - 1.0) / invx[i] / invy[i]
         r = cxy / math.sqrt(cxx * cyy)
-        out[i] = snap_correlation(min(1.0, max(-1.0, r))) if r == r else r
+        r = snap_correlation(min(1.0, max(-1.0, r))) if r == r else r
+        out[i] = math.nan if missing else (r if corr else cov)
+        check[i] = corr & (not missing) & (maybe_flat(cxx, x[i] * invx[i], d, sxx)
+                                           | maybe_flat(cyy, y[i] * invy[i], d, syy))
+    for i in range(n):
+        if check[i]:
+            cxx = s[2, i] - s[0, i] * s[0, i] / fd
+            cyy = s[3, i] - s[1, i] * s[1, i] / fd
+            if (tied_window(rx, n, d, i, x[i] * invx[i], cxx, s[2, i])
+                    or tied_window(ry, n, d, i, y[i] * invy[i], cyy, s[3, i])):
+                out[i] = math.nan  # all values tie (``ties``): constant
