@@ -85,3 +85,18 @@ def isolated(cmd: list[str]) -> tuple[dict | None, str]:
     if done.returncode != 0:
         return None, (done.stderr.strip().splitlines() or ["?"])[-1]
     return json.loads(done.stdout.strip().splitlines()[-1]), ""
+
+
+def time_kunquant(module, inputs: dict, threads: list[int], repeat: int) -> tuple[dict[int, float], dict]:
+    """KunQuant's best run time of ``module`` per thread count (each after a first run outside the timing), and
+    the outputs of the first run (KunQuant's TS layout: inputs are (T, N) arrays)."""
+    from KunQuant.runner import KunRunner as kr
+
+    t = next(iter(inputs.values())).shape[0]
+    seconds, out = {}, None
+    for th in threads:
+        executor = kr.createSingleThreadExecutor() if th == 1 else kr.createMultiThreadExecutor(th)
+        first = kr.runGraph(executor, module, inputs, 0, t)
+        out = first if out is None else out
+        seconds[th], _ = best_time(lambda ex=executor: kr.runGraph(ex, module, inputs, 0, t), repeat)
+    return seconds, out

@@ -36,7 +36,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from _common import best_time, isolated, machine, table  # noqa: E402
+from _common import best_time, isolated, machine, table, time_kunquant  # noqa: E402
 
 ALPHA158 = ROOT / "stdlib" / "alpha158.alpha"
 FIELDS = ("open", "high", "low", "close", "volume", "vwap")
@@ -52,11 +52,9 @@ def kunquant_worker(npz_in: str, npz_out: str, threads: list[int], repeat: int) 
     from KunQuant.jit import cfake
     from KunQuant.Op import Builder, Input, Output
     from KunQuant.predefined.Alpha158 import AllData
-    from KunQuant.runner import KunRunner as kr
     from KunQuant.Stage import Function
 
     data = dict(np.load(npz_in))
-    t = data["close"].shape[0]
     t0 = time.perf_counter()
     builder = Builder()
     with builder:
@@ -77,14 +75,7 @@ def kunquant_worker(npz_in: str, npz_out: str, threads: list[int], repeat: int) 
     module = lib.getModule("alpha158")
     compile_seconds = time.perf_counter() - t0
     inputs = {k: np.ascontiguousarray(data[k]) for k in ("open", "high", "low", "close", "volume", "amount")}
-    seconds = {}
-    out = None
-    for th in threads:
-        executor = kr.createSingleThreadExecutor() if th == 1 else kr.createMultiThreadExecutor(th)
-        kr.runGraph(executor, module, inputs, 0, t)  # first run outside the timing
-        seconds[th], _ = best_time(lambda ex=executor: kr.runGraph(ex, module, inputs, 0, t), repeat)
-        if out is None:
-            out = kr.runGraph(executor, module, inputs, 0, t)
+    seconds, out = time_kunquant(module, inputs, threads, repeat)
     unreliable = dict(module.getOutputUnreliableCount())
     np.savez(npz_out, **{k: np.asarray(v) for k, v in out.items()})
     print(json.dumps({"names": list(names), "compile": compile_seconds, "seconds": seconds,

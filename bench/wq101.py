@@ -30,7 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from _common import best_time, isolated, machine, table  # noqa: E402
+from _common import best_time, isolated, machine, table, time_kunquant  # noqa: E402
 
 import alphalang  # noqa: E402
 
@@ -131,11 +131,9 @@ def kunquant_worker(npz_in: str, threads: list[int], repeat: int) -> None:
     from KunQuant.jit import cfake
     from KunQuant.Op import Builder, Input, Output
     from KunQuant.predefined.Alpha101 import AllData, all_alpha
-    from KunQuant.runner import KunRunner as kr
     from KunQuant.Stage import Function
 
     inputs = {k: np.ascontiguousarray(v) for k, v in np.load(npz_in).items()}
-    t = inputs["close"].shape[0]
     t0 = time.perf_counter()
     builder = Builder()
     with builder:
@@ -147,13 +145,8 @@ def kunquant_worker(npz_in: str, threads: list[int], repeat: int) -> None:
                                options={"opt_reduce": True, "fast_log": True})
     lib = cfake.compileit([("alpha101", Function(builder.ops), config)], "bench_alpha101",
                           cfake.CppCompilerConfig(machine=cfake.NativeCPUFlags()))
-    module = lib.getModule("alpha101")
     compile_seconds = time.perf_counter() - t0
-    seconds = {}
-    for th in threads:
-        executor = kr.createSingleThreadExecutor() if th == 1 else kr.createMultiThreadExecutor(th)
-        kr.runGraph(executor, module, inputs, 0, t)  # first run outside the timing
-        seconds[th], _ = best_time(lambda ex=executor: kr.runGraph(ex, module, inputs, 0, t), repeat)
+    seconds, _ = time_kunquant(lib.getModule("alpha101"), inputs, threads, repeat)
     print(json.dumps({"names": [f.__name__ for f in all_alpha], "compile": compile_seconds, "seconds": seconds}))
 
 
